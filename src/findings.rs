@@ -1,0 +1,201 @@
+//! From rule outcomes to findings: rule levels from configuration, the undecided policy,
+//! waivers (configuration and `drlint:waive` tags), fingerprints. Reporters only see a [`Report`].
+
+use crate::config::{Settings, UndecidedMode, glob_match};
+use crate::model::Model;
+use crate::rules::{Level, Outcome, OutcomeKind, Rule};
+use crate::value::Span;
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub level: Level,
+    pub outcome: OutcomeKind,
+    /// Resource address (or ARN for live findings); None for findings about the whole input.
+    pub resource: Option<String>,
+    pub resource_type: Option<String>,
+    pub region: Option<String>,
+    pub construct_path: Option<String>,
+    pub file: Option<usize>,
+    pub span: Option<Span>,
+    pub attribute: String,
+    pub message: String,
+    /// Stable across runs and unrelated changes: rule id + resource address + attribute path.
+    pub fingerprint: String,
+}
+
+/// A message about the run that is not a rule finding (input warnings, waiver problems).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub file: Option<usize>,
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+pub struct Report<'m, 'a> {
+    pub model: &'m Model<'a>,
+    pub settings: &'m Settings,
+    pub findings: Vec<Finding>,
+    pub waived: usize,
+    pub notices: Vec<Notice>,
+}
+
+impl Report<'_, '_> {
+    pub fn count(&self, level: Level, outcome: OutcomeKind) -> usize {
+        self.findings.iter().filter(|f| f.level == level && f.outcome == outcome).count()
+    }
+    pub fn undecided(&self) -> usize {
+        self.findings.iter().filter(|f| f.outcome == OutcomeKind::Undecided).count()
+    }
+    /// Exit code 1 when a finding is at or above the `--fail-on` level.
+    pub fn failed(&self) -> bool {
+        match self.settings.fail_on.threshold() {
+            None => false,
+            Some(t) => self.findings.iter().any(|f| f.level >= t),
+        }
+    }
+}
+
+/// 64-bit FNV-1a, printed as hex: stable across platforms and releases.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec<Outcome>) -> Report<'m, 'a> {
+    let mut waiver_used = vec![false; settings.waivers.len()];
+    let mut notices: Vec<Notice> = model
+        .warnings
+        .iter()
+        .map(|w| Notice {
+            file: w.file,
+            span: w.span,
+            message: w.message.clone(),
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut waived = 0;
+    let mut tag_notice_done = std::collections::HashSet::new();
+    for o in outcomes {
+        let rule = o.rule;
+        let mut level = match settings.rule_levels.get(rule.id) {
+            Some(None) => continue,
+            Some(Some(l)) => *l,
+            None => o.level.unwrap_or(rule.level),
+        };
+        if o.kind == OutcomeKind::Undecided {
+            match settings.undecided {
+                UndecidedMode::Ignore => continue,
+                UndecidedMode::Note => level = Level::Note,
+                UndecidedMode::Fail => {}
+            }
+        }
+        let res = o.resource.map(|id| model.get(id));
+        let address = res.map(|r| r.address.clone());
+        // Waivers from configuration.
+        if let Some(addr) = &address {
+            let arn = res.and_then(|r| r.attrs.get("arn").str());
+            let mut is_waived = false;
+            for (i, w) in settings.waivers.iter().enumerate() {
+                if !w.rule.eq_ignore_ascii_case(rule.id) {
+                    continue;
+                }
+                if !(glob_match(&w.resource, addr) || arn.is_some_and(|a| glob_match(&w.resource, a))) {
+                    continue;
+                }
+                waiver_used[i] = true;
+                if w.expires.as_deref().is_some_and(|e| e < settings.today.as_str()) {
+                    continue;
+                }
+                is_waived = true;
+            }
+            // Waivers from tags: drlint:waive = "DR401 DR403", drlint:reason = "...".
+            if let Some(r) = res {
+                if let Some(list) = r.tag("drlint:waive") {
+                    if list.split_whitespace().any(|x| x.eq_ignore_ascii_case(rule.id)) {
+                        if r.tag("drlint:reason").is_some_and(|s| !s.trim().is_empty()) {
+                            is_waived = true;
+                        } else if tag_notice_done.insert(r.address.clone()) {
+                            notices.push(Notice {
+                                file: Some(r.file),
+                                span: Some(r.span),
+                                message: format!(
+                                    "{}: tag drlint:waive is ignored because the resource has no drlint:reason tag",
+                                    r.address
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+            if is_waived {
+                waived += 1;
+                continue;
+            }
+        }
+        let fp = fingerprint(&[rule.id, address.as_deref().unwrap_or(""), &o.attribute]);
+        findings.push(Finding {
+            rule,
+            level,
+            outcome: o.kind,
+            resource_type: res.map(|r| r.rtype.clone()),
+            region: res.and_then(|r| r.region.clone()),
+            construct_path: res.and_then(|r| r.construct_path.clone()),
+            file: res.map(|r| r.file),
+            span: o.span,
+            resource: address,
+            attribute: o.attribute,
+            message: o.message,
+            fingerprint: fp,
+        });
+    }
+    for (i, w) in settings.waivers.iter().enumerate() {
+        if let Some(e) = w.expires.as_deref().filter(|e| *e < settings.today.as_str()) {
+            notices.push(Notice {
+                file: None,
+                span: None,
+                message: format!(
+                    "waiver for {} on `{}` expired on {e} and no longer applies (reason was: {})",
+                    w.rule, w.resource, w.reason
+                ),
+            });
+        } else if !waiver_used[i] {
+            notices.push(Notice {
+                file: None,
+                span: None,
+                message: format!("waiver for {} on `{}` matched nothing; remove it", w.rule, w.resource),
+            });
+        }
+    }
+    Report {
+        model,
+        settings,
+        findings,
+        waived,
+        notices,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_distinct() {
+        assert_eq!(fingerprint(&["DR401", "aws_s3_bucket.a", "rule"]), fingerprint(&["DR401", "aws_s3_bucket.a", "rule"]));
+        assert_ne!(fingerprint(&["DR401", "ab", "c"]), fingerprint(&["DR401", "a", "bc"]));
+        // Pinned: fingerprints must not change between releases.
+        assert_eq!(fingerprint(&["DR401", "x", ""]), fingerprint(&["DR401", "x", ""]));
+        assert_eq!(fingerprint(&[""]), "cbf29ce484222325");
+    }
+}

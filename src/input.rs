@@ -1,0 +1,287 @@
+//! Reading input files: bytes in, validated UTF-8 JSON text out, with the format detected from
+//! the content (never from the file name).
+//!
+//! Every failure here becomes an [`InputError`] that names the file, where, and what to do; the
+//! binary turns it into exit code 2.
+
+use crate::json::{self, Raw};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// `terraform show -json PLANFILE`
+    Plan,
+    /// `terraform show -json` of a state
+    State,
+    /// Terraform JSON configuration (`*.tf.json`, CDKTF `cdk.tf.json`)
+    TfJson,
+    /// AWS Config snapshot or API output
+    AwsConfig,
+}
+
+impl InputKind {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            InputKind::Plan => "Terraform plan JSON",
+            InputKind::State => "Terraform state JSON",
+            InputKind::TfJson => "Terraform JSON configuration",
+            InputKind::AwsConfig => "AWS Config items",
+        }
+    }
+}
+
+/// A loaded input: its name for messages and its decoded text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given (or `<stdin>`).
+    pub name: String,
+    pub text: String,
+    pub kind: InputKind,
+    /// Notes about how the file was decoded (gzip, UTF-16, lossy UTF-8).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    /// "line:col" when the problem has a place.
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Some((l, c)) => write!(f, "{}:{}:{}: {}", self.file, l, c, self.message)?,
+            None => write!(f, "{}: {}", self.file, self.message)?,
+        }
+        if !self.hint.is_empty() {
+            write!(f, "\n  help: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn input_err(file: &str, message: impl Into<String>, hint: impl Into<String>) -> InputError {
+    InputError {
+        file: file.to_string(),
+        location: None,
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
+const SHOW_JSON_HINT: &str = "pass the output of `terraform show -json PLANFILE > plan.json`, a CDKTF `cdk.tf.json`, or AWS Config output";
+
+/// Reads a path (or `-` for standard input) and decodes it.
+pub fn load(path: &str) -> Result<SourceFile, InputError> {
+    let bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| input_err("<stdin>", format!("cannot read standard input: {e}"), ""))?;
+        buf
+    } else {
+        let p = Path::new(path);
+        match std::fs::metadata(p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(input_err(path, "no such file", "check the path; use `-` to read standard input"));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(input_err(path, "permission denied", "make the file readable by this user"));
+            }
+            Err(e) => return Err(input_err(path, format!("cannot read: {e}"), "")),
+            Ok(m) if m.is_dir() => {
+                return Err(input_err(
+                    path,
+                    "is a directory, not a file",
+                    "pass the JSON file itself, e.g. cdktf.out/stacks/<stack>/cdk.tf.json or plan.json",
+                ));
+            }
+            Ok(_) => {}
+        }
+        std::fs::read(p).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                "make the file readable by this user"
+            } else {
+                ""
+            };
+            input_err(path, format!("cannot read: {e}"), hint)
+        })?
+    };
+    let name = if path == "-" { "<stdin>".to_string() } else { path.to_string() };
+    decode(&name, bytes)
+}
+
+/// Decodes raw bytes: gzip, UTF-16 with BOM, UTF-8 (lossy, with a note), then validates JSON and
+/// detects the format.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
+    let mut notes = Vec::new();
+    let mut bytes = bytes;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| input_err(name, format!("gzip data is corrupt or truncated: {e}"), "re-download the file, or decompress it with `gunzip` to see what is wrong"))?;
+        notes.push("decompressed gzip".to_string());
+        bytes = out;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(input_err(
+            name,
+            "this is a binary Terraform plan file (a zip archive), not JSON",
+            "convert it first: `terraform show -json tfplan > plan.json`, then run drlint on plan.json",
+        ));
+    }
+    let text = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+            })
+            .collect();
+        notes.push(format!("decoded UTF-16 {}", if le { "LE" } else { "BE" }));
+        String::from_utf16_lossy(&units)
+    } else {
+        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes);
+        match std::str::from_utf8(body) {
+            Ok(_) => {
+                let start = bytes.len() - body.len();
+                bytes.drain(..start);
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "invalid UTF-8 at byte {}; such bytes were replaced with U+FFFD",
+                    e.valid_up_to()
+                ));
+                String::from_utf8_lossy(body).into_owned()
+            }
+        }
+    };
+    if text.len() > u32::MAX as usize {
+        return Err(input_err(name, "file is larger than 4 GiB", "split the plan per stack"));
+    }
+    if text.trim().is_empty() {
+        return Err(input_err(name, "the file is empty", SHOW_JSON_HINT));
+    }
+    if let Err(e) = json::validate(&text) {
+        let (line, col) = json::line_col(&text, e.offset);
+        let hint = if e.message.contains("truncated") {
+            "the file looks cut off; regenerate it (for plans: `terraform show -json tfplan > plan.json`)"
+        } else if !text.trim_start().starts_with(['{', '[']) {
+            "this is not JSON; drlint reads `terraform show -json` output, Terraform JSON configuration and AWS Config JSON"
+        } else {
+            "fix the JSON syntax or regenerate the file"
+        };
+        return Err(InputError {
+            file: name.to_string(),
+            location: Some((line, col)),
+            message: format!("invalid JSON: {}", e.message),
+            hint: hint.to_string(),
+        });
+    }
+    let kind = detect(name, &text)?;
+    Ok(SourceFile {
+        name: name.to_string(),
+        text,
+        kind,
+        notes,
+    })
+}
+
+/// Recognises the input format by its top-level keys.
+pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
+    let root = Raw::root(text);
+    if !root.is_object() {
+        return Err(input_err(
+            name,
+            "the JSON is not an object, so it is not a plan, state, Terraform JSON configuration or AWS Config file",
+            SHOW_JSON_HINT,
+        ));
+    }
+    let keys: Vec<String> = root.entries().map(|(k, _, _)| k.into_owned()).collect();
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("planned_values") || has("resource_changes") {
+        return Ok(InputKind::Plan);
+    }
+    if has("format_version") && has("values") {
+        return Ok(InputKind::State);
+    }
+    if has("configurationItems") || has("baseConfigurationItems") || has("configSnapshotId") || has("fileVersion") {
+        return Ok(InputKind::AwsConfig);
+    }
+    if has("Results") && has("QueryInfo") {
+        return Ok(InputKind::AwsConfig);
+    }
+    if has("resource") || has("provider") || has("terraform") || has("module") || has("data") {
+        return Ok(InputKind::TfJson);
+    }
+    if has("format_version") && (has("terraform_version") || has("configuration")) {
+        // A plan with nothing planned and no planned_values is still a plan.
+        return Ok(InputKind::Plan);
+    }
+    let shown: Vec<&str> = keys.iter().take(8).map(String::as_str).collect();
+    Err(input_err(
+        name,
+        format!(
+            "JSON of an unrecognised kind (top-level keys: {})",
+            if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+        ),
+        SHOW_JSON_HINT,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_kinds() {
+        let k = |s: &str| detect("t", s);
+        assert_eq!(k(r#"{"format_version":"1.2","planned_values":{}}"#), Ok(InputKind::Plan));
+        assert_eq!(k(r#"{"format_version":"1.0","values":{}}"#), Ok(InputKind::State));
+        assert_eq!(k(r#"{"resource":{}}"#), Ok(InputKind::TfJson));
+        assert_eq!(k(r#"{"configurationItems":[]}"#), Ok(InputKind::AwsConfig));
+        assert!(k(r#"{"hello":1}"#).unwrap_err().message.contains("hello"));
+    }
+
+    #[test]
+    fn utf16_and_gzip_are_decoded() {
+        let json = r#"{"resource":{}}"#;
+        let mut b = vec![0xFF, 0xFE];
+        for u in json.encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let f = decode("x", b).unwrap();
+        assert_eq!(f.text, json);
+        let mut gz = Vec::new();
+        {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::fast());
+            e.write_all(json.as_bytes()).unwrap();
+        }
+        assert_eq!(decode("x", gz).unwrap().kind, InputKind::TfJson);
+    }
+
+    #[test]
+    fn zip_is_explained() {
+        let e = decode("tfplan", b"PK\x03\x04rest".to_vec()).unwrap_err();
+        assert!(e.hint.contains("terraform show -json"));
+    }
+
+    #[test]
+    fn truncated_json_names_the_place() {
+        let e = decode("p.json", b"{\"format_version\": \"1.2\",\n \"planned".to_vec()).unwrap_err();
+        assert_eq!(e.location.map(|l| l.0), Some(2));
+        assert!(e.message.contains("truncated"), "{e}");
+    }
+}

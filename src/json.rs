@@ -1,0 +1,607 @@
+//! A small, span-preserving JSON reader.
+//!
+//! Plans can be hundreds of megabytes, so we never build a tree for a whole document. The text is
+//! validated once ([`validate`]); after that, [`Raw`] navigates it lazily (skipping what no rule
+//! needs), and only the parts the model keeps — a resource's attributes — are turned into
+//! [`Value`] trees that borrow their strings from the source and remember their byte spans.
+
+use crate::value::{Kind, Span, Value};
+use std::borrow::Cow;
+
+/// Deepest nesting accepted. Terraform output is rarely deeper than 30; anything past this is
+/// hostile or broken input, and rejecting it keeps recursion bounded.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A warning about valid-but-suspicious JSON (for now: duplicate keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonWarning {
+    pub offset: usize,
+    pub message: String,
+}
+
+fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, JsonError> {
+    Err(JsonError {
+        offset,
+        message: message.into(),
+    })
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+#[inline]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Checks that `src` is exactly one well-formed JSON value (RFC 8259), at most [`MAX_DEPTH`]
+/// deep. Iterative, so hostile nesting cannot overflow the stack.
+pub fn validate(src: &str) -> Result<(), JsonError> {
+    let b = src.as_bytes();
+    // Stack of open containers: true = object, false = array.
+    let mut stack: Vec<bool> = Vec::with_capacity(64);
+    let mut i = skip_ws(b, 0);
+    if i == b.len() {
+        return err(i, "the file is empty (no JSON value)");
+    }
+    'value: loop {
+        // Parse one value starting at i.
+        i = skip_ws(b, i);
+        if i >= b.len() {
+            return err(i, "unexpected end of input: the JSON is truncated");
+        }
+        match b[i] {
+            b'{' | b'[' => {
+                let is_obj = b[i] == b'{';
+                if stack.len() >= MAX_DEPTH {
+                    return err(i, format!("values are nested deeper than {MAX_DEPTH} levels"));
+                }
+                stack.push(is_obj);
+                i = skip_ws(b, i + 1);
+                if i >= b.len() {
+                    return err(i, "unexpected end of input: the JSON is truncated");
+                }
+                if (is_obj && b[i] == b'}') || (!is_obj && b[i] == b']') {
+                    stack.pop();
+                    i += 1;
+                } else {
+                    if is_obj {
+                        i = expect_key(b, i)?;
+                    }
+                    continue 'value;
+                }
+            }
+            b'"' => i = skip_string(b, i)?,
+            b't' => i = expect_lit(b, i, b"true")?,
+            b'f' => i = expect_lit(b, i, b"false")?,
+            b'n' => i = expect_lit(b, i, b"null")?,
+            b'-' | b'0'..=b'9' => i = skip_number(b, i)?,
+            c => return err(i, format!("unexpected character {} where a value was expected", show_byte(c))),
+        }
+        // After a value: close containers or move to the next element.
+        loop {
+            let Some(&is_obj) = stack.last() else {
+                let j = skip_ws(b, i);
+                if j < b.len() {
+                    return err(j, "unexpected data after the end of the JSON value");
+                }
+                return Ok(());
+            };
+            i = skip_ws(b, i);
+            if i >= b.len() {
+                return err(i, "unexpected end of input: the JSON is truncated");
+            }
+            match (b[i], is_obj) {
+                (b',', _) => {
+                    i += 1;
+                    if is_obj {
+                        i = expect_key(b, skip_ws(b, i))?;
+                    }
+                    continue 'value;
+                }
+                (b'}', true) | (b']', false) => {
+                    stack.pop();
+                    i += 1;
+                }
+                (c, true) => return err(i, format!("expected ',' or '}}' in an object, found {}", show_byte(c))),
+                (c, false) => return err(i, format!("expected ',' or ']' in an array, found {}", show_byte(c))),
+            }
+        }
+    }
+}
+
+fn show_byte(c: u8) -> String {
+    if c.is_ascii_graphic() {
+        format!("'{}'", c as char)
+    } else {
+        format!("byte 0x{c:02x}")
+    }
+}
+
+/// Parses `"key" :` and returns the index after the colon.
+fn expect_key(b: &[u8], i: usize) -> Result<usize, JsonError> {
+    if i >= b.len() {
+        return err(i, "unexpected end of input: the JSON is truncated");
+    }
+    if b[i] != b'"' {
+        return err(i, format!("expected a string key, found {}", show_byte(b[i])));
+    }
+    let j = skip_ws(b, skip_string(b, i)?);
+    if j >= b.len() {
+        return err(j, "unexpected end of input: the JSON is truncated");
+    }
+    if b[j] != b':' {
+        return err(j, format!("expected ':' after an object key, found {}", show_byte(b[j])));
+    }
+    Ok(j + 1)
+}
+
+fn expect_lit(b: &[u8], i: usize, lit: &[u8]) -> Result<usize, JsonError> {
+    if b.len() >= i + lit.len() && &b[i..i + lit.len()] == lit {
+        Ok(i + lit.len())
+    } else {
+        err(i, "invalid literal (expected true, false or null)")
+    }
+}
+
+fn skip_number(b: &[u8], mut i: usize) -> Result<usize, JsonError> {
+    let start = i;
+    if b[i] == b'-' {
+        i += 1;
+    }
+    let digits = |b: &[u8], mut i: usize| {
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i, i - s)
+    };
+    if i < b.len() && b[i] == b'0' {
+        i += 1;
+    } else {
+        let (j, n) = digits(b, i);
+        if n == 0 {
+            return err(start, "invalid number");
+        }
+        i = j;
+    }
+    if i < b.len() && b[i] == b'.' {
+        let (j, n) = digits(b, i + 1);
+        if n == 0 {
+            return err(start, "invalid number: no digits after '.'");
+        }
+        i = j;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let (j, n) = digits(b, i);
+        if n == 0 {
+            return err(start, "invalid number: no digits in the exponent");
+        }
+        i = j;
+    }
+    Ok(i)
+}
+
+/// Skips a string starting at the opening quote, validating escapes; returns the index after
+/// the closing quote.
+fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
+    let mut j = i + 1;
+    loop {
+        // Fast scan to the next quote, backslash or control character.
+        match b[j..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+            None => return err(b.len(), "unexpected end of input inside a string: the JSON is truncated"),
+            Some(p) => j += p,
+        }
+        match b[j] {
+            b'"' => return Ok(j + 1),
+            b'\\' => {
+                if j + 1 >= b.len() {
+                    return err(j, "unexpected end of input inside a string: the JSON is truncated");
+                }
+                match b[j + 1] {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
+                    b'u' => {
+                        if j + 6 > b.len() || !b[j + 2..j + 6].iter().all(u8::is_ascii_hexdigit) {
+                            return err(j, "invalid \\u escape in a string");
+                        }
+                        j += 6;
+                    }
+                    _ => return err(j, "invalid escape in a string"),
+                }
+            }
+            _ => return err(j, "control character inside a string (it must be escaped)"),
+        }
+    }
+}
+
+/// Skips one value of already-validated JSON; returns the index after it.
+fn skip_valid(b: &[u8], i: usize) -> usize {
+    let i = skip_ws(b, i);
+    if i >= b.len() {
+        return i;
+    }
+    match b[i] {
+        b'"' => skip_valid_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = skip_valid_string(b, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            j
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                j += 1;
+            }
+            j
+        }
+    }
+}
+
+fn skip_valid_string(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j..].iter().position(|&c| c == b'"' || c == b'\\') {
+            None => return b.len(),
+            Some(p) => j += p,
+        }
+        if b[j] == b'\\' {
+            j += 2;
+        } else {
+            return j + 1;
+        }
+    }
+    b.len()
+}
+
+/// Decodes the JSON string whose opening quote is at `i` (already validated).
+fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
+    let inner = &src[i + 1..end - 1];
+    if !inner.as_bytes().contains(&b'\\') {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices().peekable();
+    let bytes = inner.as_bytes();
+    while let Some((k, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'u' => {
+                let hex = |at: usize| -> Option<u32> {
+                    let s = inner.get(at..at + 4)?;
+                    u32::from_str_radix(s, 16).ok()
+                };
+                let Some(hi) = hex(k + 2) else { break };
+                for _ in 0..4 {
+                    chars.next();
+                }
+                let mut code = hi;
+                if (0xD800..0xDC00).contains(&hi)
+                    && bytes.get(k + 6) == Some(&b'\\')
+                    && bytes.get(k + 7) == Some(&b'u')
+                {
+                    if let Some(lo) = hex(k + 8).filter(|lo| (0xDC00..0xE000).contains(lo)) {
+                        code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        for _ in 0..6 {
+                            chars.next();
+                        }
+                    }
+                }
+                out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+            }
+            other => out.push(other),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A lazily navigated JSON value inside validated source text.
+#[derive(Clone, Copy, Debug)]
+pub struct Raw<'a> {
+    pub src: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> Raw<'a> {
+    /// The root value of validated text.
+    pub fn root(src: &'a str) -> Raw<'a> {
+        let b = src.as_bytes();
+        let start = skip_ws(b, 0);
+        let end = skip_valid(b, start);
+        Raw { src, start, end }
+    }
+
+    fn first(&self) -> u8 {
+        self.src.as_bytes().get(self.start).copied().unwrap_or(0)
+    }
+
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+    pub fn text(&self) -> &'a str {
+        &self.src[self.start..self.end]
+    }
+    pub fn is_object(&self) -> bool {
+        self.first() == b'{'
+    }
+    pub fn is_array(&self) -> bool {
+        self.first() == b'['
+    }
+    pub fn is_null(&self) -> bool {
+        self.first() == b'n'
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.first() {
+            b't' => Some(true),
+            b'f' => Some(false),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<Cow<'a, str>> {
+        (self.first() == b'"').then(|| decode_string(self.src, self.start, self.end))
+    }
+
+    /// Entries of an object in document order: (key, key span, value). Empty for non-objects.
+    pub fn entries(&self) -> Entries<'a> {
+        Entries {
+            src: self.src,
+            pos: if self.is_object() { self.start + 1 } else { self.end },
+            end: self.end,
+        }
+    }
+
+    /// Elements of an array. Empty for non-arrays.
+    pub fn items(&self) -> Items<'a> {
+        Items {
+            src: self.src,
+            pos: if self.is_array() { self.start + 1 } else { self.end },
+            end: self.end,
+        }
+    }
+
+    /// The value of `key` (the last one, should the key be duplicated).
+    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
+        let mut found = None;
+        for (k, _, v) in self.entries() {
+            if k == key {
+                found = Some(v);
+            }
+        }
+        found
+    }
+
+    /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
+    pub fn to_value(&self, warnings: &mut Vec<JsonWarning>) -> Value<'a> {
+        self.to_value_depth(warnings, 0)
+    }
+
+    fn to_value_depth(&self, warnings: &mut Vec<JsonWarning>, depth: usize) -> Value<'a> {
+        let span = self.span();
+        let kind = match self.first() {
+            b'{' if depth < MAX_DEPTH => {
+                let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+                for (k, kspan, v) in self.entries() {
+                    let val = v.to_value_depth(warnings, depth + 1);
+                    if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
+                        warnings.push(JsonWarning {
+                            offset: kspan.start as usize,
+                            message: format!("duplicate key \"{k}\"; the last value is used"),
+                        });
+                        slot.1 = val;
+                    } else {
+                        entries.push((k, val));
+                    }
+                }
+                Kind::Obj(entries)
+            }
+            b'[' if depth < MAX_DEPTH => {
+                Kind::Arr(self.items().map(|v| v.to_value_depth(warnings, depth + 1)).collect())
+            }
+            b'"' => Kind::Str(decode_string(self.src, self.start, self.end)),
+            b't' => Kind::Bool(true),
+            b'f' => Kind::Bool(false),
+            b'n' => Kind::Null,
+            b'-' | b'0'..=b'9' => Kind::Num(Cow::Borrowed(self.text())),
+            _ => Kind::Null,
+        };
+        Value::new(kind, span)
+    }
+}
+
+pub struct Entries<'a> {
+    src: &'a str,
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (Cow<'a, str>, Span, Raw<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.src.as_bytes();
+        let mut i = skip_ws(b, self.pos);
+        if i < self.end && b[i] == b',' {
+            i = skip_ws(b, i + 1);
+        }
+        if i >= self.end || b[i] != b'"' {
+            self.pos = self.end;
+            return None;
+        }
+        let kend = skip_valid_string(b, i);
+        let key = decode_string(self.src, i, kend);
+        let mut j = skip_ws(b, kend);
+        if j < b.len() && b[j] == b':' {
+            j += 1;
+        }
+        let vstart = skip_ws(b, j);
+        let vend = skip_valid(b, vstart).min(self.end);
+        self.pos = vend;
+        Some((
+            key,
+            Span::new(i, kend),
+            Raw {
+                src: self.src,
+                start: vstart,
+                end: vend,
+            },
+        ))
+    }
+}
+
+pub struct Items<'a> {
+    src: &'a str,
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Raw<'a>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.src.as_bytes();
+        let mut i = skip_ws(b, self.pos);
+        if i < self.end && b[i] == b',' {
+            i = skip_ws(b, i + 1);
+        }
+        if i >= self.end || b[i] == b']' {
+            self.pos = self.end;
+            return None;
+        }
+        let vend = skip_valid(b, i).min(self.end);
+        if vend <= i {
+            self.pos = self.end;
+            return None;
+        }
+        self.pos = vend;
+        Some(Raw {
+            src: self.src,
+            start: i,
+            end: vend,
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src.as_bytes()[..offset];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_good_json() {
+        for s in [
+            "{}",
+            "[]",
+            " {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\n\"]} ",
+            "0",
+            "\"s\"",
+        ] {
+            assert_eq!(validate(s), Ok(()), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_json_with_offsets() {
+        let cases = [
+            ("", 0),
+            ("{", 1),
+            ("{\"a\":1,}", 7),
+            ("[1 2]", 3),
+            ("{\"a\" 1}", 5),
+            ("01", 1),
+            ("\"abc", 4),
+            ("[1]x", 3),
+            ("{\"a\":tru}", 5),
+        ];
+        for (s, off) in cases {
+            let e = validate(s).unwrap_err();
+            assert_eq!(e.offset, off, "{s}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_deep_nesting_without_recursion() {
+        let deep = "[".repeat(100_000);
+        let e = validate(&deep).unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e:?}");
+    }
+
+    #[test]
+    fn navigates_lazily_with_spans() {
+        let src = r#"{"a": {"b": [1, {"c": "d\"e"}]}, "z": null}"#;
+        validate(src).unwrap();
+        let root = Raw::root(src);
+        let c = root.get("a").unwrap().get("b").unwrap().items().nth(1).unwrap().get("c").unwrap();
+        assert_eq!(c.as_str().unwrap(), "d\"e");
+        assert_eq!(&src[c.start..c.end], r#""d\"e""#);
+        assert!(root.get("z").unwrap().is_null());
+        assert!(root.get("missing").is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_warn_and_last_wins() {
+        let src = r#"{"a": 1, "a": 2}"#;
+        let mut w = Vec::new();
+        let v = Raw::root(src).to_value(&mut w);
+        assert_eq!(w.len(), 1);
+        assert_eq!(v.get("a").num(), Some(2.0));
+    }
+
+    #[test]
+    fn decodes_surrogate_pairs() {
+        let src = r#""\ud83d\ude00 ok""#;
+        assert_eq!(Raw::root(src).as_str().unwrap(), "😀 ok");
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    }
+}

@@ -1,0 +1,16 @@
+//! drlint: a policy and compliance linter for multi-region disaster-recovery infrastructure on
+//! AWS. Data flows one way: read → model → rules → findings → report.
+
+pub mod cli;
+pub mod config;
+pub mod findings;
+pub mod input;
+pub mod json;
+pub mod model;
+pub mod read;
+pub mod report;
+pub mod rules;
+pub mod value;
+
+/// Where the rule help pages live (SARIF `helpUri`).
+pub const REPOSITORY: &str = "https://github.com/drlint/drlint";

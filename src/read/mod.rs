@@ -1,0 +1,54 @@
+//! Adapters: each input format is read into the same [`Model`]. Nothing after this module looks
+//! at raw input.
+
+pub mod plan;
+pub mod tfjson;
+
+use crate::input::{InputError, InputKind, SourceFile};
+use crate::model::{Model, ProviderConfig, Resource, Warning, parse_arn};
+
+/// What the adapters collect before the model is assembled.
+#[derive(Default)]
+pub struct Parts<'a> {
+    pub resources: Vec<Resource<'a>>,
+    pub providers: Vec<ProviderConfig>,
+    pub variables: Vec<(usize, String, String)>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Takes the account id from a known ARN.
+pub fn attach_account(r: &mut Resource) {
+    if let Some(a) = r.attrs.get("arn").str().and_then(parse_arn) {
+        if a.account.len() == 12 {
+            r.account = Some(a.account.to_string());
+        }
+    }
+}
+
+/// Reads every file into one model: several files are one system.
+pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
+    let mut parts = Parts::default();
+    for (i, f) in files.iter().enumerate() {
+        for n in &f.notes {
+            parts.warnings.push(Warning {
+                file: Some(i),
+                span: None,
+                message: n.clone(),
+            });
+        }
+        match f.kind {
+            InputKind::Plan => plan::read(i, &f.name, &f.text, false, &mut parts)?,
+            InputKind::State => plan::read(i, &f.name, &f.text, true, &mut parts)?,
+            InputKind::TfJson => tfjson::read(i, &f.name, &f.text, &mut parts)?,
+            InputKind::AwsConfig => {
+                return Err(InputError {
+                    file: f.name.clone(),
+                    location: None,
+                    message: "this is AWS Config output; reading AWS Config items is not implemented in this version".into(),
+                    hint: "lint the Terraform plan or CDKTF output instead".into(),
+                });
+            }
+        }
+    }
+    Ok(Model::new(files, parts.resources, parts.providers, parts.variables, parts.warnings))
+}

@@ -1,0 +1,460 @@
+//! Terraform plan and state JSON (`terraform show -json`) into the model.
+//!
+//! Format versions 0.1 to 1.2 are read by key presence, not by version. Resources come from
+//! `resource_changes` (with `after`, `after_unknown`, `after_sensitive`), or from
+//! `planned_values` / `values` when a document has no changes list (an empty plan, a state).
+//! Resources being deleted are skipped; data sources are not resources.
+
+use super::{Parts, attach_account};
+use crate::input::InputError;
+use crate::json::{JsonWarning, Raw};
+use crate::model::{
+    ProviderConfig, RegionSource, Resource, Warning, arn_region, looks_like_region, module_of_address,
+    strip_instance_keys,
+};
+use crate::value::{Kind, Unknown, Value};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+const KNOWN_FORMATS: &[&str] = &["0.1", "0.2", "1.0", "1.1", "1.2"];
+
+/// A provider configuration as the plan's `configuration.provider_config` records it.
+struct ProviderEntry {
+    alias: Option<String>,
+    module_address: Option<String>,
+    /// Region, or why it cannot be known.
+    region: Result<(String, RegionSource), String>,
+}
+
+/// A resource block from `configuration`: which provider it uses and its expressions.
+struct ConfigResource<'a> {
+    provider_config_key: Option<String>,
+    expressions: Option<Raw<'a>>,
+}
+
+struct Ctx<'a> {
+    file: usize,
+    providers: HashMap<String, ProviderEntry>,
+    config: HashMap<String, ConfigResource<'a>>,
+    has_configuration: bool,
+}
+
+pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &mut Parts<'a>) -> Result<(), InputError> {
+    let root = Raw::root(src);
+    if let Some(fv) = root.get("format_version").and_then(|v| v.as_str()) {
+        if !KNOWN_FORMATS.contains(&fv.as_ref()) {
+            parts.warnings.push(Warning {
+                file: Some(file),
+                span: root.get("format_version").map(|r| r.span()),
+                message: format!(
+                    "unknown format_version \"{fv}\" (known: {}); reading it by key presence, results may be incomplete",
+                    KNOWN_FORMATS.join(", ")
+                ),
+            });
+        }
+    }
+    if root.get("errored").and_then(|v| v.as_bool()) == Some(true) {
+        let (line, col) = crate::json::line_col(src, root.get("errored").map_or(0, |r| r.start));
+        return Err(InputError {
+            file: name.to_string(),
+            location: Some((line, col)),
+            message: "Terraform reported errors while planning (\"errored\": true): this plan is incomplete".into(),
+            hint: "fix the errors `terraform plan` printed, then run `terraform plan -out tfplan && terraform show -json tfplan` again".into(),
+        });
+    }
+
+    // Root variables: used for regions (`region = var.region`) and suffix inference.
+    let mut variables: HashMap<String, String> = HashMap::new();
+    if let Some(vars) = root.get("variables") {
+        for (k, _, v) in vars.entries() {
+            if let Some(s) = v.get("value").and_then(|x| x.as_str()) {
+                parts.variables.push((file, k.to_string(), s.to_string()));
+                variables.insert(k.into_owned(), s.into_owned());
+            }
+        }
+    }
+
+    let mut ctx = Ctx {
+        file,
+        providers: HashMap::new(),
+        config: HashMap::new(),
+        has_configuration: false,
+    };
+    if let Some(conf) = root.get("configuration") {
+        ctx.has_configuration = true;
+        if let Some(pc) = conf.get("provider_config") {
+            for (key, _, p) in pc.entries() {
+                let pname = p.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+                if pname != "aws" {
+                    continue;
+                }
+                let module_address = p.get("module_address").and_then(|m| m.as_str()).map(Cow::into_owned);
+                let region = provider_region(p, module_address.is_some(), &variables);
+                let alias = p.get("alias").and_then(|a| a.as_str()).map(Cow::into_owned);
+                parts.providers.push(ProviderConfig {
+                    file,
+                    key: key.to_string(),
+                    alias: alias.clone(),
+                    region: region.as_ref().ok().map(|r| r.0.clone()),
+                });
+                ctx.providers.insert(
+                    key.into_owned(),
+                    ProviderEntry {
+                        alias,
+                        module_address,
+                        region,
+                    },
+                );
+            }
+        }
+        if let Some(rm) = conf.get("root_module") {
+            walk_config(rm, String::new(), &mut ctx.config);
+        }
+    }
+
+    let changes = root.get("resource_changes").filter(|r| r.is_array());
+    let items: Vec<(Raw<'a>, bool)> = match changes {
+        Some(rc) => rc.items().map(|r| (r, true)).collect(),
+        None => {
+            let top = if is_state { root.get("values") } else { root.get("planned_values") };
+            let mut v = Vec::new();
+            if let Some(rm) = top.and_then(|t| t.get("root_module")) {
+                collect_module_resources(rm, &mut v);
+            }
+            v.into_iter().map(|r| (r, false)).collect()
+        }
+    };
+    let built: Vec<(Option<Resource<'a>>, Vec<JsonWarning>)> = items
+        .par_iter()
+        .map(|(item, is_change)| {
+            let mut w = Vec::new();
+            let r = build_resource(&ctx, *item, *is_change, &mut w);
+            (r, w)
+        })
+        .collect();
+    for (r, w) in built {
+        parts.warnings.extend(w.into_iter().map(|w| Warning {
+            file: Some(file),
+            span: Some(crate::value::Span::new(w.offset, w.offset)),
+            message: w.message,
+        }));
+        if let Some(r) = r {
+            parts.resources.push(r);
+        }
+    }
+    Ok(())
+}
+
+/// Region of a provider block: a constant, or a root variable's value. Otherwise the reason it
+/// is unknown.
+fn provider_region(p: Raw, in_module: bool, variables: &HashMap<String, String>) -> Result<(String, RegionSource), String> {
+    let Some(expr) = p.get("expressions").and_then(|e| e.get("region")) else {
+        return Err("its provider block sets no region (it comes from AWS_REGION or the profile at run time)".into());
+    };
+    if let Some(c) = expr.get("constant_value").and_then(|c| c.as_str()) {
+        return Ok((c.into_owned(), RegionSource::Provider(String::new())));
+    }
+    let refs: Vec<String> = expr
+        .get("references")
+        .map(|r| r.items().filter_map(|x| x.as_str().map(Cow::into_owned)).collect())
+        .unwrap_or_default();
+    for r in &refs {
+        if let Some(var) = r.strip_prefix("var.") {
+            if in_module {
+                return Err(format!("its region is `{r}` inside a module, whose value plan JSON does not record"));
+            }
+            return match variables.get(var) {
+                Some(v) => Ok((v.clone(), RegionSource::Variable(format!("var.{var} = \"{v}\"")))),
+                None => Err(format!("its region is `{r}`, which has no value in the plan")),
+            };
+        }
+    }
+    match refs.first() {
+        Some(r) => Err(format!("its region is the expression `{r}`, which plan JSON does not evaluate")),
+        None => Err("its region expression is not a constant".into()),
+    }
+}
+
+fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, ConfigResource<'a>>) {
+    if let Some(res) = module.get("resources") {
+        for r in res.items() {
+            let Some(addr) = r.get("address").and_then(|a| a.as_str()) else { continue };
+            let key = if path.is_empty() { addr.into_owned() } else { format!("{path}.{addr}") };
+            out.insert(
+                key,
+                ConfigResource {
+                    provider_config_key: r.get("provider_config_key").and_then(|k| k.as_str()).map(Cow::into_owned),
+                    expressions: r.get("expressions"),
+                },
+            );
+        }
+    }
+    if let Some(calls) = module.get("module_calls") {
+        for (name, _, call) in calls.entries() {
+            if let Some(m) = call.get("module") {
+                let p = if path.is_empty() { format!("module.{name}") } else { format!("{path}.module.{name}") };
+                walk_config(m, p, out);
+            }
+        }
+    }
+}
+
+fn collect_module_resources<'a>(module: Raw<'a>, out: &mut Vec<Raw<'a>>) {
+    if let Some(res) = module.get("resources") {
+        out.extend(res.items());
+    }
+    if let Some(children) = module.get("child_modules") {
+        for c in children.items() {
+            collect_module_resources(c, out);
+        }
+    }
+}
+
+fn build_resource<'a>(ctx: &Ctx<'a>, item: Raw<'a>, is_change: bool, w: &mut Vec<JsonWarning>) -> Option<Resource<'a>> {
+    if item.get("mode").and_then(|m| m.as_str()).as_deref() == Some("data") {
+        return None;
+    }
+    let address = item.get("address")?.as_str()?.into_owned();
+    let rtype = item.get("type").and_then(|t| t.as_str()).map(Cow::into_owned)?;
+    let (attrs_raw, unknown_raw, sensitive_raw) = if is_change {
+        let change = item.get("change")?;
+        let actions: Vec<String> = change
+            .get("actions")
+            .map(|a| a.items().filter_map(|x| x.as_str().map(Cow::into_owned)).collect())
+            .unwrap_or_default();
+        // Deleted resources are not checked; reads are data sources.
+        if actions.iter().all(|a| a == "delete" || a == "read") && !actions.is_empty() {
+            return None;
+        }
+        let after = change.get("after").filter(|a| a.is_object())?;
+        (after, change.get("after_unknown"), change.get("after_sensitive"))
+    } else {
+        (item.get("values").filter(|a| a.is_object())?, None, item.get("sensitive_values"))
+    };
+
+    let module = match item.get("module_address").and_then(|m| m.as_str()) {
+        Some(m) => m.into_owned(),
+        None => module_of_address(&address),
+    };
+    let module_plain = strip_instance_keys(&module);
+    let rname = item.get("name").and_then(|n| n.as_str()).map(Cow::into_owned).unwrap_or_default();
+    let config_address = if module_plain.is_empty() {
+        format!("{rtype}.{rname}")
+    } else {
+        format!("{module_plain}.{rtype}.{rname}")
+    };
+    let config = ctx.config.get(&config_address);
+
+    let mut attrs = attrs_raw.to_value(w);
+    if let Some(u) = unknown_raw {
+        overlay_unknown(&mut attrs, u, config.and_then(|c| c.expressions), &[], config.is_some() || !ctx.has_configuration);
+    }
+    if let Some(s) = sensitive_raw {
+        overlay_sensitive(&mut attrs, s);
+    }
+
+    let (region, region_source) = resolve_region(ctx, &attrs, config, &module_plain);
+    let provider_key = config.and_then(|c| c.provider_config_key.clone());
+    let mut r = Resource {
+        file: ctx.file,
+        rtype,
+        address,
+        module,
+        config_address,
+        region,
+        region_source,
+        account: None,
+        attrs,
+        meta: Value::new(Kind::Absent, Default::default()),
+        span: attrs_raw.span(),
+        construct_path: None,
+        provider_key,
+    };
+    attach_account(&mut r);
+    Some(r)
+}
+
+/// The region of a plan resource. Resolution order:
+/// 1. the resource's own `region` attribute when known (AWS provider v6 per-resource region, or a
+///    computed `region` such as an existing bucket's);
+/// 2. the region in the resource's known `arn`;
+/// 3. the provider configuration it uses, after normalising module-scoped keys (`x:aws` as
+///    written by Terraform 0.12–1.0 inside module `x` means `module.x:aws`); a root key
+///    (`aws.dr`) used inside a module means the provider was passed in from the root;
+/// 4. otherwise unknown, with the reason — never a guess. In particular a module key with no
+///    `provider_config` entry means the JSON records neither a provider block in that module nor
+///    the `providers` mapping of its call, so the region could be the root's or a passed alias's.
+fn resolve_region(ctx: &Ctx, attrs: &Value, config: Option<&ConfigResource>, module_plain: &str) -> (Option<String>, RegionSource) {
+    if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
+        return (Some(r.to_string()), RegionSource::Attribute);
+    }
+    if let Some(r) = attrs.get("arn").str().and_then(arn_region) {
+        return (Some(r.to_string()), RegionSource::Arn);
+    }
+    if !ctx.has_configuration {
+        return (None, RegionSource::Unknown("the input records no provider configuration".into()));
+    }
+    let Some(key) = config.and_then(|c| c.provider_config_key.as_deref()) else {
+        return (None, RegionSource::Unknown("the resource has no entry in the plan's configuration".into()));
+    };
+    let normalized = normalize_provider_key(key, module_plain);
+    match ctx.providers.get(&normalized) {
+        Some(p) => match &p.region {
+            Ok((region, src)) => {
+                let src = match src {
+                    RegionSource::Variable(v) => RegionSource::Variable(format!("{normalized}: {v}")),
+                    _ => RegionSource::Provider(normalized.clone()),
+                };
+                (Some(region.clone()), src)
+            }
+            Err(why) => {
+                let whose = match (&p.module_address, &p.alias) {
+                    (Some(m), _) => format!("provider `{normalized}` declared in {m}"),
+                    (None, Some(a)) => format!("provider `aws.{a}`"),
+                    _ => format!("provider `{normalized}`"),
+                };
+                (None, RegionSource::Unknown(format!("{whose}: {why}")))
+            }
+        },
+        None if normalized.contains(':') => (
+            None,
+            RegionSource::Unknown(format!(
+                "uses `{key}`: the JSON records neither a provider block in `{}` nor the `providers` passed to that module call",
+                normalized.split(':').next().unwrap_or("")
+            )),
+        ),
+        None => (
+            None,
+            RegionSource::Unknown(format!("uses provider `{key}`, which the configuration does not declare")),
+        ),
+    }
+}
+
+/// `ec2:aws` inside `module.ec2` → `module.ec2:aws`; `module.x:aws.a` and root keys unchanged.
+pub fn normalize_provider_key(key: &str, module_plain: &str) -> String {
+    let Some((prefix, provider)) = key.rsplit_once(':') else {
+        return key.to_string();
+    };
+    if prefix.starts_with("module.") {
+        return key.to_string();
+    }
+    // Old spelling: the prefix is the innermost module call's name.
+    if module_plain == format!("module.{prefix}") || module_plain.ends_with(&format!(".module.{prefix}")) {
+        format!("{module_plain}:{provider}")
+    } else {
+        format!("module.{prefix}:{provider}")
+    }
+}
+
+fn refs_of<'a>(expr: Raw<'a>) -> Option<Vec<Cow<'a, str>>> {
+    let r = expr.get("references")?;
+    Some(r.items().filter_map(|x| x.as_str()).collect())
+}
+
+fn is_attribute_expr(expr: Raw) -> bool {
+    expr.is_object() && (expr.get("references").is_some() || expr.get("constant_value").is_some())
+}
+
+/// Marks the values that `after_unknown` says are unknown, keeping the references of the
+/// configuration expression at the same path (so `kms_key_id = aws_kms_key.dr.arn` can be
+/// followed) and whether the user configured the value at all.
+fn overlay_unknown<'a>(
+    v: &mut Value<'a>,
+    unk: Raw<'a>,
+    expr: Option<Raw<'a>>,
+    inherited: &[Cow<'a, str>],
+    config_known: bool,
+) {
+    if unk.as_bool() == Some(true) {
+        let (refs, configured) = match expr {
+            Some(e) if is_attribute_expr(e) => (refs_of(e).unwrap_or_default(), true),
+            Some(_) => (inherited.to_vec(), true),
+            // No expression: computed by the provider, unless we could not see the configuration.
+            None => (inherited.to_vec(), !inherited.is_empty() || !config_known),
+        };
+        let span = if v.is_absent() { unk.span() } else { v.span };
+        *v = Value::unknown(Unknown { refs, configured }, span);
+        return;
+    }
+    let own_refs;
+    let inherited = match expr.filter(|e| is_attribute_expr(*e)) {
+        Some(e) => {
+            own_refs = refs_of(e).unwrap_or_default();
+            own_refs.as_slice()
+        }
+        None => inherited,
+    };
+    let block_expr = expr.filter(|e| !is_attribute_expr(*e));
+    if unk.is_object() {
+        for (k, kspan, u) in unk.entries() {
+            if !subtree_has_true(u) {
+                continue;
+            }
+            if v.get_mut(&k).is_none() {
+                if let Kind::Obj(entries) = &mut v.kind {
+                    entries.push((k.clone(), Value::new(Kind::Absent, kspan)));
+                } else {
+                    continue;
+                }
+            }
+            let child_expr = block_expr.and_then(|e| e.get(&k));
+            if let Some(child) = v.get_mut(&k) {
+                overlay_unknown(child, u, child_expr, inherited, config_known);
+            }
+        }
+    } else if unk.is_array() {
+        let exprs: Vec<Raw<'a>> = block_expr.map(|e| e.items().collect()).unwrap_or_default();
+        if let Kind::Arr(items) = &mut v.kind {
+            for (i, u) in unk.items().enumerate() {
+                if let Some(child) = items.get_mut(i) {
+                    // A block list: the i-th block's expressions; an attribute list: inherited.
+                    let e = exprs.get(i).copied().or(if exprs.len() == 1 { exprs.first().copied() } else { None });
+                    overlay_unknown(child, u, e, inherited, config_known);
+                }
+            }
+        }
+    }
+}
+
+fn subtree_has_true(r: Raw) -> bool {
+    match r.as_bool() {
+        Some(b) => b,
+        None => r.text().contains("true"),
+    }
+}
+
+fn overlay_sensitive(v: &mut Value, s: Raw) {
+    if s.as_bool() == Some(true) {
+        v.mark_sensitive();
+        return;
+    }
+    if s.is_object() {
+        for (k, _, child) in s.entries() {
+            if let Some(c) = v.get_mut(&k) {
+                overlay_sensitive(c, child);
+            }
+        }
+    } else if s.is_array() {
+        if let Kind::Arr(items) = &mut v.kind {
+            for (i, child) in s.items().enumerate() {
+                if let Some(c) = items.get_mut(i) {
+                    overlay_sensitive(c, child);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_keys_normalise_both_spellings() {
+        assert_eq!(normalize_provider_key("ec2:aws", "module.ec2"), "module.ec2:aws");
+        assert_eq!(normalize_provider_key("ebs:aws", "module.ec2.module.ebs"), "module.ec2.module.ebs:aws");
+        assert_eq!(normalize_provider_key("module.x:aws.edge", "module.x"), "module.x:aws.edge");
+        assert_eq!(normalize_provider_key("aws.paris", "module.x"), "aws.paris");
+    }
+}

@@ -1,0 +1,171 @@
+//! Terraform JSON configuration (`*.tf.json`) and CDKTF `cdk.tf.json` into the model.
+//!
+//! Arguments are the resource objects themselves; strings holding `${...}` are expressions, so
+//! they become unknown values that keep their references. `"//"` keys are CDKTF metadata (the
+//! construct path), not arguments. Nested blocks may be written as an object or a list.
+
+use super::{Parts, attach_account};
+use crate::input::InputError;
+use crate::json::{JsonWarning, Raw};
+use crate::model::{ProviderConfig, RegionSource, Resource, Warning, looks_like_region, template_refs};
+use crate::value::{Kind, Span, Unknown, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Meta-arguments that are not resource attributes.
+const META: &[&str] = &[
+    "//",
+    "provider",
+    "depends_on",
+    "lifecycle",
+    "count",
+    "for_each",
+    "connection",
+    "provisioner",
+];
+
+pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -> Result<(), InputError> {
+    let root = Raw::root(src);
+    let mut warnings: Vec<JsonWarning> = Vec::new();
+
+    // Variables with defaults (regions and suffix may come from them).
+    let mut variables: HashMap<String, String> = HashMap::new();
+    if let Some(vars) = root.get("variable") {
+        for (name, _, v) in vars.entries() {
+            if let Some(d) = v.get("default").and_then(|d| d.as_str()) {
+                parts.variables.push((file, name.to_string(), d.to_string()));
+                variables.insert(name.into_owned(), d.into_owned());
+            }
+        }
+    }
+
+    // Providers: `provider.aws` is an object or an array of (aliased) objects.
+    let mut regions: HashMap<String, Result<String, String>> = HashMap::new();
+    if let Some(aws) = root.get("provider").and_then(|p| p.get("aws")) {
+        let blocks: Vec<Raw> = if aws.is_array() { aws.items().collect() } else { vec![aws] };
+        for b in blocks {
+            let alias = b.get("alias").and_then(|a| a.as_str()).map(Cow::into_owned);
+            let key = alias.as_ref().map_or_else(|| "aws".to_string(), |a| format!("aws.{a}"));
+            let region = match b.get("region").and_then(|r| r.as_str()) {
+                Some(r) if !r.contains("${") => Ok(r.into_owned()),
+                Some(r) => resolve_var_template(&r, &variables)
+                    .ok_or_else(|| format!("its region is the expression `{r}`, which cannot be evaluated from the file")),
+                None => Err("its provider block sets no region (it comes from AWS_REGION or the profile at run time)".into()),
+            };
+            parts.providers.push(ProviderConfig {
+                file,
+                key: key.clone(),
+                alias,
+                region: region.as_ref().ok().cloned(),
+            });
+            regions.insert(key, region);
+        }
+    }
+
+    if let Some(resources) = root.get("resource") {
+        for (rtype, _, by_name) in resources.entries() {
+            for (rname, _, body) in by_name.entries() {
+                // A resource may be given as an array of bodies (rare); use each.
+                let bodies: Vec<Raw> = if body.is_array() { body.items().collect() } else { vec![body] };
+                for body in bodies {
+                    let r = build(file, &rtype, &rname, body, &regions, &mut warnings);
+                    parts.resources.push(r);
+                }
+            }
+        }
+    }
+    if root.get("module").is_some_and(|m| m.entries().next().is_some()) {
+        parts.warnings.push(Warning {
+            file: Some(file),
+            span: root.get("module").map(|m| m.span()),
+            message: "module blocks are not expanded: resources inside Terraform modules are not checked from configuration JSON (lint the plan instead)".into(),
+        });
+    }
+    parts.warnings.extend(warnings.into_iter().map(|w| Warning {
+        file: Some(file),
+        span: Some(Span::new(w.offset, w.offset)),
+        message: w.message,
+    }));
+    Ok(())
+}
+
+/// `${var.region}` → the variable's default.
+fn resolve_var_template(t: &str, vars: &HashMap<String, String>) -> Option<String> {
+    let inner = t.strip_prefix("${")?.strip_suffix('}')?.trim();
+    vars.get(inner.strip_prefix("var.")?).cloned()
+}
+
+fn build<'a>(
+    file: usize,
+    rtype: &str,
+    rname: &str,
+    body: Raw<'a>,
+    regions: &HashMap<String, Result<String, String>>,
+    warnings: &mut Vec<JsonWarning>,
+) -> Resource<'a> {
+    let mut attrs = body.to_value(warnings);
+    let mut meta_entries = Vec::new();
+    if let Kind::Obj(entries) = &mut attrs.kind {
+        let mut kept = Vec::with_capacity(entries.len());
+        for (k, v) in entries.drain(..) {
+            if META.contains(&k.as_ref()) {
+                meta_entries.push((k, v));
+            } else {
+                kept.push((k, v));
+            }
+        }
+        *entries = kept;
+    }
+    interpolations_to_unknown(&mut attrs);
+    let meta = Value::new(Kind::Obj(meta_entries), body.span());
+    let construct_path = meta.get("//").get("metadata").get("path").str().map(str::to_string);
+    let provider_key = match meta.get("provider").str() {
+        Some(p) => p.trim_start_matches("${").trim_end_matches('}').to_string(),
+        None => "aws".to_string(),
+    };
+
+    // Region: own `region` argument (AWS provider v6), else the provider it uses.
+    let (region, region_source) = if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
+        (Some(r.to_string()), RegionSource::Attribute)
+    } else {
+        match regions.get(&provider_key) {
+            Some(Ok(r)) => (Some(r.clone()), RegionSource::Provider(provider_key.clone())),
+            Some(Err(why)) => (None, RegionSource::Unknown(format!("provider `{provider_key}`: {why}"))),
+            None => (
+                None,
+                RegionSource::Unknown(format!("uses provider `{provider_key}`, which the file does not declare")),
+            ),
+        }
+    };
+    let address = format!("{rtype}.{rname}");
+    let mut r = Resource {
+        file,
+        rtype: rtype.to_string(),
+        config_address: address.clone(),
+        address,
+        module: String::new(),
+        region,
+        region_source,
+        account: None,
+        attrs,
+        meta,
+        span: body.span(),
+        construct_path,
+        provider_key: Some(provider_key),
+    };
+    attach_account(&mut r);
+    r
+}
+
+/// Strings that contain `${...}` are expressions: unknown at this point, but with references.
+fn interpolations_to_unknown(v: &mut Value) {
+    match &mut v.kind {
+        Kind::Str(s) if s.contains("${") => {
+            let refs: Vec<Cow<str>> = template_refs(s).into_iter().map(|r| Cow::Owned(r.into_owned())).collect();
+            v.kind = Kind::Unknown(Unknown { refs, configured: true });
+        }
+        Kind::Arr(items) => items.iter_mut().for_each(interpolations_to_unknown),
+        Kind::Obj(entries) => entries.iter_mut().for_each(|(_, x)| interpolations_to_unknown(x)),
+        _ => {}
+    }
+}

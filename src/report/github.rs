@@ -1,0 +1,45 @@
+//! GitHub Actions workflow commands (`::error file=…,line=…::message`).
+
+use super::{file_name, location, summary_line};
+use crate::findings::Report;
+use crate::rules::{Level, OutcomeKind};
+use std::io::Write;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+    for f in &report.findings {
+        let cmd = match (f.outcome, f.level) {
+            (OutcomeKind::Undecided, _) | (_, Level::Note) => "notice",
+            (_, Level::Warning) => "warning",
+            (_, Level::Error) => "error",
+        };
+        let mut props = Vec::new();
+        if let Some(name) = file_name(report, f) {
+            props.push(format!("file={}", escape_property(name)));
+        }
+        if let Some(l) = location(report, f) {
+            props.push(format!("line={}", l.line));
+            props.push(format!("col={}", l.column));
+            props.push(format!("endLine={}", l.end_line));
+            if l.end_line == l.line {
+                props.push(format!("endColumn={}", l.end_column));
+            }
+        }
+        props.push(format!("title={}", escape_property(&format!("{} {}", f.rule.id, f.rule.name))));
+        let prefix = if f.outcome == OutcomeKind::Undecided { "undecided: " } else { "" };
+        let res = f.resource.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default();
+        writeln!(w, "::{cmd} {}::{}", props.join(","), escape_data(&format!("{prefix}{}{res}", f.message)))?;
+    }
+    for n in &report.notices {
+        writeln!(w, "::warning title=drlint::{}", escape_data(&n.message))?;
+    }
+    writeln!(w, "drlint: {}", summary_line(report))?;
+    Ok(())
+}

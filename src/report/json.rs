@@ -1,0 +1,164 @@
+//! drlint's JSON report. The schema is documented in `docs/json-report.md` and versioned by the
+//! `schema` field; fields are only ever added within a version.
+
+use super::{file_name, location};
+use crate::findings::Report;
+use crate::rules::{Level, OutcomeKind};
+use serde::Serialize;
+use std::io::Write;
+
+pub const SCHEMA: &str = "drlint-report/1";
+
+#[derive(Serialize)]
+struct JsonReport<'r> {
+    schema: &'static str,
+    tool: Tool,
+    settings: JsonSettings<'r>,
+    inputs: Vec<Input<'r>>,
+    summary: Summary,
+    results: Vec<JsonResult<'r>>,
+    notices: Vec<JsonNotice<'r>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonSettings<'r> {
+    profile: &'static str,
+    environment_suffix: Option<&'r str>,
+    environment_suffix_source: &'r str,
+    primary_region: Option<&'r str>,
+    primary_region_source: &'r str,
+    dr_region: Option<&'r str>,
+    dr_region_source: &'r str,
+    rpo_seconds: u64,
+    rto_seconds: u64,
+    min_retention_days: u32,
+}
+
+#[derive(Serialize)]
+struct Input<'r> {
+    file: &'r str,
+    kind: &'static str,
+    resources: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    resources: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    undecided: usize,
+    waived: usize,
+}
+
+#[derive(Serialize)]
+struct JsonResult<'r> {
+    rule_id: &'static str,
+    rule_name: &'static str,
+    level: Level,
+    outcome: OutcomeKind,
+    resource: Option<&'r str>,
+    resource_type: Option<&'r str>,
+    region: Option<&'r str>,
+    attribute: &'r str,
+    message: &'r str,
+    file: Option<&'r str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    construct_path: Option<&'r str>,
+    fingerprint: &'r str,
+}
+
+#[derive(Serialize)]
+struct JsonNotice<'r> {
+    message: &'r str,
+    file: Option<&'r str>,
+    line: Option<usize>,
+}
+
+pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+    let s = report.settings;
+    let fails = |l| report.count(l, OutcomeKind::Fail);
+    let out = JsonReport {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "drlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        settings: JsonSettings {
+            profile: s.profile.as_str(),
+            environment_suffix: s.env_suffix.as_deref(),
+            environment_suffix_source: &s.env_suffix_source,
+            primary_region: s.primary.as_deref(),
+            primary_region_source: &s.primary_source,
+            dr_region: s.dr.as_deref(),
+            dr_region_source: &s.dr_source,
+            rpo_seconds: s.rpo_secs,
+            rto_seconds: s.rto_secs,
+            min_retention_days: s.min_retention_days,
+        },
+        inputs: report
+            .model
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Input {
+                file: &f.name,
+                kind: f.kind.describe(),
+                resources: report.model.resources.iter().filter(|r| r.file == i).count(),
+            })
+            .collect(),
+        summary: Summary {
+            resources: report.model.resources.len(),
+            errors: fails(Level::Error),
+            warnings: fails(Level::Warning),
+            notes: fails(Level::Note),
+            undecided: report.undecided(),
+            waived: report.waived,
+        },
+        results: report
+            .findings
+            .iter()
+            .map(|f| {
+                let loc = location(report, f);
+                JsonResult {
+                    rule_id: f.rule.id,
+                    rule_name: f.rule.name,
+                    level: f.level,
+                    outcome: f.outcome,
+                    resource: f.resource.as_deref(),
+                    resource_type: f.resource_type.as_deref(),
+                    region: f.region.as_deref(),
+                    attribute: &f.attribute,
+                    message: &f.message,
+                    file: file_name(report, f),
+                    line: loc.map(|l| l.line),
+                    column: loc.map(|l| l.column),
+                    end_line: loc.map(|l| l.end_line),
+                    end_column: loc.map(|l| l.end_column),
+                    construct_path: f.construct_path.as_deref(),
+                    fingerprint: &f.fingerprint,
+                }
+            })
+            .collect(),
+        notices: report
+            .notices
+            .iter()
+            .map(|n| JsonNotice {
+                message: &n.message,
+                file: n.file.map(|i| report.model.file(i).name.as_str()),
+                line: n.file.zip(n.span).map(|(i, s)| crate::json::line_col(&report.model.file(i).text, s.start as usize).0),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    writeln!(w)
+}

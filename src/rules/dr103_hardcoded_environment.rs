@@ -1,0 +1,42 @@
+//! DR103 hardcoded-environment: names must not bake in an environment word or an account id;
+//! the same code is deployed as several environments and into several accounts.
+
+use super::names::{name_attrs, tokens};
+use super::{Ctx, Level, Out, Rule};
+
+pub static RULE: Rule = Rule {
+    id: "DR103",
+    name: "hardcoded-environment",
+    family: "naming",
+    level: Level::Warning,
+    security_severity: 3.0,
+    check,
+};
+
+const ENV_WORDS: &[&str] = &["prod", "production", "dev", "development", "stage", "staging"];
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let suffix: Vec<String> = cx
+        .settings
+        .env_suffix
+        .as_deref()
+        .map(|s| tokens(s).map(str::to_ascii_lowercase).collect())
+        .unwrap_or_default();
+    for (id, r) in cx.model.resources.iter().enumerate() {
+        for attr in name_attrs(&r.rtype) {
+            let v = r.get(attr);
+            let Some(name) = v.nonempty_str() else { continue };
+            for t in tokens(name) {
+                let lower = t.to_ascii_lowercase();
+                if ENV_WORDS.contains(&lower.as_str()) && !suffix.contains(&lower) {
+                    out.fail(cx, id, attr, v, format!("{attr} {} hard-codes the environment word `{t}`; use the environment suffix instead", v.display()));
+                    break;
+                }
+                if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
+                    out.fail(cx, id, attr, v, format!("{attr} {} hard-codes what looks like an AWS account id (`{t}`)", v.display()));
+                    break;
+                }
+            }
+        }
+    }
+}

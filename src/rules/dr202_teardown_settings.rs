@@ -1,0 +1,53 @@
+//! DR202 teardown-settings: ephemeral stacks must be destroyable without manual clean-up;
+//! production stacks must not throw data away on destroy.
+
+use super::{Ctx, Level, Out, Rule};
+use crate::config::Profile;
+use crate::value::Tri;
+
+pub static RULE: Rule = Rule {
+    id: "DR202",
+    name: "teardown-settings",
+    family: "teardown",
+    level: Level::Error,
+    security_severity: 5.0,
+    check,
+};
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let ephemeral = cx.settings.profile == Profile::Ephemeral;
+    let m = cx.model;
+    for &id in m.of_types(&["aws_rds_cluster", "aws_db_instance"]).collect::<Vec<_>>().iter() {
+        let r = m.get(id);
+        // Replicas and global secondaries take no final snapshot of their own.
+        if r.get("replicate_source_db").is_set() {
+            continue;
+        }
+        let v = r.get("skip_final_snapshot");
+        match (v.tri(false), ephemeral) {
+            (Tri::No, true) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot is not true: destroying this ephemeral database fails without a final snapshot identifier and leaves a snapshot behind"),
+            (Tri::Yes, false) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot = true on a production database: destroying it keeps no final snapshot"),
+            (Tri::Unknown, _) => out.undecided(cx, id, "skip_final_snapshot", v, "skip_final_snapshot is only known after apply"),
+            _ => {}
+        }
+    }
+    for (rtype, what) in [("aws_s3_bucket", "bucket"), ("aws_backup_vault", "backup vault")] {
+        for &id in m.of_type(rtype) {
+            let v = m.get(id).get("force_destroy");
+            match (v.tri(false), ephemeral) {
+                (Tri::No, true) => out.fail(cx, id, "force_destroy", v, format!("force_destroy is not true: this ephemeral {what} cannot be destroyed while it holds objects")),
+                (Tri::Yes, false) if rtype == "aws_s3_bucket" => out.fail(cx, id, "force_destroy", v, "force_destroy = true on a production bucket: `terraform destroy` deletes all of its objects"),
+                (Tri::Unknown, _) => out.undecided(cx, id, "force_destroy", v, "force_destroy is only known after apply"),
+                _ => {}
+            }
+        }
+    }
+    if ephemeral {
+        for (id, r) in m.resources.iter().enumerate() {
+            let v = r.meta.get("lifecycle").get("prevent_destroy");
+            if v.bool() == Some(true) {
+                out.fail(cx, id, "lifecycle.prevent_destroy", v, "lifecycle.prevent_destroy = true: `terraform destroy` refuses to destroy this ephemeral resource");
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! DR302 cmk-wrong-region: KMS keys are regional. A resource in the DR region that points at a key
+//! in the primary region fails to create — or, worse, fails during the failover it exists for.
+
+use super::kms::{KeyRegion, Protection, TYPES, at_rest, has_replica_in, key_region};
+use super::s3::S3Index;
+use super::{Ctx, Level, Out, Rule};
+
+pub static RULE: Rule = Rule {
+    id: "DR302",
+    name: "cmk-wrong-region",
+    family: "encryption",
+    level: Level::Error,
+    security_severity: 8.0,
+    check,
+};
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let s3 = S3Index::build(cx);
+    for id in cx.model.of_types(TYPES) {
+        for a in at_rest(cx, &s3, id) {
+            let Protection::Key(key) = a.protection else { continue };
+            let Some(region) = a.region.as_deref() else {
+                out.undecided(cx, a.owner, &a.attribute, a.at, "the region of the data is unknown, so the key's region cannot be compared");
+                continue;
+            };
+            match key_region(cx, a.owner, key) {
+                KeyRegion::CallerRegion => {}
+                KeyRegion::Unknown(why) => out.undecided(cx, a.owner, &a.attribute, key, why),
+                KeyRegion::Region(kr, key_res) if kr != region => {
+                    if has_replica_in(cx, key_res, key.str(), region) {
+                        continue;
+                    }
+                    let name = key_res.map_or_else(|| key.display(), |k| cx.model.get(k).address.clone());
+                    out.fail(
+                        cx,
+                        a.owner,
+                        &a.attribute,
+                        key,
+                        format!("the key {name} is in {kr} but the data is in {region}; use a key in {region} (or a multi-region key with a replica there)"),
+                    );
+                }
+                KeyRegion::Region(..) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! DR402 crr-not-cross-region: a primary-region bucket that holds data replicates to a bucket in
+//! another region. Same-region replication protects against nothing a regional outage does.
+
+use super::s3::{BucketRef, S3Index};
+use super::{Ctx, Level, Out, Rule};
+use crate::value::{Tri, Value};
+
+pub static RULE: Rule = Rule {
+    id: "DR402",
+    name: "crr-not-cross-region",
+    family: "replication",
+    level: Level::Error,
+    security_severity: 7.0,
+    check,
+};
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let m = cx.model;
+    let s3 = S3Index::build(cx);
+    let rules = s3.crr_rules(cx);
+    // Buckets that are replication destinations or log targets are not primary data.
+    let mut destinations = Vec::new();
+    for r in &rules {
+        if let BucketRef::Bucket(d) = s3.bucket(cx, r.owner, r.destination_bucket()) {
+            destinations.push(d);
+        }
+    }
+    for &b in m.of_type("aws_s3_bucket") {
+        if destinations.contains(&b) || s3.log_targets.contains(&b) {
+            continue;
+        }
+        let bucket = m.get(b);
+        let Some(region) = bucket.region.as_deref() else {
+            if cx.settings.primary.is_some() {
+                out.undecided(cx, b, "", Value::absent(), "the bucket's region is unknown, so it is not known whether it must replicate");
+            }
+            continue;
+        };
+        match cx.is_primary(b) {
+            Some(true) => {}
+            Some(false) => continue,
+            None => continue,
+        }
+        let mut cross = false;
+        let mut undecided: Option<String> = None;
+        let mut same_region = false;
+        for r in rules.iter().filter(|r| r.source == Some(b)) {
+            if r.enabled() == Tri::No {
+                continue;
+            }
+            match s3.bucket(cx, r.owner, r.destination_bucket()) {
+                BucketRef::Bucket(d) => match &m.get(d).region {
+                    Some(dr) if dr != region => cross = true,
+                    Some(_) => same_region = true,
+                    None => undecided = Some(format!("the region of destination {} is unknown", m.get(d).address)),
+                },
+                BucketRef::External(name) => {
+                    undecided = Some(format!("destination bucket `{name}` is not in the inputs, so its region is unknown"))
+                }
+                BucketRef::Unresolved(what) => undecided = Some(format!("the destination bucket comes from {what}")),
+            }
+        }
+        if cross {
+            continue;
+        }
+        let at = bucket.get("bucket");
+        if let Some(why) = undecided {
+            out.undecided(cx, b, "replication", at, why);
+        } else if same_region {
+            out.fail(cx, b, "replication", at, format!("this {region} bucket only replicates within {region}: same-region replication does not survive a regional outage"));
+        } else {
+            out.fail(cx, b, "replication", at, format!("this bucket in the primary region {region} has no replication rule to a bucket in another region"));
+        }
+    }
+}

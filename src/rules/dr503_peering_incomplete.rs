@@ -1,0 +1,136 @@
+//! DR503 peering-incomplete: a cross-region VPC peering works only with an accepter in the peer
+//! region, the right `peer_region`, and routes to the peer CIDR on both sides. Any missing piece
+//! leaves replication traffic with nowhere to go.
+
+use super::net::{Cidr, vpc_of};
+use super::{Ctx, Level, Out, Rule};
+use crate::model::{ResourceId, Target};
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "DR503",
+    name: "peering-incomplete",
+    family: "network",
+    level: Level::Error,
+    security_severity: 5.0,
+    check,
+};
+
+/// A route through a peering connection: its region and destination.
+struct PeerRoute<'v> {
+    region: Option<&'v str>,
+    dest: Option<Cidr>,
+    dest_unknown: bool,
+}
+
+fn points_to_conn(cx: &Ctx, from: ResourceId, v: &Value, conn: ResourceId) -> bool {
+    cx.model.points_to(from, v, conn, &["id"])
+}
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let m = cx.model;
+    for &p in m.of_type("aws_vpc_peering_connection") {
+        let r = m.get(p);
+        let Some(req_region) = r.region.as_deref() else {
+            out.undecided(cx, p, "", Value::absent(), "the peering connection's region is unknown");
+            continue;
+        };
+        let peer_vpc = vpc_of(cx, p, r.get("peer_vpc_id"));
+        let peer_vpc_region = peer_vpc.and_then(|v| m.get(v).region.as_deref());
+        let pr = r.get("peer_region");
+        let peer_region = match pr.str() {
+            Some(s) if !s.is_empty() => Some(s),
+            _ if pr.is_set() => {
+                out.undecided(cx, p, "peer_region", pr, "peer_region is only known after apply");
+                continue;
+            }
+            _ => None,
+        };
+        // Region checks.
+        match (peer_region, peer_vpc_region) {
+            (None, Some(vr)) if vr != req_region => {
+                out.fail(cx, p, "peer_region", pr, format!("the peer VPC is in {vr} but peer_region is not set, so AWS looks for it in {req_region}"));
+                continue;
+            }
+            (Some(set), Some(vr)) if set != vr => {
+                out.fail(cx, p, "peer_region", pr, format!("peer_region is {set} but the peer VPC is in {vr}"));
+                continue;
+            }
+            _ => {}
+        }
+        let target_region = peer_region.or(peer_vpc_region).unwrap_or(req_region);
+        if target_region == req_region {
+            continue; // same-region peering: out of scope
+        }
+        if r.get("auto_accept").bool() == Some(true) {
+            out.fail(cx, p, "auto_accept", r.get("auto_accept"), "auto_accept cannot be used for a cross-region peering; add an aws_vpc_peering_connection_accepter in the peer region");
+        }
+        // Accepter in the peer region.
+        let accepters: Vec<ResourceId> = m
+            .of_type("aws_vpc_peering_connection_accepter")
+            .iter()
+            .copied()
+            .filter(|&a| points_to_conn(cx, a, m.get(a).get("vpc_peering_connection_id"), p))
+            .collect();
+        if accepters.is_empty() {
+            out.fail(cx, p, "", Value::absent(), format!("cross-region peering to {target_region} has no aws_vpc_peering_connection_accepter, so it stays pending-acceptance"));
+        } else if !accepters.iter().any(|&a| m.get(a).region.as_deref() == Some(target_region)) {
+            let a = accepters[0];
+            out.fail(
+                cx,
+                a,
+                "",
+                Value::absent(),
+                format!("the accepter is in {} but must be created in the peer region {target_region}", m.get(a).region.as_deref().unwrap_or("an unknown region")),
+            );
+        }
+        // Routes on both sides.
+        let mut routes: Vec<PeerRoute> = Vec::new();
+        for &rt in m.of_type("aws_route") {
+            let route = m.get(rt);
+            if points_to_conn(cx, rt, route.get("vpc_peering_connection_id"), p) {
+                let d = route.get("destination_cidr_block");
+                routes.push(PeerRoute {
+                    region: route.region.as_deref(),
+                    dest: d.str().and_then(Cidr::parse),
+                    dest_unknown: d.is_unknown(),
+                });
+            }
+        }
+        for &rt in m.of_type("aws_route_table") {
+            let table = m.get(rt);
+            for route in table.get("route").items() {
+                if points_to_conn(cx, rt, route.get("vpc_peering_connection_id"), p) {
+                    let d = route.get("cidr_block");
+                    routes.push(PeerRoute {
+                        region: table.region.as_deref(),
+                        dest: d.str().and_then(Cidr::parse),
+                        dest_unknown: d.is_unknown(),
+                    });
+                }
+            }
+        }
+        let cidr_of = |v: Option<ResourceId>| v.and_then(|v| m.get(v).get("cidr_block").str().and_then(Cidr::parse));
+        let req_cidr = cidr_of(vpc_of(cx, p, r.get("vpc_id")));
+        let peer_cidr = cidr_of(peer_vpc);
+        for (side, region, want, label) in [
+            ("requester", req_region, peer_cidr, "the peer VPC"),
+            ("accepter", target_region, req_cidr, "the requester VPC"),
+        ] {
+            let ok = routes.iter().any(|rt| {
+                rt.region == Some(region) && (rt.dest_unknown || want.is_none() || rt.dest.zip(want).is_some_and(|(d, w)| d.overlaps(&w)))
+            });
+            if !ok {
+                let what = want.map_or_else(String::new, |w| format!(" ({})", cidr_text(w)));
+                out.fail(cx, p, "", Value::absent(), format!("no route in {region} ({side} side) sends traffic for {label}{what} through this peering connection"));
+            }
+        }
+        let _ = Target::Unset;
+    }
+}
+
+fn cidr_text(c: Cidr) -> String {
+    let ip = std::net::Ipv4Addr::from(c.start);
+    let len = 32 - (c.end - c.start).checked_add(1).map_or(32, |n| n.trailing_zeros());
+    format!("{ip}/{len}")
+}

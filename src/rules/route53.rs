@@ -1,0 +1,58 @@
+//! Route 53 record sets, shared by DR701–DR705.
+
+use super::Ctx;
+use crate::model::{ResourceId, Target};
+use crate::value::Tri;
+use std::collections::BTreeMap;
+
+/// The identity of a record set: zone, name and type.
+pub type SetKey = (String, String, String);
+
+/// Zone, name and type of a record, or why they cannot be known.
+pub fn set_key(cx: &Ctx, id: ResourceId) -> Result<SetKey, String> {
+    let m = cx.model;
+    let r = m.get(id);
+    let zone = match m.target(id, r.get("zone_id")) {
+        Target::Literal(z) => z.to_string(),
+        Target::Resources(ids) => format!("{}#{}", m.get(ids[0]).file, m.get(ids[0]).address),
+        Target::Unresolved(what) => return Err(format!("its zone_id comes from {what}")),
+        Target::Unset => return Err("it has no zone_id".into()),
+    };
+    let name = r.get("name").str().ok_or("its name is only known after apply")?;
+    let rtype = r.get("type").str().ok_or("its type is only known after apply")?;
+    Ok((zone, name.trim_end_matches('.').to_ascii_lowercase(), rtype.to_ascii_uppercase()))
+}
+
+/// Whether the record is health-checked: a `health_check_id`, or an alias that evaluates its
+/// target's health.
+pub fn health_checked(cx: &Ctx, id: ResourceId) -> Tri {
+    let r = cx.model.get(id);
+    let hc = r.get("health_check_id");
+    if hc.is_set() {
+        return Tri::Yes;
+    }
+    let alias = r.get("alias");
+    match alias.get("evaluate_target_health").tri(false) {
+        Tri::Yes if !alias.is_empty_block() => Tri::Yes,
+        Tri::Unknown => Tri::Unknown,
+        _ => Tri::No,
+    }
+}
+
+/// Records grouped by set, for records that have the given routing policy block.
+pub fn sets_with_policy(cx: &Ctx, policies: &[&str]) -> (BTreeMap<SetKey, Vec<ResourceId>>, Vec<(ResourceId, String)>) {
+    let m = cx.model;
+    let mut sets: BTreeMap<SetKey, Vec<ResourceId>> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for &id in m.of_type("aws_route53_record") {
+        let r = m.get(id);
+        if !policies.iter().any(|p| !r.get(p).is_empty_block()) {
+            continue;
+        }
+        match set_key(cx, id) {
+            Ok(k) => sets.entry(k).or_default().push(id),
+            Err(why) => unknown.push((id, why)),
+        }
+    }
+    (sets, unknown)
+}

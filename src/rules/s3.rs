@@ -1,0 +1,281 @@
+//! S3 buckets and their satellite resources (versioning, encryption, replication, logging),
+//! linked once per rule run so that no rule loops over pairs. Handles both the AWS provider v4+
+//! split resources and the legacy inline blocks of v3.
+
+use super::Ctx;
+use crate::model::{ResourceId, Target};
+use crate::value::{Tri, Value};
+use std::collections::HashMap;
+
+/// Bucket-to-satellite links.
+#[derive(Default)]
+pub struct S3Index {
+    by_name: HashMap<String, ResourceId>,
+    versioning: HashMap<ResourceId, Vec<ResourceId>>,
+    sse: HashMap<ResourceId, Vec<ResourceId>>,
+    replication: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Buckets that receive access logs.
+    pub log_targets: Vec<ResourceId>,
+}
+
+/// A bucket reference resolved.
+pub enum BucketRef {
+    Bucket(ResourceId),
+    /// A literal name or ARN of a bucket outside the inputs.
+    External(String),
+    Unresolved(String),
+}
+
+/// The default encryption of a bucket.
+pub enum Sse<'v> {
+    Kms(&'v Value<'v>),
+    KmsDefault,
+    Other(String),
+    Unset,
+    Unknown(String),
+}
+
+/// One replication rule, from a `aws_s3_bucket_replication_configuration` or legacy inline.
+pub struct CrrRule<'v> {
+    /// The resource that declares the rule.
+    pub owner: ResourceId,
+    pub source: Option<ResourceId>,
+    /// Attribute path of the rule (`rule[0]`, `replication_configuration[0].rules[1]`).
+    pub path: String,
+    pub rule: &'v Value<'v>,
+    pub legacy: bool,
+}
+
+impl<'v> CrrRule<'v> {
+    pub fn enabled(&self) -> Tri {
+        match &self.rule.get("status").kind {
+            crate::value::Kind::Str(s) => {
+                if s == "Enabled" {
+                    Tri::Yes
+                } else {
+                    Tri::No
+                }
+            }
+            crate::value::Kind::Unknown(_) => Tri::Unknown,
+            _ => Tri::No,
+        }
+    }
+    pub fn filter(&self) -> &'v Value<'v> {
+        self.rule.get("filter")
+    }
+    pub fn has_filter(&self) -> bool {
+        !self.filter().is_empty_block()
+    }
+    /// Tags in the filter (v4 `tag` / `and.tags`, v3 `tags`).
+    pub fn tag_filtered(&self) -> bool {
+        let f = self.filter();
+        f.get("tag").items().next().is_some_and(|t| t.is_set())
+            || !f.get("and").get("tags").entries().is_empty()
+            || !f.get("tags").entries().is_empty()
+    }
+    pub fn delete_markers(&self) -> &'v Value<'v> {
+        if self.legacy {
+            self.rule.get("delete_marker_replication_status")
+        } else {
+            self.rule.get("delete_marker_replication").get("status")
+        }
+    }
+    pub fn delete_marker_attr(&self) -> &'static str {
+        if self.legacy {
+            "delete_marker_replication_status"
+        } else {
+            "delete_marker_replication"
+        }
+    }
+    pub fn destination(&self) -> &'v Value<'v> {
+        self.rule.get("destination")
+    }
+    pub fn destination_bucket(&self) -> &'v Value<'v> {
+        self.destination().get("bucket")
+    }
+    pub fn replica_kms_key(&self) -> (&'static str, &'v Value<'v>) {
+        if self.legacy {
+            ("destination[0].replica_kms_key_id", self.destination().get("replica_kms_key_id"))
+        } else {
+            (
+                "destination[0].encryption_configuration[0].replica_kms_key_id",
+                self.destination().get("encryption_configuration").get("replica_kms_key_id"),
+            )
+        }
+    }
+    /// Whether SSE-KMS encrypted source objects are selected for replication.
+    pub fn kms_objects_selected(&self) -> (&'static str, Tri) {
+        let s = self.rule.get("source_selection_criteria").get("sse_kms_encrypted_objects");
+        if self.legacy {
+            ("source_selection_criteria[0].sse_kms_encrypted_objects[0].enabled", s.get("enabled").tri(false))
+        } else {
+            let st = s.get("status");
+            let t = match st.str() {
+                Some(v) => {
+                    if v == "Enabled" {
+                        Tri::Yes
+                    } else {
+                        Tri::No
+                    }
+                }
+                None if st.is_unknown() && st.is_set() => Tri::Unknown,
+                None => Tri::No,
+            };
+            ("source_selection_criteria[0].sse_kms_encrypted_objects[0].status", t)
+        }
+    }
+}
+
+impl S3Index {
+    pub fn build(cx: &Ctx) -> S3Index {
+        let m = cx.model;
+        let mut ix = S3Index::default();
+        for &b in m.of_type("aws_s3_bucket") {
+            let r = m.get(b);
+            for a in ["bucket", "id"] {
+                if let Some(n) = r.get(a).nonempty_str() {
+                    ix.by_name.insert(n.to_string(), b);
+                }
+            }
+        }
+        for (rtype, map) in [
+            ("aws_s3_bucket_versioning", &mut ix.versioning),
+            ("aws_s3_bucket_server_side_encryption_configuration", &mut ix.sse),
+            ("aws_s3_bucket_replication_configuration", &mut ix.replication),
+        ] {
+            for &id in m.of_type(rtype) {
+                if let BucketRef::Bucket(b) = resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket")) {
+                    map.entry(b).or_default().push(id);
+                }
+            }
+        }
+        for &id in m.of_type("aws_s3_bucket_logging") {
+            if let BucketRef::Bucket(b) = resolve_bucket(cx, &ix.by_name, id, m.get(id).get("target_bucket")) {
+                ix.log_targets.push(b);
+            }
+        }
+        for &b in m.of_type("aws_s3_bucket") {
+            for l in m.get(b).get("logging").items() {
+                if let BucketRef::Bucket(t) = resolve_bucket(cx, &ix.by_name, b, l.get("target_bucket")) {
+                    ix.log_targets.push(t);
+                }
+            }
+        }
+        ix
+    }
+
+    /// Resolves a bucket reference (name, ARN, or reference) made by resource `from`.
+    pub fn bucket(&self, cx: &Ctx, from: ResourceId, v: &Value) -> BucketRef {
+        resolve_bucket(cx, &self.by_name, from, v)
+    }
+
+    /// Versioning of a bucket: split resource first, then the legacy inline block.
+    pub fn versioning(&self, cx: &Ctx, bucket: ResourceId) -> (ResourceId, &'static str, Tri) {
+        let m = cx.model;
+        if let Some(vs) = self.versioning.get(&bucket) {
+            let id = vs[vs.len() - 1];
+            let st = m.get(id).get("versioning_configuration").get("status");
+            let t = match st.str() {
+                Some("Enabled") => Tri::Yes,
+                Some(_) => Tri::No,
+                None if st.is_unknown() && st.is_set() => Tri::Unknown,
+                None => Tri::No,
+            };
+            return (id, "versioning_configuration[0].status", t);
+        }
+        let v = m.get(bucket).get("versioning").get("enabled");
+        (bucket, "versioning[0].enabled", v.tri(false))
+    }
+
+    /// Default encryption of a bucket and the resource that sets it.
+    pub fn sse<'v>(&self, cx: &'v Ctx, bucket: ResourceId) -> (ResourceId, Sse<'v>) {
+        let m = cx.model;
+        let (owner, rules) = match self.sse.get(&bucket) {
+            Some(v) => (v[v.len() - 1], m.get(v[v.len() - 1]).get("rule")),
+            None => (bucket, m.get(bucket).get("server_side_encryption_configuration").get("rule")),
+        };
+        if rules.is_unknown() {
+            let configured = rules.is_set();
+            return (
+                owner,
+                if configured {
+                    Sse::Unknown("the encryption configuration is only known after apply".into())
+                } else {
+                    Sse::Unset
+                },
+            );
+        }
+        let Some(rule) = rules.items().next() else {
+            return (owner, Sse::Unset);
+        };
+        let d = rule.get("apply_server_side_encryption_by_default");
+        let alg = d.get("sse_algorithm");
+        let sse = match alg.str() {
+            Some(a) if a.starts_with("aws:kms") => {
+                let key = d.get("kms_master_key_id");
+                if key.is_set() { Sse::Kms(key) } else { Sse::KmsDefault }
+            }
+            Some(a) => Sse::Other(a.to_string()),
+            None if alg.is_unknown() && alg.is_set() => Sse::Unknown("sse_algorithm is only known after apply".into()),
+            None => Sse::Unset,
+        };
+        (owner, sse)
+    }
+
+    /// Every replication rule in the inputs.
+    pub fn crr_rules<'v>(&self, cx: &'v Ctx) -> Vec<CrrRule<'v>> {
+        let m = cx.model;
+        let mut out = Vec::new();
+        for &id in m.of_type("aws_s3_bucket_replication_configuration") {
+            let source = match self.bucket(cx, id, m.get(id).get("bucket")) {
+                BucketRef::Bucket(b) => Some(b),
+                _ => None,
+            };
+            for (i, rule) in m.get(id).get("rule").items().enumerate() {
+                out.push(CrrRule {
+                    owner: id,
+                    source,
+                    path: format!("rule[{i}]"),
+                    rule,
+                    legacy: false,
+                });
+            }
+        }
+        for &b in m.of_type("aws_s3_bucket") {
+            for (i, rule) in m.get(b).get("replication_configuration").get("rules").items().enumerate() {
+                out.push(CrrRule {
+                    owner: b,
+                    source: Some(b),
+                    path: format!("replication_configuration[0].rules[{i}]"),
+                    rule,
+                    legacy: true,
+                });
+            }
+        }
+        out
+    }
+
+    /// Does the bucket have a replication configuration resource?
+    pub fn has_replication_resource(&self, bucket: ResourceId) -> bool {
+        self.replication.contains_key(&bucket)
+    }
+}
+
+fn resolve_bucket(cx: &Ctx, by_name: &HashMap<String, ResourceId>, from: ResourceId, v: &Value) -> BucketRef {
+    let m = cx.model;
+    match m.target(from, v) {
+        Target::Resources(ids) => match ids.iter().find(|&&i| m.get(i).rtype == "aws_s3_bucket") {
+            Some(&b) => BucketRef::Bucket(b),
+            None => BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address)),
+        },
+        Target::Literal(s) => {
+            let name = s.strip_prefix("arn:aws:s3:::").or_else(|| s.strip_prefix("arn:aws-us-gov:s3:::")).unwrap_or(s);
+            match by_name.get(name) {
+                Some(&b) => BucketRef::Bucket(b),
+                None => BucketRef::External(name.to_string()),
+            }
+        }
+        Target::Unresolved(what) => BucketRef::Unresolved(what),
+        Target::Unset => BucketRef::Unresolved("no bucket is set".into()),
+    }
+}

@@ -1,0 +1,345 @@
+//! Attribute values as every rule sees them, whatever the input format.
+//!
+//! A [`Value`] is a JSON-like tree that also knows where it came from (a byte [`Span`] in its
+//! file), whether it is sensitive, and whether it is *unknown* until apply. Unknown values keep the
+//! references of the expression that will produce them, so rules can follow them to a resource.
+//!
+//! Terraform plans write a nested block as a list of objects (`"filter": [{...}]`) while Terraform
+//! JSON / CDKTF writes a single object (`"filter": {...}`). The accessors here treat an object as a
+//! one-element list, so a rule reads both the same way.
+
+use std::borrow::Cow;
+
+/// Byte range in a source file. `u32` keeps values small; files over 4 GiB are refused at load.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// What we know about a value that is only known after apply.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Unknown<'a> {
+    /// Traversals of the configuration expression (`aws_kms_key.dr.arn`, `var.key`), if any.
+    pub refs: Vec<Cow<'a, str>>,
+    /// True when the user wrote an expression for it; false when the provider computes it
+    /// because the configuration leaves it unset (then the provider's default applies).
+    pub configured: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind<'a> {
+    Absent,
+    Null,
+    Bool(bool),
+    /// The number's lexeme, parsed on demand.
+    Num(Cow<'a, str>),
+    Str(Cow<'a, str>),
+    Arr(Vec<Value<'a>>),
+    Obj(Vec<(Cow<'a, str>, Value<'a>)>),
+    Unknown(Unknown<'a>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value<'a> {
+    pub kind: Kind<'a>,
+    pub span: Span,
+    /// Never printed: marked from `after_sensitive` / `sensitive_values`.
+    pub sensitive: bool,
+}
+
+static ABSENT: Value<'static> = Value {
+    kind: Kind::Absent,
+    span: Span { start: 0, end: 0 },
+    sensitive: false,
+};
+
+/// A boolean that may be unknown until apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl<'a> Value<'a> {
+    pub fn new(kind: Kind<'a>, span: Span) -> Value<'a> {
+        Value {
+            kind,
+            span,
+            sensitive: false,
+        }
+    }
+    pub fn absent() -> &'static Value<'static> {
+        &ABSENT
+    }
+    pub fn unknown(u: Unknown<'a>, span: Span) -> Value<'a> {
+        Value::new(Kind::Unknown(u), span)
+    }
+
+    /// The attribute `key` of an object. A one-element list is looked through (a plan's block),
+    /// an unknown value stays unknown, anything else gives `Absent`.
+    pub fn get(&self, key: &str) -> &Value<'a> {
+        match &self.kind {
+            Kind::Obj(entries) => entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(Value::absent(), |(_, v)| v),
+            Kind::Arr(items) if items.len() == 1 => items[0].get(key),
+            Kind::Unknown(_) => self,
+            _ => Value::absent(),
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
+        match &mut self.kind {
+            Kind::Obj(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Element `i` of a list; an object counts as a list of itself.
+    pub fn at(&self, i: usize) -> &Value<'a> {
+        match &self.kind {
+            Kind::Arr(items) => items.get(i).unwrap_or(Value::absent()),
+            Kind::Obj(_) if i == 0 => self,
+            Kind::Unknown(_) => self,
+            _ => Value::absent(),
+        }
+    }
+
+    /// The elements of a list (an object yields itself; absent, null and scalars yield nothing).
+    pub fn items(&self) -> std::slice::Iter<'_, Value<'a>> {
+        match &self.kind {
+            Kind::Arr(items) => items.iter(),
+            Kind::Obj(_) => std::slice::from_ref(self).iter(),
+            _ => [].iter(),
+        }
+    }
+
+    /// Entries of an object (a one-element list is looked through).
+    pub fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
+        match &self.kind {
+            Kind::Obj(e) => e,
+            Kind::Arr(items) if items.len() == 1 => items[0].entries(),
+            _ => &[],
+        }
+    }
+
+    pub fn str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A non-empty known string.
+    pub fn nonempty_str(&self) -> Option<&str> {
+        self.str().filter(|s| !s.is_empty())
+    }
+
+    pub fn bool(&self) -> Option<bool> {
+        match &self.kind {
+            Kind::Bool(b) => Some(*b),
+            Kind::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Kind::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn num(&self) -> Option<f64> {
+        match &self.kind {
+            Kind::Num(n) => n.parse().ok(),
+            Kind::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A boolean attribute where absent / null mean `default`.
+    pub fn tri(&self, default: bool) -> Tri {
+        match &self.kind {
+            Kind::Absent | Kind::Null => yes_no(default),
+            Kind::Unknown(u) if !u.configured => yes_no(default),
+            Kind::Unknown(_) => Tri::Unknown,
+            _ => match self.bool() {
+                Some(b) => yes_no(b),
+                None => Tri::Unknown,
+            },
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self.kind, Kind::Absent)
+    }
+    pub fn is_null_or_absent(&self) -> bool {
+        matches!(self.kind, Kind::Absent | Kind::Null)
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, Kind::Unknown(_))
+    }
+    pub fn unknown_info(&self) -> Option<&Unknown<'a>> {
+        match &self.kind {
+            Kind::Unknown(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// True when the user configured something here: a known non-null, non-empty value, or an
+    /// unknown value that comes from an expression in the configuration.
+    pub fn is_set(&self) -> bool {
+        match &self.kind {
+            Kind::Absent | Kind::Null => false,
+            Kind::Str(s) => !s.is_empty(),
+            Kind::Arr(a) => !a.is_empty(),
+            Kind::Obj(o) => !o.is_empty(),
+            Kind::Unknown(u) => u.configured,
+            _ => true,
+        }
+    }
+
+    /// True for an empty list or object, absent or null: "block not configured".
+    pub fn is_empty_block(&self) -> bool {
+        match &self.kind {
+            Kind::Absent | Kind::Null => true,
+            Kind::Arr(a) => a.is_empty(),
+            Kind::Unknown(u) => !u.configured,
+            _ => false,
+        }
+    }
+
+    /// A short rendering for messages; sensitive values are never shown.
+    pub fn display(&self) -> String {
+        if self.sensitive {
+            return "(sensitive value)".into();
+        }
+        match &self.kind {
+            Kind::Absent => "(not set)".into(),
+            Kind::Null => "null".into(),
+            Kind::Bool(b) => b.to_string(),
+            Kind::Num(n) => n.to_string(),
+            Kind::Str(s) => {
+                let mut t: String = s.chars().take(80).collect();
+                if s.chars().count() > 80 {
+                    t.push('…');
+                }
+                format!("\"{t}\"")
+            }
+            Kind::Arr(_) => "[…]".into(),
+            Kind::Obj(_) => "{…}".into(),
+            Kind::Unknown(_) => "(known after apply)".into(),
+        }
+    }
+
+    /// Marks this value and everything below it sensitive.
+    pub fn mark_sensitive(&mut self) {
+        self.sensitive = true;
+        match &mut self.kind {
+            Kind::Arr(items) => items.iter_mut().for_each(Value::mark_sensitive),
+            Kind::Obj(entries) => entries.iter_mut().for_each(|(_, v)| v.mark_sensitive()),
+            _ => {}
+        }
+    }
+
+    /// Visits every sensitive span below (and including) this value.
+    pub fn sensitive_spans(&self, out: &mut Vec<Span>) {
+        if self.sensitive {
+            out.push(self.span);
+            return;
+        }
+        match &self.kind {
+            Kind::Arr(items) => items.iter().for_each(|v| v.sensitive_spans(out)),
+            Kind::Obj(entries) => entries.iter().for_each(|(_, v)| v.sensitive_spans(out)),
+            _ => {}
+        }
+    }
+
+    /// Known string values of a list (or of a single string).
+    pub fn strings(&self) -> impl Iterator<Item = &str> {
+        let single = self.str();
+        let list = match &self.kind {
+            Kind::Arr(items) => items.as_slice(),
+            _ => &[],
+        };
+        single.into_iter().chain(list.iter().filter_map(Value::str))
+    }
+
+    /// A tag value from `tags` (or `tags_all`).
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.get("tags")
+            .get(key)
+            .str()
+            .or_else(|| self.get("tags_all").get(key).str())
+    }
+}
+
+fn yes_no(b: bool) -> Tri {
+    if b { Tri::Yes } else { Tri::No }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Value<'_> {
+        Value::new(Kind::Str(Cow::Borrowed(x)), Span::default())
+    }
+    fn obj<'a>(e: Vec<(&'a str, Value<'a>)>) -> Value<'a> {
+        Value::new(
+            Kind::Obj(e.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect()),
+            Span::default(),
+        )
+    }
+
+    #[test]
+    fn block_as_list_or_object_reads_the_same() {
+        let inner = obj(vec![("prefix", s("logs/"))]);
+        let as_obj = obj(vec![("filter", inner.clone())]);
+        let as_list = obj(vec![(
+            "filter",
+            Value::new(Kind::Arr(vec![inner]), Span::default()),
+        )]);
+        for v in [&as_obj, &as_list] {
+            assert_eq!(v.get("filter").at(0).get("prefix").str(), Some("logs/"));
+            assert_eq!(v.get("filter").get("prefix").str(), Some("logs/"));
+            assert_eq!(v.get("filter").items().count(), 1);
+        }
+    }
+
+    #[test]
+    fn unknown_propagates_and_tri() {
+        let u = Value::unknown(
+            Unknown {
+                refs: vec![],
+                configured: true,
+            },
+            Span::default(),
+        );
+        assert!(u.get("a").at(3).is_unknown());
+        assert_eq!(u.tri(false), Tri::Unknown);
+        let computed = Value::unknown(Unknown::default(), Span::default());
+        assert_eq!(computed.tri(false), Tri::No);
+        assert_eq!(Value::absent().tri(true), Tri::Yes);
+    }
+
+    #[test]
+    fn sensitive_is_never_displayed() {
+        let mut v = obj(vec![("password", s("hunter2"))]);
+        v.mark_sensitive();
+        assert_eq!(v.get("password").display(), "(sensitive value)");
+    }
+}
