@@ -136,10 +136,21 @@ fn print_rules(format: TableFormat) -> i32 {
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )
         }
         TableFormat::Text => rules::ALL.iter().try_for_each(|r| {
-            writeln!(out, "{}  {:<26} {:<8} {}", r.id, r.name, r.level.as_str(), r.summary())
+            writeln!(
+                out,
+                "{}  {:<26} {:<8} {}",
+                r.id,
+                r.name,
+                r.level.as_str(),
+                r.summary()
+            )
         }),
     };
     if r.is_err() { EXIT_ERROR } else { EXIT_OK }
@@ -163,7 +174,8 @@ fn load_all(files: &[String]) -> Result<Vec<SourceFile>, i32> {
         eprintln!("error: `-` (standard input) can be given only once");
         return Err(EXIT_ERROR);
     }
-    let loaded: Vec<Result<SourceFile, input::InputError>> = files.par_iter().map(|f| input::load(f)).collect();
+    let loaded: Vec<Result<SourceFile, input::InputError>> =
+        files.par_iter().map(|f| input::load(f)).collect();
     let mut ok = Vec::new();
     let mut failed = false;
     for l in loaded {
@@ -219,12 +231,17 @@ fn lint(args: &LintArgs) -> i32 {
         match fmt.parse::<Format>() {
             Ok(f) => extra.push((f, PathBuf::from(path))),
             Err(_) => {
-                eprintln!("error: --report {spec}: unknown format `{fmt}` (human, sarif, json, github, markdown)");
+                eprintln!(
+                    "error: --report {spec}: unknown format `{fmt}` (human, sarif, json, github, markdown)"
+                );
                 return EXIT_ERROR;
             }
         }
     }
-    let cfg_path = config::find(args.config.as_deref(), args.files.first().map(String::as_str));
+    let cfg_path = config::find(
+        args.config.as_deref(),
+        args.files.first().map(String::as_str),
+    );
     let (file_cfg, cfg_name) = match &cfg_path {
         Some(p) => match config::load_file(p) {
             Ok(c) => (c, p.display().to_string()),
@@ -275,7 +292,11 @@ fn lint(args: &LintArgs) -> i32 {
     let color = match args.color {
         ColorWhen::Always => ColorChoice::Always,
         ColorWhen::Never => ColorChoice::Never,
-        ColorWhen::Auto if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => ColorChoice::Auto,
+        ColorWhen::Auto
+            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+        {
+            ColorChoice::Auto
+        }
         ColorWhen::Auto => ColorChoice::Never,
     };
     let mut targets = vec![(args.format, args.output.clone())];
@@ -311,10 +332,18 @@ fn lint(args: &LintArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    if report.failed() { EXIT_FINDINGS } else { EXIT_OK }
+    if report.failed() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
-fn write_format(fmt: Format, report: &crate::findings::Report, w: &mut dyn Write) -> std::io::Result<()> {
+fn write_format(
+    fmt: Format,
+    report: &crate::findings::Report,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     match fmt {
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
         Format::Sarif => report::sarif::render(report, w),

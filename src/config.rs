@@ -258,27 +258,50 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 }
 
 /// Combines file, flags and inference into [`Settings`].
-pub fn resolve(file: FileConfig, file_name: &str, o: &Overrides, inferred: &Inferred) -> Result<Settings, ConfigError> {
+pub fn resolve(
+    file: FileConfig,
+    file_name: &str,
+    o: &Overrides,
+    inferred: &Inferred,
+) -> Result<Settings, ConfigError> {
     let bad = |m: String| ConfigError {
         file: file_name.to_string(),
         message: m,
     };
     let mut s = Settings::default();
-    let pick = |flag: &Option<String>, file: &Option<String>, flag_src: &str, file_src: &str| -> Option<(String, String)> {
+    let pick = |flag: &Option<String>,
+                file: &Option<String>,
+                flag_src: &str,
+                file_src: &str|
+     -> Option<(String, String)> {
         flag.clone()
             .map(|v| (v, flag_src.to_string()))
             .or_else(|| file.clone().map(|v| (v, file_src.to_string())))
     };
-    if let Some((v, src)) = pick(&o.env_suffix, &file.environment_suffix, "--env-suffix", file_name)
-        .or_else(|| inferred.env_suffix.clone())
+    if let Some((v, src)) = pick(
+        &o.env_suffix,
+        &file.environment_suffix,
+        "--env-suffix",
+        file_name,
+    )
+    .or_else(|| inferred.env_suffix.clone())
     {
         s.env_suffix = Some(v);
         s.env_suffix_source = src;
     }
     s.profile = o.profile.or(file.profile).unwrap_or_default();
-    if let Some((v, src)) = pick(&o.primary, &file.regions.primary, "--primary-region", file_name)
-        .or_else(|| inferred.primary.clone().map(|(r, why)| (r, format!("inferred: {why}"))))
-    {
+    if let Some((v, src)) = pick(
+        &o.primary,
+        &file.regions.primary,
+        "--primary-region",
+        file_name,
+    )
+    .or_else(|| {
+        inferred
+            .primary
+            .clone()
+            .map(|(r, why)| (r, format!("inferred: {why}")))
+    }) {
         s.primary = Some(v);
         s.primary_source = src;
     }
@@ -293,23 +316,35 @@ pub fn resolve(file: FileConfig, file_name: &str, o: &Overrides, inferred: &Infe
         s.dr_source = src;
     }
     if let Some(r) = o.rpo.as_ref().or(file.objectives.rpo.as_ref()) {
-        s.rpo_secs = parse_duration(r).ok_or_else(|| bad(format!("objectives.rpo: cannot read duration \"{r}\" (use e.g. \"5m\")")))?;
+        s.rpo_secs = parse_duration(r).ok_or_else(|| {
+            bad(format!(
+                "objectives.rpo: cannot read duration \"{r}\" (use e.g. \"5m\")"
+            ))
+        })?;
     }
     if let Some(r) = o.rto.as_ref().or(file.objectives.rto.as_ref()) {
-        s.rto_secs = parse_duration(r).ok_or_else(|| bad(format!("objectives.rto: cannot read duration \"{r}\" (use e.g. \"15m\")")))?;
+        s.rto_secs = parse_duration(r).ok_or_else(|| {
+            bad(format!(
+                "objectives.rto: cannot read duration \"{r}\" (use e.g. \"15m\")"
+            ))
+        })?;
     }
     if let Some(d) = o.min_retention_days.or(file.backup.min_retention_days) {
         s.min_retention_days = d;
     }
     for (id, rc) in &file.rules {
         let Some(rule) = crate::rules::by_id(id) else {
-            return Err(bad(format!("[rules.{id}]: no such rule (see `drlint rules`)")));
+            return Err(bad(format!(
+                "[rules.{id}]: no such rule (see `drlint rules`)"
+            )));
         };
         if let Some(l) = &rc.level {
             let level = match l.as_str() {
                 "off" => None,
                 other => Some(Level::parse(other).ok_or_else(|| {
-                    bad(format!("[rules.{id}] level = \"{other}\": use error, warning, note or off"))
+                    bad(format!(
+                        "[rules.{id}] level = \"{other}\": use error, warning, note or off"
+                    ))
                 })?),
             };
             s.rule_levels.insert(rule.id.to_string(), level);
@@ -320,12 +355,18 @@ pub fn resolve(file: FileConfig, file_name: &str, o: &Overrides, inferred: &Infe
             return Err(bad(format!("waiver for {}: no such rule", w.rule)));
         }
         if w.reason.trim().is_empty() {
-            return Err(bad(format!("waiver for {} on {}: a reason is required", w.rule, w.resource)));
+            return Err(bad(format!(
+                "waiver for {} on {}: a reason is required",
+                w.rule, w.resource
+            )));
         }
-        if let Some(e) = &w.expires {
-            if !is_date(e) {
-                return Err(bad(format!("waiver for {} on {}: expires = \"{e}\" is not a YYYY-MM-DD date", w.rule, w.resource)));
-            }
+        if let Some(e) = &w.expires
+            && !is_date(e)
+        {
+            return Err(bad(format!(
+                "waiver for {} on {}: expires = \"{e}\" is not a YYYY-MM-DD date",
+                w.rule, w.resource
+            )));
         }
     }
     s.waivers = file.waivers;
@@ -336,7 +377,11 @@ pub fn resolve(file: FileConfig, file_name: &str, o: &Overrides, inferred: &Infe
             Some("warning") => FailOn::Warning,
             Some("note") => FailOn::Note,
             Some("never") => FailOn::Never,
-            Some(x) => return Err(bad(format!("fail_on = \"{x}\": use error, warning, note or never"))),
+            Some(x) => {
+                return Err(bad(format!(
+                    "fail_on = \"{x}\": use error, warning, note or never"
+                )));
+            }
         },
     };
     s.undecided = match o.undecided {
@@ -345,13 +390,17 @@ pub fn resolve(file: FileConfig, file_name: &str, o: &Overrides, inferred: &Infe
             None | Some("note") => UndecidedMode::Note,
             Some("fail") => UndecidedMode::Fail,
             Some("ignore") => UndecidedMode::Ignore,
-            Some(x) => return Err(bad(format!("undecided = \"{x}\": use fail, note or ignore"))),
+            Some(x) => {
+                return Err(bad(format!(
+                    "undecided = \"{x}\": use fail, note or ignore"
+                )));
+            }
         },
     };
-    if let Ok(t) = std::env::var("DRLINT_TODAY") {
-        if is_date(&t) {
-            s.today = t;
-        }
+    if let Ok(t) = std::env::var("DRLINT_TODAY")
+        && is_date(&t)
+    {
+        s.today = t;
     }
     Ok(s)
 }
@@ -361,7 +410,9 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Today's UTC date as `YYYY-MM-DD` (civil-from-days, no date crate needed).
@@ -439,7 +490,11 @@ mod tests {
     fn config_file_errors_have_a_place() {
         let e = parse_file("drlint.toml", "profile = \"prod\"\n").unwrap_err();
         assert!(e.message.starts_with("1:"), "{}", e.message);
-        let f = parse_file("d", "[[waiver]]\nrule = \"DR401\"\nresource = \"x\"\nreason = \"\"\n").unwrap();
+        let f = parse_file(
+            "d",
+            "[[waiver]]\nrule = \"DR401\"\nresource = \"x\"\nreason = \"\"\n",
+        )
+        .unwrap();
         let err = resolve(f, "d", &Overrides::default(), &Inferred::default()).unwrap_err();
         assert!(err.message.contains("reason is required"));
     }

@@ -42,10 +42,16 @@ pub struct Report<'m, 'a> {
 
 impl Report<'_, '_> {
     pub fn count(&self, level: Level, outcome: OutcomeKind) -> usize {
-        self.findings.iter().filter(|f| f.level == level && f.outcome == outcome).count()
+        self.findings
+            .iter()
+            .filter(|f| f.level == level && f.outcome == outcome)
+            .count()
     }
     pub fn undecided(&self) -> usize {
-        self.findings.iter().filter(|f| f.outcome == OutcomeKind::Undecided).count()
+        self.findings
+            .iter()
+            .filter(|f| f.outcome == OutcomeKind::Undecided)
+            .count()
     }
     /// Exit code 1 when a finding is at or above the `--fail-on` level.
     pub fn failed(&self) -> bool {
@@ -72,7 +78,11 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec<Outcome>) -> Report<'m, 'a> {
+pub fn build<'m, 'a>(
+    model: &'m Model<'a>,
+    settings: &'m Settings,
+    outcomes: Vec<Outcome>,
+) -> Report<'m, 'a> {
     let mut waiver_used = vec![false; settings.waivers.len()];
     let mut notices: Vec<Notice> = model
         .warnings
@@ -110,23 +120,31 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec
                 if !w.rule.eq_ignore_ascii_case(rule.id) {
                     continue;
                 }
-                if !(glob_match(&w.resource, addr) || arn.is_some_and(|a| glob_match(&w.resource, a))) {
+                if !(glob_match(&w.resource, addr)
+                    || arn.is_some_and(|a| glob_match(&w.resource, a)))
+                {
                     continue;
                 }
                 waiver_used[i] = true;
-                if w.expires.as_deref().is_some_and(|e| e < settings.today.as_str()) {
+                if w.expires
+                    .as_deref()
+                    .is_some_and(|e| e < settings.today.as_str())
+                {
                     continue;
                 }
                 is_waived = true;
             }
             // Waivers from tags: drlint:waive = "DR401 DR403", drlint:reason = "...".
-            if let Some(r) = res {
-                if let Some(list) = r.tag("drlint:waive") {
-                    if list.split_whitespace().any(|x| x.eq_ignore_ascii_case(rule.id)) {
-                        if r.tag("drlint:reason").is_some_and(|s| !s.trim().is_empty()) {
-                            is_waived = true;
-                        } else if tag_notice_done.insert(r.address.clone()) {
-                            notices.push(Notice {
+            if let Some(r) = res
+                && let Some(list) = r.tag("drlint:waive")
+                && list
+                    .split_whitespace()
+                    .any(|x| x.eq_ignore_ascii_case(rule.id))
+            {
+                if r.tag("drlint:reason").is_some_and(|s| !s.trim().is_empty()) {
+                    is_waived = true;
+                } else if tag_notice_done.insert(r.address.clone()) {
+                    notices.push(Notice {
                                 file: Some(r.file),
                                 span: Some(r.span),
                                 message: format!(
@@ -134,8 +152,6 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec
                                     r.address
                                 ),
                             });
-                        }
-                    }
                 }
             }
             if is_waived {
@@ -160,7 +176,11 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec
         });
     }
     for (i, w) in settings.waivers.iter().enumerate() {
-        if let Some(e) = w.expires.as_deref().filter(|e| *e < settings.today.as_str()) {
+        if let Some(e) = w
+            .expires
+            .as_deref()
+            .filter(|e| *e < settings.today.as_str())
+        {
             notices.push(Notice {
                 file: None,
                 span: None,
@@ -173,7 +193,10 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, settings: &'m Settings, outcomes: Vec
             notices.push(Notice {
                 file: None,
                 span: None,
-                message: format!("waiver for {} on `{}` matched nothing; remove it", w.rule, w.resource),
+                message: format!(
+                    "waiver for {} on `{}` matched nothing; remove it",
+                    w.rule, w.resource
+                ),
             });
         }
     }
@@ -192,10 +215,19 @@ mod tests {
 
     #[test]
     fn fingerprints_are_stable_and_distinct() {
-        assert_eq!(fingerprint(&["DR401", "aws_s3_bucket.a", "rule"]), fingerprint(&["DR401", "aws_s3_bucket.a", "rule"]));
-        assert_ne!(fingerprint(&["DR401", "ab", "c"]), fingerprint(&["DR401", "a", "bc"]));
+        assert_eq!(
+            fingerprint(&["DR401", "aws_s3_bucket.a", "rule"]),
+            fingerprint(&["DR401", "aws_s3_bucket.a", "rule"])
+        );
+        assert_ne!(
+            fingerprint(&["DR401", "ab", "c"]),
+            fingerprint(&["DR401", "a", "bc"])
+        );
         // Pinned: fingerprints must not change between releases.
-        assert_eq!(fingerprint(&["DR401", "x", ""]), fingerprint(&["DR401", "x", ""]));
+        assert_eq!(
+            fingerprint(&["DR401", "x", ""]),
+            fingerprint(&["DR401", "x", ""])
+        );
         assert_eq!(fingerprint(&[""]), "cbf29ce484222325");
     }
 }

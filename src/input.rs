@@ -91,10 +91,18 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
         let p = Path::new(path);
         match std::fs::metadata(p) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(input_err(path, "no such file", "check the path; use `-` to read standard input"));
+                return Err(input_err(
+                    path,
+                    "no such file",
+                    "check the path; use `-` to read standard input",
+                ));
             }
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                return Err(input_err(path, "permission denied", "make the file readable by this user"));
+                return Err(input_err(
+                    path,
+                    "permission denied",
+                    "make the file readable by this user",
+                ));
             }
             Err(e) => return Err(input_err(path, format!("cannot read: {e}"), "")),
             Ok(m) if m.is_dir() => {
@@ -115,7 +123,11 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
             input_err(path, format!("cannot read: {e}"), hint)
         })?
     };
-    let name = if path == "-" { "<stdin>".to_string() } else { path.to_string() };
+    let name = if path == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string()
+    };
     decode(&name, bytes)
 }
 
@@ -128,7 +140,13 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])
             .read_to_end(&mut out)
-            .map_err(|e| input_err(name, format!("gzip data is corrupt or truncated: {e}"), "re-download the file, or decompress it with `gunzip` to see what is wrong"))?;
+            .map_err(|e| {
+                input_err(
+                    name,
+                    format!("gzip data is corrupt or truncated: {e}"),
+                    "re-download the file, or decompress it with `gunzip` to see what is wrong",
+                )
+            })?;
         notes.push("decompressed gzip".to_string());
         bytes = out;
     }
@@ -145,13 +163,19 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
             .chunks(2)
             .map(|c| {
                 let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                if le { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
             })
             .collect();
         notes.push(format!("decoded UTF-16 {}", if le { "LE" } else { "BE" }));
         String::from_utf16_lossy(&units)
     } else {
-        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(&bytes);
+        let body = bytes
+            .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+            .unwrap_or(&bytes);
         match std::str::from_utf8(body) {
             Ok(_) => {
                 let start = bytes.len() - body.len();
@@ -168,7 +192,11 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         }
     };
     if text.len() > u32::MAX as usize {
-        return Err(input_err(name, "file is larger than 4 GiB", "split the plan per stack"));
+        return Err(input_err(
+            name,
+            "file is larger than 4 GiB",
+            "split the plan per stack",
+        ));
     }
     if text.trim().is_empty() {
         return Err(input_err(name, "the file is empty", SHOW_JSON_HINT));
@@ -216,7 +244,11 @@ pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
     if has("format_version") && has("values") {
         return Ok(InputKind::State);
     }
-    if has("configurationItems") || has("baseConfigurationItems") || has("configSnapshotId") || has("fileVersion") {
+    if has("configurationItems")
+        || has("baseConfigurationItems")
+        || has("configSnapshotId")
+        || has("fileVersion")
+    {
         return Ok(InputKind::AwsConfig);
     }
     if has("Results") && has("QueryInfo") {
@@ -234,7 +266,11 @@ pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
         name,
         format!(
             "JSON of an unrecognised kind (top-level keys: {})",
-            if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+            if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            }
         ),
         SHOW_JSON_HINT,
     ))
@@ -247,8 +283,14 @@ mod tests {
     #[test]
     fn detects_kinds() {
         let k = |s: &str| detect("t", s);
-        assert_eq!(k(r#"{"format_version":"1.2","planned_values":{}}"#), Ok(InputKind::Plan));
-        assert_eq!(k(r#"{"format_version":"1.0","values":{}}"#), Ok(InputKind::State));
+        assert_eq!(
+            k(r#"{"format_version":"1.2","planned_values":{}}"#),
+            Ok(InputKind::Plan)
+        );
+        assert_eq!(
+            k(r#"{"format_version":"1.0","values":{}}"#),
+            Ok(InputKind::State)
+        );
         assert_eq!(k(r#"{"resource":{}}"#), Ok(InputKind::TfJson));
         assert_eq!(k(r#"{"configurationItems":[]}"#), Ok(InputKind::AwsConfig));
         assert!(k(r#"{"hello":1}"#).unwrap_err().message.contains("hello"));
@@ -280,7 +322,11 @@ mod tests {
 
     #[test]
     fn truncated_json_names_the_place() {
-        let e = decode("p.json", b"{\"format_version\": \"1.2\",\n \"planned".to_vec()).unwrap_err();
+        let e = decode(
+            "p.json",
+            b"{\"format_version\": \"1.2\",\n \"planned".to_vec(),
+        )
+        .unwrap_err();
         assert_eq!(e.location.map(|l| l.0), Some(2));
         assert!(e.message.contains("truncated"), "{e}");
     }

@@ -65,7 +65,10 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
             b'{' | b'[' => {
                 let is_obj = b[i] == b'{';
                 if stack.len() >= MAX_DEPTH {
-                    return err(i, format!("values are nested deeper than {MAX_DEPTH} levels"));
+                    return err(
+                        i,
+                        format!("values are nested deeper than {MAX_DEPTH} levels"),
+                    );
                 }
                 stack.push(is_obj);
                 i = skip_ws(b, i + 1);
@@ -87,7 +90,15 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
             b'f' => i = expect_lit(b, i, b"false")?,
             b'n' => i = expect_lit(b, i, b"null")?,
             b'-' | b'0'..=b'9' => i = skip_number(b, i)?,
-            c => return err(i, format!("unexpected character {} where a value was expected", show_byte(c))),
+            c => {
+                return err(
+                    i,
+                    format!(
+                        "unexpected character {} where a value was expected",
+                        show_byte(c)
+                    ),
+                );
+            }
         }
         // After a value: close containers or move to the next element.
         loop {
@@ -114,8 +125,18 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
                     stack.pop();
                     i += 1;
                 }
-                (c, true) => return err(i, format!("expected ',' or '}}' in an object, found {}", show_byte(c))),
-                (c, false) => return err(i, format!("expected ',' or ']' in an array, found {}", show_byte(c))),
+                (c, true) => {
+                    return err(
+                        i,
+                        format!("expected ',' or '}}' in an object, found {}", show_byte(c)),
+                    );
+                }
+                (c, false) => {
+                    return err(
+                        i,
+                        format!("expected ',' or ']' in an array, found {}", show_byte(c)),
+                    );
+                }
             }
         }
     }
@@ -135,14 +156,23 @@ fn expect_key(b: &[u8], i: usize) -> Result<usize, JsonError> {
         return err(i, "unexpected end of input: the JSON is truncated");
     }
     if b[i] != b'"' {
-        return err(i, format!("expected a string key, found {}", show_byte(b[i])));
+        return err(
+            i,
+            format!("expected a string key, found {}", show_byte(b[i])),
+        );
     }
     let j = skip_ws(b, skip_string(b, i)?);
     if j >= b.len() {
         return err(j, "unexpected end of input: the JSON is truncated");
     }
     if b[j] != b':' {
-        return err(j, format!("expected ':' after an object key, found {}", show_byte(b[j])));
+        return err(
+            j,
+            format!(
+                "expected ':' after an object key, found {}",
+                show_byte(b[j])
+            ),
+        );
     }
     Ok(j + 1)
 }
@@ -203,15 +233,26 @@ fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let mut j = i + 1;
     loop {
         // Fast scan to the next quote, backslash or control character.
-        match b[j..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20) {
-            None => return err(b.len(), "unexpected end of input inside a string: the JSON is truncated"),
+        match b[j..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        {
+            None => {
+                return err(
+                    b.len(),
+                    "unexpected end of input inside a string: the JSON is truncated",
+                );
+            }
             Some(p) => j += p,
         }
         match b[j] {
             b'"' => return Ok(j + 1),
             b'\\' => {
                 if j + 1 >= b.len() {
-                    return err(j, "unexpected end of input inside a string: the JSON is truncated");
+                    return err(
+                        j,
+                        "unexpected end of input inside a string: the JSON is truncated",
+                    );
                 }
                 match b[j + 1] {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
@@ -261,7 +302,8 @@ fn skip_valid(b: &[u8], i: usize) -> usize {
         }
         _ => {
             let mut j = i;
-            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
                 j += 1;
             }
             j
@@ -319,12 +361,11 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
                 if (0xD800..0xDC00).contains(&hi)
                     && bytes.get(k + 6) == Some(&b'\\')
                     && bytes.get(k + 7) == Some(&b'u')
+                    && let Some(lo) = hex(k + 8).filter(|lo| (0xDC00..0xE000).contains(lo))
                 {
-                    if let Some(lo) = hex(k + 8).filter(|lo| (0xDC00..0xE000).contains(lo)) {
-                        code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                        for _ in 0..6 {
-                            chars.next();
-                        }
+                    code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    for _ in 0..6 {
+                        chars.next();
                     }
                 }
                 out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
@@ -386,7 +427,11 @@ impl<'a> Raw<'a> {
     pub fn entries(&self) -> Entries<'a> {
         Entries {
             src: self.src,
-            pos: if self.is_object() { self.start + 1 } else { self.end },
+            pos: if self.is_object() {
+                self.start + 1
+            } else {
+                self.end
+            },
             end: self.end,
         }
     }
@@ -395,7 +440,11 @@ impl<'a> Raw<'a> {
     pub fn items(&self) -> Items<'a> {
         Items {
             src: self.src,
-            pos: if self.is_array() { self.start + 1 } else { self.end },
+            pos: if self.is_array() {
+                self.start + 1
+            } else {
+                self.end
+            },
             end: self.end,
         }
     }
@@ -413,16 +462,16 @@ impl<'a> Raw<'a> {
 
     /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
     pub fn to_value(&self, warnings: &mut Vec<JsonWarning>) -> Value<'a> {
-        self.to_value_depth(warnings, 0)
+        self.value_at_depth(warnings, 0)
     }
 
-    fn to_value_depth(&self, warnings: &mut Vec<JsonWarning>, depth: usize) -> Value<'a> {
+    fn value_at_depth(self, warnings: &mut Vec<JsonWarning>, depth: usize) -> Value<'a> {
         let span = self.span();
         let kind = match self.first() {
             b'{' if depth < MAX_DEPTH => {
                 let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
                 for (k, kspan, v) in self.entries() {
-                    let val = v.to_value_depth(warnings, depth + 1);
+                    let val = v.value_at_depth(warnings, depth + 1);
                     if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
                         warnings.push(JsonWarning {
                             offset: kspan.start as usize,
@@ -435,9 +484,11 @@ impl<'a> Raw<'a> {
                 }
                 Kind::Obj(entries)
             }
-            b'[' if depth < MAX_DEPTH => {
-                Kind::Arr(self.items().map(|v| v.to_value_depth(warnings, depth + 1)).collect())
-            }
+            b'[' if depth < MAX_DEPTH => Kind::Arr(
+                self.items()
+                    .map(|v| v.value_at_depth(warnings, depth + 1))
+                    .collect(),
+            ),
             b'"' => Kind::Str(decode_string(self.src, self.start, self.end)),
             b't' => Kind::Bool(true),
             b'f' => Kind::Bool(false),
@@ -525,8 +576,14 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let before = &src.as_bytes()[..offset];
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
@@ -578,7 +635,16 @@ mod tests {
         let src = r#"{"a": {"b": [1, {"c": "d\"e"}]}, "z": null}"#;
         validate(src).unwrap();
         let root = Raw::root(src);
-        let c = root.get("a").unwrap().get("b").unwrap().items().nth(1).unwrap().get("c").unwrap();
+        let c = root
+            .get("a")
+            .unwrap()
+            .get("b")
+            .unwrap()
+            .items()
+            .nth(1)
+            .unwrap()
+            .get("c")
+            .unwrap();
         assert_eq!(c.as_str().unwrap(), "d\"e");
         assert_eq!(&src[c.start..c.end], r#""d\"e""#);
         assert!(root.get("z").unwrap().is_null());

@@ -152,7 +152,9 @@ impl<'a> Model<'a> {
 
     /// Resources of any of the types.
     pub fn of_types<'s>(&'s self, types: &'s [&'s str]) -> impl Iterator<Item = ResourceId> + 's {
-        types.iter().flat_map(move |t| self.of_type(t).iter().copied())
+        types
+            .iter()
+            .flat_map(move |t| self.of_type(t).iter().copied())
     }
 
     /// Resolves a reference traversal (`aws_kms_key.dr.arn`, `aws_s3_bucket.b[0].id`) made by
@@ -177,7 +179,11 @@ impl<'a> Model<'a> {
             .copied()
             .filter(|&c| self.resources[c].module == r.module)
             .collect();
-        let pool = if same_module.is_empty() { cands.clone() } else { same_module };
+        let pool = if same_module.is_empty() {
+            cands.clone()
+        } else {
+            same_module
+        };
         match index {
             Some(ix) => pool
                 .into_iter()
@@ -246,7 +252,13 @@ impl<'a> Model<'a> {
 
     /// Does the value of `v` (set on resource `from`) point at resource `to`, by reference or by
     /// one of its identifying attributes (`arn`, `id`, name)?
-    pub fn points_to(&self, from: ResourceId, v: &Value<'a>, to: ResourceId, ident_attrs: &[&str]) -> bool {
+    pub fn points_to(
+        &self,
+        from: ResourceId,
+        v: &Value<'a>,
+        to: ResourceId,
+        ident_attrs: &[&str],
+    ) -> bool {
         match self.target(from, v) {
             Target::Resources(ids) => ids.contains(&to),
             Target::Literal(s) => ident_attrs
@@ -268,7 +280,10 @@ impl<'a> Model<'a> {
                 *counts.entry(reg).or_default() += 1;
             }
         }
-        let mut v: Vec<(String, usize)> = counts.into_iter().map(|(k, c)| (k.to_string(), c)).collect();
+        let mut v: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(k, c)| (k.to_string(), c))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
@@ -278,30 +293,46 @@ impl<'a> Model<'a> {
     pub fn infer(&self) -> Inferred {
         let mut inf = Inferred::default();
         for name in ["environment_suffix", "environmentSuffix", "env_suffix"] {
-            if let Some((_, _, v)) = self.variables.iter().find(|(_, n, v)| n == name && !v.is_empty()) {
+            if let Some((_, _, v)) = self
+                .variables
+                .iter()
+                .find(|(_, n, v)| n == name && !v.is_empty())
+            {
                 inf.env_suffix = Some((v.clone(), format!("variable {name}")));
                 break;
             }
         }
-        if inf.env_suffix.is_none() {
-            if let Some(v) = self.resources.iter().find_map(|r| r.tag("EnvironmentSuffix")) {
-                inf.env_suffix = Some((v.to_string(), "tag EnvironmentSuffix".into()));
-            }
+        if inf.env_suffix.is_none()
+            && let Some(v) = self
+                .resources
+                .iter()
+                .find_map(|r| r.tag("EnvironmentSuffix"))
+        {
+            inf.env_suffix = Some((v.to_string(), "tag EnvironmentSuffix".into()));
         }
         // Primary: the default provider's region; else an alias that says so; else the region
         // holding most stateful resources.
         let aws: Vec<&ProviderConfig> = self.providers.iter().collect();
         if let Some(p) = aws.iter().find(|p| p.key == "aws" && p.region.is_some()) {
-            inf.primary = Some((p.region.clone().unwrap_or_default(), "region of the default aws provider".into()));
+            inf.primary = Some((
+                p.region.clone().unwrap_or_default(),
+                "region of the default aws provider".into(),
+            ));
         }
         if inf.primary.is_none() {
             for word in ["primary", "main", "active"] {
                 if let Some(p) = aws.iter().find(|p| {
-                    p.region.is_some() && p.alias.as_deref().is_some_and(|a| a.to_ascii_lowercase().contains(word))
+                    p.region.is_some()
+                        && p.alias
+                            .as_deref()
+                            .is_some_and(|a| a.to_ascii_lowercase().contains(word))
                 }) {
                     inf.primary = Some((
                         p.region.clone().unwrap_or_default(),
-                        format!("region of provider alias `{}`", p.alias.as_deref().unwrap_or("")),
+                        format!(
+                            "region of provider alias `{}`",
+                            p.alias.as_deref().unwrap_or("")
+                        ),
                     ));
                     break;
                 }
@@ -309,24 +340,39 @@ impl<'a> Model<'a> {
         }
         let stateful = self.regions_by_weight(|r| is_stateful(&r.rtype));
         let all = self.regions_by_weight(|_| true);
-        if inf.primary.is_none() {
-            if let Some((reg, n)) = stateful.first().or(all.first()) {
-                inf.primary = Some((reg.clone(), format!("region holding most stateful resources ({n})")));
-            }
+        if inf.primary.is_none()
+            && let Some((reg, n)) = stateful.first().or(all.first())
+        {
+            inf.primary = Some((
+                reg.clone(),
+                format!("region holding most stateful resources ({n})"),
+            ));
         }
         let primary = inf.primary.as_ref().map(|p| p.0.clone());
-        for word in ["dr", "secondary", "failover", "standby", "replica", "recovery"] {
+        for word in [
+            "dr",
+            "secondary",
+            "failover",
+            "standby",
+            "replica",
+            "recovery",
+        ] {
             if let Some(p) = aws.iter().find(|p| {
                 p.region.is_some()
                     && p.region != primary
                     && p.alias.as_deref().is_some_and(|a| {
                         let a = a.to_ascii_lowercase();
-                        a == word || a.split(['_', '-']).any(|t| t == word) || (word.len() > 2 && a.contains(word))
+                        a == word
+                            || a.split(['_', '-']).any(|t| t == word)
+                            || (word.len() > 2 && a.contains(word))
                     })
             }) {
                 inf.dr = Some((
                     p.region.clone().unwrap_or_default(),
-                    format!("region of provider alias `{}`", p.alias.as_deref().unwrap_or("")),
+                    format!(
+                        "region of provider alias `{}`",
+                        p.alias.as_deref().unwrap_or("")
+                    ),
                 ));
                 break;
             }
@@ -354,7 +400,11 @@ impl<'a> Model<'a> {
 pub fn is_stateful(rtype: &str) -> bool {
     matches!(
         rtype,
-        "aws_rds_cluster" | "aws_db_instance" | "aws_dynamodb_table" | "aws_s3_bucket" | "aws_efs_file_system"
+        "aws_rds_cluster"
+            | "aws_db_instance"
+            | "aws_dynamodb_table"
+            | "aws_s3_bucket"
+            | "aws_efs_file_system"
             | "aws_elasticache_replication_group"
     )
 }
@@ -468,7 +518,9 @@ pub fn looks_like_region(s: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts.last().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Extracts resource traversals from a Terraform JSON `${...}` template.
@@ -487,7 +539,8 @@ pub fn template_refs(s: &str) -> Vec<Cow<'_, str>> {
             if c.is_ascii_alphabetic() || c == b'_' {
                 let start = i;
                 while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-' | b'.' | b'[' | b']' | b'"' | b'*'))
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'_' | b'-' | b'.' | b'[' | b']' | b'"' | b'*'))
                 {
                     if bytes[i] == b'"' {
                         // quoted key inside an index
@@ -517,9 +570,18 @@ mod tests {
 
     #[test]
     fn traversals() {
-        assert_eq!(parse_traversal("aws_kms_key.dr.arn"), Some(("aws_kms_key", "dr", None)));
-        assert_eq!(parse_traversal("aws_kms_key.dr[0].arn"), Some(("aws_kms_key", "dr", Some("[0]"))));
-        assert_eq!(parse_traversal("aws_kms_key.dr[count.index].arn"), Some(("aws_kms_key", "dr", None)));
+        assert_eq!(
+            parse_traversal("aws_kms_key.dr.arn"),
+            Some(("aws_kms_key", "dr", None))
+        );
+        assert_eq!(
+            parse_traversal("aws_kms_key.dr[0].arn"),
+            Some(("aws_kms_key", "dr", Some("[0]")))
+        );
+        assert_eq!(
+            parse_traversal("aws_kms_key.dr[count.index].arn"),
+            Some(("aws_kms_key", "dr", None))
+        );
         assert_eq!(parse_traversal("var.region"), None);
         assert_eq!(parse_traversal("data.aws_kms_key.x.arn"), None);
         assert_eq!(parse_traversal("module.keys.arn"), None);
@@ -529,14 +591,23 @@ mod tests {
     fn addresses() {
         let a = r#"module.a[0].module.b["x.y"].aws_route53_record.r["a.b"]"#;
         assert_eq!(module_of_address(a), r#"module.a[0].module.b["x.y"]"#);
-        assert_eq!(strip_instance_keys(&module_of_address(a)), "module.a.module.b");
+        assert_eq!(
+            strip_instance_keys(&module_of_address(a)),
+            "module.a.module.b"
+        );
         assert_eq!(module_of_address("aws_s3_bucket.b"), "");
-        assert_eq!(module_of_address("module.m.data.aws_iam_policy_document.d"), "module.m");
+        assert_eq!(
+            module_of_address("module.m.data.aws_iam_policy_document.d"),
+            "module.m"
+        );
     }
 
     #[test]
     fn arns_and_regions() {
-        assert_eq!(arn_region("arn:aws:kms:us-west-2:123456789012:key/abc"), Some("us-west-2"));
+        assert_eq!(
+            arn_region("arn:aws:kms:us-west-2:123456789012:key/abc"),
+            Some("us-west-2")
+        );
         assert_eq!(arn_region("arn:aws:s3:::bucket"), None);
         assert!(looks_like_region("us-gov-west-1"));
         assert!(!looks_like_region("global"));

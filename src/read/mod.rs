@@ -18,10 +18,10 @@ pub struct Parts<'a> {
 
 /// Takes the account id from a known ARN.
 pub fn attach_account(r: &mut Resource) {
-    if let Some(a) = r.attrs.get("arn").str().and_then(parse_arn) {
-        if a.account.len() == 12 {
-            r.account = Some(a.account.to_string());
-        }
+    if let Some(a) = r.attrs.get("arn").str().and_then(parse_arn)
+        && a.account.len() == 12
+    {
+        r.account = Some(a.account.to_string());
     }
 }
 
@@ -50,5 +50,11 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
             }
         }
     }
-    Ok(Model::new(files, parts.resources, parts.providers, parts.variables, parts.warnings))
+    Ok(Model::new(
+        files,
+        parts.resources,
+        parts.providers,
+        parts.variables,
+        parts.warnings,
+    ))
 }

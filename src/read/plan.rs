@@ -9,8 +9,8 @@ use super::{Parts, attach_account};
 use crate::input::InputError;
 use crate::json::{JsonWarning, Raw};
 use crate::model::{
-    ProviderConfig, RegionSource, Resource, Warning, arn_region, looks_like_region, module_of_address,
-    strip_instance_keys,
+    ProviderConfig, RegionSource, Resource, Warning, arn_region, looks_like_region,
+    module_of_address, strip_instance_keys,
 };
 use crate::value::{Kind, Unknown, Value};
 use rayon::prelude::*;
@@ -40,11 +40,18 @@ struct Ctx<'a> {
     has_configuration: bool,
 }
 
-pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &mut Parts<'a>) -> Result<(), InputError> {
+pub fn read<'a>(
+    file: usize,
+    name: &str,
+    src: &'a str,
+    is_state: bool,
+    parts: &mut Parts<'a>,
+) -> Result<(), InputError> {
     let root = Raw::root(src);
-    if let Some(fv) = root.get("format_version").and_then(|v| v.as_str()) {
-        if !KNOWN_FORMATS.contains(&fv.as_ref()) {
-            parts.warnings.push(Warning {
+    if let Some(fv) = root.get("format_version").and_then(|v| v.as_str())
+        && !KNOWN_FORMATS.contains(&fv.as_ref())
+    {
+        parts.warnings.push(Warning {
                 file: Some(file),
                 span: root.get("format_version").map(|r| r.span()),
                 message: format!(
@@ -52,7 +59,6 @@ pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &m
                     KNOWN_FORMATS.join(", ")
                 ),
             });
-        }
     }
     if root.get("errored").and_then(|v| v.as_bool()) == Some(true) {
         let (line, col) = crate::json::line_col(src, root.get("errored").map_or(0, |r| r.start));
@@ -89,7 +95,10 @@ pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &m
                 if pname != "aws" {
                     continue;
                 }
-                let module_address = p.get("module_address").and_then(|m| m.as_str()).map(Cow::into_owned);
+                let module_address = p
+                    .get("module_address")
+                    .and_then(|m| m.as_str())
+                    .map(Cow::into_owned);
                 let region = provider_region(p, module_address.is_some(), &variables);
                 let alias = p.get("alias").and_then(|a| a.as_str()).map(Cow::into_owned);
                 parts.providers.push(ProviderConfig {
@@ -117,7 +126,11 @@ pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &m
     let items: Vec<(Raw<'a>, bool)> = match changes {
         Some(rc) => rc.items().map(|r| (r, true)).collect(),
         None => {
-            let top = if is_state { root.get("values") } else { root.get("planned_values") };
+            let top = if is_state {
+                root.get("values")
+            } else {
+                root.get("planned_values")
+            };
             let mut v = Vec::new();
             if let Some(rm) = top.and_then(|t| t.get("root_module")) {
                 collect_module_resources(rm, &mut v);
@@ -148,7 +161,11 @@ pub fn read<'a>(file: usize, name: &str, src: &'a str, is_state: bool, parts: &m
 
 /// Region of a provider block: a constant, or a root variable's value. Otherwise the reason it
 /// is unknown.
-fn provider_region(p: Raw, in_module: bool, variables: &HashMap<String, String>) -> Result<(String, RegionSource), String> {
+fn provider_region(
+    p: Raw,
+    in_module: bool,
+    variables: &HashMap<String, String>,
+) -> Result<(String, RegionSource), String> {
     let Some(expr) = p.get("expressions").and_then(|e| e.get("region")) else {
         return Err("its provider block sets no region (it comes from AWS_REGION or the profile at run time)".into());
     };
@@ -157,21 +174,34 @@ fn provider_region(p: Raw, in_module: bool, variables: &HashMap<String, String>)
     }
     let refs: Vec<String> = expr
         .get("references")
-        .map(|r| r.items().filter_map(|x| x.as_str().map(Cow::into_owned)).collect())
+        .map(|r| {
+            r.items()
+                .filter_map(|x| x.as_str().map(Cow::into_owned))
+                .collect()
+        })
         .unwrap_or_default();
     for r in &refs {
         if let Some(var) = r.strip_prefix("var.") {
             if in_module {
-                return Err(format!("its region is `{r}` inside a module, whose value plan JSON does not record"));
+                return Err(format!(
+                    "its region is `{r}` inside a module, whose value plan JSON does not record"
+                ));
             }
             return match variables.get(var) {
-                Some(v) => Ok((v.clone(), RegionSource::Variable(format!("var.{var} = \"{v}\"")))),
-                None => Err(format!("its region is `{r}`, which has no value in the plan")),
+                Some(v) => Ok((
+                    v.clone(),
+                    RegionSource::Variable(format!("var.{var} = \"{v}\"")),
+                )),
+                None => Err(format!(
+                    "its region is `{r}`, which has no value in the plan"
+                )),
             };
         }
     }
     match refs.first() {
-        Some(r) => Err(format!("its region is the expression `{r}`, which plan JSON does not evaluate")),
+        Some(r) => Err(format!(
+            "its region is the expression `{r}`, which plan JSON does not evaluate"
+        )),
         None => Err("its region expression is not a constant".into()),
     }
 }
@@ -179,12 +209,21 @@ fn provider_region(p: Raw, in_module: bool, variables: &HashMap<String, String>)
 fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, ConfigResource<'a>>) {
     if let Some(res) = module.get("resources") {
         for r in res.items() {
-            let Some(addr) = r.get("address").and_then(|a| a.as_str()) else { continue };
-            let key = if path.is_empty() { addr.into_owned() } else { format!("{path}.{addr}") };
+            let Some(addr) = r.get("address").and_then(|a| a.as_str()) else {
+                continue;
+            };
+            let key = if path.is_empty() {
+                addr.into_owned()
+            } else {
+                format!("{path}.{addr}")
+            };
             out.insert(
                 key,
                 ConfigResource {
-                    provider_config_key: r.get("provider_config_key").and_then(|k| k.as_str()).map(Cow::into_owned),
+                    provider_config_key: r
+                        .get("provider_config_key")
+                        .and_then(|k| k.as_str())
+                        .map(Cow::into_owned),
                     expressions: r.get("expressions"),
                 },
             );
@@ -193,7 +232,11 @@ fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, Conf
     if let Some(calls) = module.get("module_calls") {
         for (name, _, call) in calls.entries() {
             if let Some(m) = call.get("module") {
-                let p = if path.is_empty() { format!("module.{name}") } else { format!("{path}.module.{name}") };
+                let p = if path.is_empty() {
+                    format!("module.{name}")
+                } else {
+                    format!("{path}.module.{name}")
+                };
                 walk_config(m, p, out);
             }
         }
@@ -211,26 +254,46 @@ fn collect_module_resources<'a>(module: Raw<'a>, out: &mut Vec<Raw<'a>>) {
     }
 }
 
-fn build_resource<'a>(ctx: &Ctx<'a>, item: Raw<'a>, is_change: bool, w: &mut Vec<JsonWarning>) -> Option<Resource<'a>> {
+fn build_resource<'a>(
+    ctx: &Ctx<'a>,
+    item: Raw<'a>,
+    is_change: bool,
+    w: &mut Vec<JsonWarning>,
+) -> Option<Resource<'a>> {
     if item.get("mode").and_then(|m| m.as_str()).as_deref() == Some("data") {
         return None;
     }
     let address = item.get("address")?.as_str()?.into_owned();
-    let rtype = item.get("type").and_then(|t| t.as_str()).map(Cow::into_owned)?;
+    let rtype = item
+        .get("type")
+        .and_then(|t| t.as_str())
+        .map(Cow::into_owned)?;
     let (attrs_raw, unknown_raw, sensitive_raw) = if is_change {
         let change = item.get("change")?;
         let actions: Vec<String> = change
             .get("actions")
-            .map(|a| a.items().filter_map(|x| x.as_str().map(Cow::into_owned)).collect())
+            .map(|a| {
+                a.items()
+                    .filter_map(|x| x.as_str().map(Cow::into_owned))
+                    .collect()
+            })
             .unwrap_or_default();
         // Deleted resources are not checked; reads are data sources.
         if actions.iter().all(|a| a == "delete" || a == "read") && !actions.is_empty() {
             return None;
         }
         let after = change.get("after").filter(|a| a.is_object())?;
-        (after, change.get("after_unknown"), change.get("after_sensitive"))
+        (
+            after,
+            change.get("after_unknown"),
+            change.get("after_sensitive"),
+        )
     } else {
-        (item.get("values").filter(|a| a.is_object())?, None, item.get("sensitive_values"))
+        (
+            item.get("values").filter(|a| a.is_object())?,
+            None,
+            item.get("sensitive_values"),
+        )
     };
 
     let module = match item.get("module_address").and_then(|m| m.as_str()) {
@@ -238,7 +301,11 @@ fn build_resource<'a>(ctx: &Ctx<'a>, item: Raw<'a>, is_change: bool, w: &mut Vec
         None => module_of_address(&address),
     };
     let module_plain = strip_instance_keys(&module);
-    let rname = item.get("name").and_then(|n| n.as_str()).map(Cow::into_owned).unwrap_or_default();
+    let rname = item
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(Cow::into_owned)
+        .unwrap_or_default();
     let config_address = if module_plain.is_empty() {
         format!("{rtype}.{rname}")
     } else {
@@ -248,7 +315,13 @@ fn build_resource<'a>(ctx: &Ctx<'a>, item: Raw<'a>, is_change: bool, w: &mut Vec
 
     let mut attrs = attrs_raw.to_value(w);
     if let Some(u) = unknown_raw {
-        overlay_unknown(&mut attrs, u, config.and_then(|c| c.expressions), &[], config.is_some() || !ctx.has_configuration);
+        overlay_unknown(
+            &mut attrs,
+            u,
+            config.and_then(|c| c.expressions),
+            &[],
+            config.is_some() || !ctx.has_configuration,
+        );
     }
     if let Some(s) = sensitive_raw {
         overlay_sensitive(&mut attrs, s);
@@ -285,7 +358,12 @@ fn build_resource<'a>(ctx: &Ctx<'a>, item: Raw<'a>, is_change: bool, w: &mut Vec
 /// 4. otherwise unknown, with the reason — never a guess. In particular a module key with no
 ///    `provider_config` entry means the JSON records neither a provider block in that module nor
 ///    the `providers` mapping of its call, so the region could be the root's or a passed alias's.
-fn resolve_region(ctx: &Ctx, attrs: &Value, config: Option<&ConfigResource>, module_plain: &str) -> (Option<String>, RegionSource) {
+fn resolve_region(
+    ctx: &Ctx,
+    attrs: &Value,
+    config: Option<&ConfigResource>,
+    module_plain: &str,
+) -> (Option<String>, RegionSource) {
     if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
         return (Some(r.to_string()), RegionSource::Attribute);
     }
@@ -293,17 +371,25 @@ fn resolve_region(ctx: &Ctx, attrs: &Value, config: Option<&ConfigResource>, mod
         return (Some(r.to_string()), RegionSource::Arn);
     }
     if !ctx.has_configuration {
-        return (None, RegionSource::Unknown("the input records no provider configuration".into()));
+        return (
+            None,
+            RegionSource::Unknown("the input records no provider configuration".into()),
+        );
     }
     let Some(key) = config.and_then(|c| c.provider_config_key.as_deref()) else {
-        return (None, RegionSource::Unknown("the resource has no entry in the plan's configuration".into()));
+        return (
+            None,
+            RegionSource::Unknown("the resource has no entry in the plan's configuration".into()),
+        );
     };
     let normalized = normalize_provider_key(key, module_plain);
     match ctx.providers.get(&normalized) {
         Some(p) => match &p.region {
             Ok((region, src)) => {
                 let src = match src {
-                    RegionSource::Variable(v) => RegionSource::Variable(format!("{normalized}: {v}")),
+                    RegionSource::Variable(v) => {
+                        RegionSource::Variable(format!("{normalized}: {v}"))
+                    }
                     _ => RegionSource::Provider(normalized.clone()),
                 };
                 (Some(region.clone()), src)
@@ -326,7 +412,9 @@ fn resolve_region(ctx: &Ctx, attrs: &Value, config: Option<&ConfigResource>, mod
         ),
         None => (
             None,
-            RegionSource::Unknown(format!("uses provider `{key}`, which the configuration does not declare")),
+            RegionSource::Unknown(format!(
+                "uses provider `{key}`, which the configuration does not declare"
+            )),
         ),
     }
 }
@@ -340,7 +428,9 @@ pub fn normalize_provider_key(key: &str, module_plain: &str) -> String {
         return key.to_string();
     }
     // Old spelling: the prefix is the innermost module call's name.
-    if module_plain == format!("module.{prefix}") || module_plain.ends_with(&format!(".module.{prefix}")) {
+    if module_plain == format!("module.{prefix}")
+        || module_plain.ends_with(&format!(".module.{prefix}"))
+    {
         format!("{module_plain}:{provider}")
     } else {
         format!("module.{prefix}:{provider}")
@@ -409,7 +499,11 @@ fn overlay_unknown<'a>(
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {
                     // A block list: the i-th block's expressions; an attribute list: inherited.
-                    let e = exprs.get(i).copied().or(if exprs.len() == 1 { exprs.first().copied() } else { None });
+                    let e = exprs.get(i).copied().or(if exprs.len() == 1 {
+                        exprs.first().copied()
+                    } else {
+                        None
+                    });
                     overlay_unknown(child, u, e, inherited, config_known);
                 }
             }
@@ -435,12 +529,12 @@ fn overlay_sensitive(v: &mut Value, s: Raw) {
                 overlay_sensitive(c, child);
             }
         }
-    } else if s.is_array() {
-        if let Kind::Arr(items) = &mut v.kind {
-            for (i, child) in s.items().enumerate() {
-                if let Some(c) = items.get_mut(i) {
-                    overlay_sensitive(c, child);
-                }
+    } else if s.is_array()
+        && let Kind::Arr(items) = &mut v.kind
+    {
+        for (i, child) in s.items().enumerate() {
+            if let Some(c) = items.get_mut(i) {
+                overlay_sensitive(c, child);
             }
         }
     }
@@ -452,9 +546,18 @@ mod tests {
 
     #[test]
     fn provider_keys_normalise_both_spellings() {
-        assert_eq!(normalize_provider_key("ec2:aws", "module.ec2"), "module.ec2:aws");
-        assert_eq!(normalize_provider_key("ebs:aws", "module.ec2.module.ebs"), "module.ec2.module.ebs:aws");
-        assert_eq!(normalize_provider_key("module.x:aws.edge", "module.x"), "module.x:aws.edge");
+        assert_eq!(
+            normalize_provider_key("ec2:aws", "module.ec2"),
+            "module.ec2:aws"
+        );
+        assert_eq!(
+            normalize_provider_key("ebs:aws", "module.ec2.module.ebs"),
+            "module.ec2.module.ebs:aws"
+        );
+        assert_eq!(
+            normalize_provider_key("module.x:aws.edge", "module.x"),
+            "module.x:aws.edge"
+        );
         assert_eq!(normalize_provider_key("aws.paris", "module.x"), "aws.paris");
     }
 }

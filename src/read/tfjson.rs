@@ -7,7 +7,9 @@
 use super::{Parts, attach_account};
 use crate::input::InputError;
 use crate::json::{JsonWarning, Raw};
-use crate::model::{ProviderConfig, RegionSource, Resource, Warning, looks_like_region, template_refs};
+use crate::model::{
+    ProviderConfig, RegionSource, Resource, Warning, looks_like_region, template_refs,
+};
 use crate::value::{Kind, Span, Unknown, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -24,7 +26,12 @@ const META: &[&str] = &[
     "provisioner",
 ];
 
-pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -> Result<(), InputError> {
+pub fn read<'a>(
+    file: usize,
+    _name: &str,
+    src: &'a str,
+    parts: &mut Parts<'a>,
+) -> Result<(), InputError> {
     let root = Raw::root(src);
     let mut warnings: Vec<JsonWarning> = Vec::new();
 
@@ -33,7 +40,9 @@ pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -
     if let Some(vars) = root.get("variable") {
         for (name, _, v) in vars.entries() {
             if let Some(d) = v.get("default").and_then(|d| d.as_str()) {
-                parts.variables.push((file, name.to_string(), d.to_string()));
+                parts
+                    .variables
+                    .push((file, name.to_string(), d.to_string()));
                 variables.insert(name.into_owned(), d.into_owned());
             }
         }
@@ -42,10 +51,16 @@ pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -
     // Providers: `provider.aws` is an object or an array of (aliased) objects.
     let mut regions: HashMap<String, Result<String, String>> = HashMap::new();
     if let Some(aws) = root.get("provider").and_then(|p| p.get("aws")) {
-        let blocks: Vec<Raw> = if aws.is_array() { aws.items().collect() } else { vec![aws] };
+        let blocks: Vec<Raw> = if aws.is_array() {
+            aws.items().collect()
+        } else {
+            vec![aws]
+        };
         for b in blocks {
             let alias = b.get("alias").and_then(|a| a.as_str()).map(Cow::into_owned);
-            let key = alias.as_ref().map_or_else(|| "aws".to_string(), |a| format!("aws.{a}"));
+            let key = alias
+                .as_ref()
+                .map_or_else(|| "aws".to_string(), |a| format!("aws.{a}"));
             let region = match b.get("region").and_then(|r| r.as_str()) {
                 Some(r) if !r.contains("${") => Ok(r.into_owned()),
                 Some(r) => resolve_var_template(&r, &variables)
@@ -66,7 +81,11 @@ pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -
         for (rtype, _, by_name) in resources.entries() {
             for (rname, _, body) in by_name.entries() {
                 // A resource may be given as an array of bodies (rare); use each.
-                let bodies: Vec<Raw> = if body.is_array() { body.items().collect() } else { vec![body] };
+                let bodies: Vec<Raw> = if body.is_array() {
+                    body.items().collect()
+                } else {
+                    vec![body]
+                };
                 for body in bodies {
                     let r = build(file, &rtype, &rname, body, &regions, &mut warnings);
                     parts.resources.push(r);
@@ -74,7 +93,10 @@ pub fn read<'a>(file: usize, _name: &str, src: &'a str, parts: &mut Parts<'a>) -
             }
         }
     }
-    if root.get("module").is_some_and(|m| m.entries().next().is_some()) {
+    if root
+        .get("module")
+        .is_some_and(|m| m.entries().next().is_some())
+    {
         parts.warnings.push(Warning {
             file: Some(file),
             span: root.get("module").map(|m| m.span()),
@@ -118,25 +140,39 @@ fn build<'a>(
     }
     interpolations_to_unknown(&mut attrs);
     let meta = Value::new(Kind::Obj(meta_entries), body.span());
-    let construct_path = meta.get("//").get("metadata").get("path").str().map(str::to_string);
+    let construct_path = meta
+        .get("//")
+        .get("metadata")
+        .get("path")
+        .str()
+        .map(str::to_string);
     let provider_key = match meta.get("provider").str() {
         Some(p) => p.trim_start_matches("${").trim_end_matches('}').to_string(),
         None => "aws".to_string(),
     };
 
     // Region: own `region` argument (AWS provider v6), else the provider it uses.
-    let (region, region_source) = if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
-        (Some(r.to_string()), RegionSource::Attribute)
-    } else {
-        match regions.get(&provider_key) {
-            Some(Ok(r)) => (Some(r.clone()), RegionSource::Provider(provider_key.clone())),
-            Some(Err(why)) => (None, RegionSource::Unknown(format!("provider `{provider_key}`: {why}"))),
-            None => (
-                None,
-                RegionSource::Unknown(format!("uses provider `{provider_key}`, which the file does not declare")),
-            ),
-        }
-    };
+    let (region, region_source) =
+        if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
+            (Some(r.to_string()), RegionSource::Attribute)
+        } else {
+            match regions.get(&provider_key) {
+                Some(Ok(r)) => (
+                    Some(r.clone()),
+                    RegionSource::Provider(provider_key.clone()),
+                ),
+                Some(Err(why)) => (
+                    None,
+                    RegionSource::Unknown(format!("provider `{provider_key}`: {why}")),
+                ),
+                None => (
+                    None,
+                    RegionSource::Unknown(format!(
+                        "uses provider `{provider_key}`, which the file does not declare"
+                    )),
+                ),
+            }
+        };
     let address = format!("{rtype}.{rname}");
     let mut r = Resource {
         file,
@@ -161,11 +197,19 @@ fn build<'a>(
 fn interpolations_to_unknown(v: &mut Value) {
     match &mut v.kind {
         Kind::Str(s) if s.contains("${") => {
-            let refs: Vec<Cow<str>> = template_refs(s).into_iter().map(|r| Cow::Owned(r.into_owned())).collect();
-            v.kind = Kind::Unknown(Unknown { refs, configured: true });
+            let refs: Vec<Cow<str>> = template_refs(s)
+                .into_iter()
+                .map(|r| Cow::Owned(r.into_owned()))
+                .collect();
+            v.kind = Kind::Unknown(Unknown {
+                refs,
+                configured: true,
+            });
         }
         Kind::Arr(items) => items.iter_mut().for_each(interpolations_to_unknown),
-        Kind::Obj(entries) => entries.iter_mut().for_each(|(_, x)| interpolations_to_unknown(x)),
+        Kind::Obj(entries) => entries
+            .iter_mut()
+            .for_each(|(_, x)| interpolations_to_unknown(x)),
         _ => {}
     }
 }

@@ -6,7 +6,9 @@ use crate::rules::{Level, OutcomeKind};
 use std::io::Write;
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -32,10 +34,26 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                 props.push(format!("endColumn={}", l.end_column));
             }
         }
-        props.push(format!("title={}", escape_property(&format!("{} {}", f.rule.id, f.rule.name))));
-        let prefix = if f.outcome == OutcomeKind::Undecided { "undecided: " } else { "" };
-        let res = f.resource.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default();
-        writeln!(w, "::{cmd} {}::{}", props.join(","), escape_data(&format!("{prefix}{}{res}", f.message)))?;
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("{} {}", f.rule.id, f.rule.name))
+        ));
+        let prefix = if f.outcome == OutcomeKind::Undecided {
+            "undecided: "
+        } else {
+            ""
+        };
+        let res = f
+            .resource
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "::{cmd} {}::{}",
+            props.join(","),
+            escape_data(&format!("{prefix}{}{res}", f.message))
+        )?;
     }
     for n in &report.notices {
         writeln!(w, "::warning title=drlint::{}", escape_data(&n.message))?;

@@ -35,8 +35,14 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             let src = report.model.file(fi);
             let (start, end) = (span.start as usize, (span.end as usize).min(src.text.len()));
             let line_start = src.text[..start].rfind('\n').map_or(0, |p| p + 1);
-            let line_end = src.text[start..].find('\n').map_or(src.text.len(), |p| start + p);
-            let label_text = if f.attribute.is_empty() { String::new() } else { f.attribute.clone() };
+            let line_end = src.text[start..]
+                .find('\n')
+                .map_or(src.text.len(), |p| start + p);
+            let label_text = if f.attribute.is_empty() {
+                String::new()
+            } else {
+                f.attribute.clone()
+            };
             if line_end - line_start > MAX_LINE {
                 // Excerpt of a long line: its own pseudo-file named after the real position.
                 let (line, col) = crate::json::line_col(&src.text, start);
@@ -51,7 +57,9 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
                 let id = *file_ids
                     .entry(fi)
                     .or_insert_with(|| files.add(src.name.clone(), mask(report, fi, 0, &src.text)));
-                d = d.with_labels(vec![Label::primary(id, start..end).with_message(label_text)]);
+                d = d.with_labels(vec![
+                    Label::primary(id, start..end).with_message(label_text),
+                ]);
             }
         }
         let mut notes = Vec::new();
@@ -63,7 +71,11 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             }
             notes.push(n);
         }
-        notes.push(format!("help: {} — run `drlint explain {}`", f.rule.summary(), f.rule.id));
+        notes.push(format!(
+            "help: {} — run `drlint explain {}`",
+            f.rule.summary(),
+            f.rule.id
+        ));
         d = d.with_notes(notes);
         term::emit_to_write_style(w, &config, &files, &d).map_err(std::io::Error::other)?;
     }
@@ -83,8 +95,15 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
         w.reset()?;
         writeln!(w, ": {}{}", place.unwrap_or_default(), n.message)?;
     }
-    let failed = report.findings.iter().any(|f| f.outcome == OutcomeKind::Fail);
-    w.set_color(&termcolor_spec(if failed { Level::Error } else { Level::Note }))?;
+    let failed = report
+        .findings
+        .iter()
+        .any(|f| f.outcome == OutcomeKind::Fail);
+    w.set_color(&termcolor_spec(if failed {
+        Level::Error
+    } else {
+        Level::Note
+    }))?;
     write!(w, "drlint")?;
     w.reset()?;
     writeln!(w, ": {}", summary_line(report))?;

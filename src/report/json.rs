@@ -113,7 +113,12 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .map(|(i, f)| Input {
                 file: &f.name,
                 kind: f.kind.describe(),
-                resources: report.model.resources.iter().filter(|r| r.file == i).count(),
+                resources: report
+                    .model
+                    .resources
+                    .iter()
+                    .filter(|r| r.file == i)
+                    .count(),
             })
             .collect(),
         summary: Summary {
@@ -155,7 +160,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .map(|n| JsonNotice {
                 message: &n.message,
                 file: n.file.map(|i| report.model.file(i).name.as_str()),
-                line: n.file.zip(n.span).map(|(i, s)| crate::json::line_col(&report.model.file(i).text, s.start as usize).0),
+                line: n.file.zip(n.span).map(|(i, s)| {
+                    crate::json::line_col(&report.model.file(i).text, s.start as usize).0
+                }),
             })
             .collect(),
     };

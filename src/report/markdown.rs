@@ -16,13 +16,23 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         writeln!(w, "- {l}")?;
     }
     writeln!(w)?;
-    for (title, kind) in [("Findings", OutcomeKind::Fail), ("Undecided", OutcomeKind::Undecided)] {
-        let rows: Vec<_> = report.findings.iter().filter(|f| f.outcome == kind).collect();
+    for (title, kind) in [
+        ("Findings", OutcomeKind::Fail),
+        ("Undecided", OutcomeKind::Undecided),
+    ] {
+        let rows: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.outcome == kind)
+            .collect();
         if rows.is_empty() {
             continue;
         }
         writeln!(w, "### {title}\n")?;
-        writeln!(w, "| level | rule | resource | attribute | message | location |")?;
+        writeln!(
+            w,
+            "| level | rule | resource | attribute | message | location |"
+        )?;
         writeln!(w, "|---|---|---|---|---|---|")?;
         for f in rows {
             let loc = match (file_name(report, f), location(report, f)) {

@@ -64,7 +64,13 @@ pub fn summary_line(report: &Report) -> String {
     let w = report.count(Level::Warning, OutcomeKind::Fail);
     let n = report.count(Level::Note, OutcomeKind::Fail);
     let u = report.undecided();
-    let plural = |n: usize, s: &str| if n == 1 { format!("{n} {s}") } else { format!("{n} {s}s") };
+    let plural = |n: usize, s: &str| {
+        if n == 1 {
+            format!("{n} {s}")
+        } else {
+            format!("{n} {s}s")
+        }
+    };
     let mut s = format!(
         "{}, {}, {}, {} undecided in {} across {}",
         plural(e, "error"),
@@ -89,7 +95,10 @@ pub fn context_lines(report: &Report) -> Vec<String> {
     };
     vec![
         format!("profile: {}", s.profile.as_str()),
-        format!("environment suffix: {}", show(&s.env_suffix, &s.env_suffix_source)),
+        format!(
+            "environment suffix: {}",
+            show(&s.env_suffix, &s.env_suffix_source)
+        ),
         format!("primary region: {}", show(&s.primary, &s.primary_source)),
         format!("DR region: {}", show(&s.dr, &s.dr_source)),
     ]

@@ -196,17 +196,27 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         .map(|r| RuleDescriptor {
             id: r.id,
             name: r.name,
-            short_description: Text { text: r.summary().to_string() },
-            full_description: Text { text: r.summary().to_string() },
+            short_description: Text {
+                text: r.summary().to_string(),
+            },
+            full_description: Text {
+                text: r.summary().to_string(),
+            },
             help: Help {
                 text: r.help_markdown().to_string(),
                 markdown: r.help_markdown().to_string(),
             },
             help_uri: r.help_uri(),
-            default_configuration: DefaultConfiguration { level: sarif_level(r.level) },
+            default_configuration: DefaultConfiguration {
+                level: sarif_level(r.level),
+            },
             properties: RuleProperties {
                 security_severity: format!("{:.1}", r.security_severity),
-                tags: vec!["disaster-recovery".into(), r.family.to_string(), "security".into()],
+                tags: vec![
+                    "disaster-recovery".into(),
+                    r.family.to_string(),
+                    "security".into(),
+                ],
                 precision: "high",
             },
         })
@@ -216,11 +226,15 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     for f in &report.findings {
         let level = sarif_level(f.level);
         let text = match &f.resource {
-            Some(r) if f.outcome == OutcomeKind::Undecided => format!("{r}: undecided: {}", f.message),
+            Some(r) if f.outcome == OutcomeKind::Undecided => {
+                format!("{r}: undecided: {}", f.message)
+            }
             Some(r) => format!("{r}: {}", f.message),
             None => f.message.clone(),
         };
-        let (Some(name), Some(loc), Some(span)) = (file_name(report, f), location(report, f), f.span) else {
+        let (Some(name), Some(loc), Some(span)) =
+            (file_name(report, f), location(report, f), f.span)
+        else {
             notifications.push(Notification {
                 level,
                 message: Text { text },
@@ -235,7 +249,11 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             rule_id: f.rule.id,
             rule_index: ALL.iter().position(|r| r.id == f.rule.id).unwrap_or(0),
             level,
-            kind: if f.outcome == OutcomeKind::Undecided { "review" } else { "fail" },
+            kind: if f.outcome == OutcomeKind::Undecided {
+                "review"
+            } else {
+                "fail"
+            },
             message: Text { text },
             locations: vec![SarifLocation {
                 physical_location: PhysicalLocation {
@@ -253,7 +271,11 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                     .resource
                     .iter()
                     .map(|r| LogicalLocation {
-                        fully_qualified_name: if f.attribute.is_empty() { r.clone() } else { format!("{r}.{}", f.attribute) },
+                        fully_qualified_name: if f.attribute.is_empty() {
+                            r.clone()
+                        } else {
+                            format!("{r}.{}", f.attribute)
+                        },
                         kind: "resource",
                     })
                     .collect(),
@@ -272,7 +294,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     for n in &report.notices {
         notifications.push(Notification {
             level: "warning",
-            message: Text { text: n.message.clone() },
+            message: Text {
+                text: n.message.clone(),
+            },
             descriptor: None,
         });
     }

@@ -14,7 +14,12 @@ pub fn protected_candidates(cx: &Ctx) -> Vec<ResourceId> {
         .of_type("aws_rds_cluster")
         .iter()
         .copied()
-        .filter(|&c| m.get(c).get("engine").str().is_none_or(|e| e.starts_with("aurora")))
+        .filter(|&c| {
+            m.get(c)
+                .get("engine")
+                .str()
+                .is_none_or(|e| e.starts_with("aurora"))
+        })
         .collect();
     v.extend(m.of_type("aws_dynamodb_table").iter().copied());
     v
@@ -29,8 +34,14 @@ fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String> {
     let region = r.region.as_deref()?;
     let account = r.account.as_deref().unwrap_or(pattern_account);
     match r.rtype.as_str() {
-        "aws_dynamodb_table" => Some(format!("arn:aws:dynamodb:{region}:{account}:table/{}", r.get("name").str()?)),
-        "aws_rds_cluster" => Some(format!("arn:aws:rds:{region}:{account}:cluster:{}", r.get("cluster_identifier").str()?)),
+        "aws_dynamodb_table" => Some(format!(
+            "arn:aws:dynamodb:{region}:{account}:table/{}",
+            r.get("name").str()?
+        )),
+        "aws_rds_cluster" => Some(format!(
+            "arn:aws:rds:{region}:{account}:cluster:{}",
+            r.get("cluster_identifier").str()?
+        )),
         _ => None,
     }
 }
@@ -56,17 +67,26 @@ pub fn coverage(cx: &Ctx) -> Coverage {
     for &sel in m.of_type("aws_backup_selection") {
         let s = m.get(sel);
         let plan = match m.target(sel, s.get("plan_id")) {
-            Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_backup_plan"),
+            Target::Resources(ids) => ids
+                .into_iter()
+                .find(|&i| m.get(i).rtype == "aws_backup_plan"),
             Target::Literal(id) => m.find_by_attr("aws_backup_plan", "id", id).first().copied(),
             _ => None,
         };
         let Some(plan) = plan else {
-            cov.unresolved.push((sel, "its plan_id cannot be followed to a backup plan".into()));
+            cov.unresolved.push((
+                sel,
+                "its plan_id cannot be followed to a backup plan".into(),
+            ));
             continue;
         };
         let mut selected: Vec<ResourceId> = Vec::new();
         let select_value = |v: &Value, out: &mut Vec<ResourceId>, cov: &mut Coverage| {
-            let items: Vec<&Value> = if matches!(v.kind, crate::value::Kind::Arr(_)) { v.items().collect() } else { vec![v] };
+            let items: Vec<&Value> = if matches!(v.kind, crate::value::Kind::Arr(_)) {
+                v.items().collect()
+            } else {
+                vec![v]
+            };
             for item in items {
                 match m.target(sel, item) {
                     Target::Resources(ids) => out.extend(ids),
@@ -76,7 +96,9 @@ pub fn coverage(cx: &Ctx) -> Coverage {
                             arn_for(cx, c, acct).is_some_and(|a| glob_match(pat, &a)) || pat == "*"
                         }));
                     }
-                    Target::Unresolved(what) => cov.unresolved.push((sel, format!("its resources come from {what}"))),
+                    Target::Unresolved(what) => cov
+                        .unresolved
+                        .push((sel, format!("its resources come from {what}"))),
                     Target::Unset => {}
                 }
             }
@@ -84,14 +106,24 @@ pub fn coverage(cx: &Ctx) -> Coverage {
         select_value(s.get("resources"), &mut selected, &mut cov);
         for t in s.get("selection_tag").items() {
             if let (Some(k), Some(v)) = (t.get("key").str(), t.get("value").str()) {
-                selected.extend(candidates.iter().copied().filter(|&c| tag_matches(cx, c, k, v)));
+                selected.extend(
+                    candidates
+                        .iter()
+                        .copied()
+                        .filter(|&c| tag_matches(cx, c, k, v)),
+                );
             }
         }
         for cond in s.get("condition").items() {
             for se in cond.get("string_equals").items() {
                 if let (Some(k), Some(v)) = (se.get("key").str(), se.get("value").str()) {
                     let k = k.strip_prefix("aws:ResourceTag/").unwrap_or(k);
-                    selected.extend(candidates.iter().copied().filter(|&c| tag_matches(cx, c, k, v)));
+                    selected.extend(
+                        candidates
+                            .iter()
+                            .copied()
+                            .filter(|&c| tag_matches(cx, c, k, v)),
+                    );
                 }
             }
         }
@@ -115,7 +147,11 @@ pub fn vault_region(cx: &Ctx, from: ResourceId, v: &Value) -> Result<Option<Stri
     match m.target(from, v) {
         Target::Literal(s) => Ok(arn_region(s).map(str::to_string)),
         Target::Resources(ids) => {
-            let vault = ids.iter().copied().find(|&i| m.get(i).rtype == "aws_backup_vault").unwrap_or(ids[0]);
+            let vault = ids
+                .iter()
+                .copied()
+                .find(|&i| m.get(i).rtype == "aws_backup_vault")
+                .unwrap_or(ids[0]);
             Ok(m.get(vault).region.clone())
         }
         Target::Unresolved(what) => Err(format!("the destination vault comes from {what}")),
@@ -149,14 +185,24 @@ pub fn schedule_interval(expr: &str) -> Option<u64> {
         return Some(31 * 86400); // only some months: far less often than daily
     }
     if !any(dom) {
-        return Some(if dom.contains(',') || dom.contains('-') || dom.contains('/') { 7 * 86400 } else { 31 * 86400 });
+        return Some(
+            if dom.contains(',') || dom.contains('-') || dom.contains('/') {
+                7 * 86400
+            } else {
+                31 * 86400
+            },
+        );
     }
     if !any(dow) {
         let days = dow_count(dow);
         if days >= 7 {
             // every day of the week
         } else {
-            return Some(if days == 0 { 7 * 86400 } else { ((7 - days) as u64 + 1) * 86400 });
+            return Some(if days == 0 {
+                7 * 86400
+            } else {
+                ((7 - days) as u64 + 1) * 86400
+            });
         }
     }
     let per_field = |s: &str, range: u64| -> Option<u64> {
@@ -189,7 +235,9 @@ fn dow_count(dow: &str) -> usize {
     const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
     let idx = |s: &str| {
         let s = s.to_ascii_uppercase();
-        DAYS.iter().position(|d| *d == s).or_else(|| s.parse::<usize>().ok().map(|n| (n + 6) % 7))
+        DAYS.iter()
+            .position(|d| *d == s)
+            .or_else(|| s.parse::<usize>().ok().map(|n| (n + 6) % 7))
     };
     let mut set = [false; 7];
     for part in dow.split(',') {

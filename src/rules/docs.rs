@@ -28,7 +28,6 @@ fn parse(id: &'static str, md: &'static str) -> Page {
     let title = lines.next().unwrap_or_default();
     let name = title
         .trim_start_matches('#')
-        .trim()
         .split_whitespace()
         .nth(1)
         .unwrap_or_default();
@@ -79,9 +78,23 @@ mod tests {
         for r in super::super::ALL {
             let p = page(r.id).unwrap_or_else(|| panic!("{} has no help page", r.id));
             assert_eq!(p.name, r.name, "rules/{}.md title names another rule", r.id);
-            assert!(!p.summary.is_empty() && !p.summary.starts_with('#'), "{} has no summary", r.id);
-            for section in ["## What it checks", "## Why it matters for DR", "## Failing example", "## Passing example", "## How to fix"] {
-                assert!(p.markdown.contains(section), "rules/{}.md lacks `{section}`", r.id);
+            assert!(
+                !p.summary.is_empty() && !p.summary.starts_with('#'),
+                "{} has no summary",
+                r.id
+            );
+            for section in [
+                "## What it checks",
+                "## Why it matters for DR",
+                "## Failing example",
+                "## Passing example",
+                "## How to fix",
+            ] {
+                assert!(
+                    p.markdown.contains(section),
+                    "rules/{}.md lacks `{section}`",
+                    r.id
+                );
             }
         }
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
@@ -99,9 +112,14 @@ mod tests {
 
     #[test]
     fn readme_rule_table_is_current() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-        let start = readme.find("<!-- rules:start -->").expect("README lacks <!-- rules:start -->");
-        let end = readme.find("<!-- rules:end -->").expect("README lacks <!-- rules:end -->");
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start = readme
+            .find("<!-- rules:start -->")
+            .expect("README lacks <!-- rules:start -->");
+        let end = readme
+            .find("<!-- rules:end -->")
+            .expect("README lacks <!-- rules:end -->");
         let table = readme[start + "<!-- rules:start -->".len()..end].trim();
         assert_eq!(
             table,

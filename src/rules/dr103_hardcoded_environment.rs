@@ -13,7 +13,14 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-const ENV_WORDS: &[&str] = &["prod", "production", "dev", "development", "stage", "staging"];
+const ENV_WORDS: &[&str] = &[
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "stage",
+    "staging",
+];
 
 fn check(cx: &Ctx, out: &mut Out) {
     let suffix: Vec<String> = cx
@@ -25,7 +32,9 @@ fn check(cx: &Ctx, out: &mut Out) {
     for (id, r) in cx.model.resources.iter().enumerate() {
         for attr in name_attrs(&r.rtype) {
             let v = r.get(attr);
-            let Some(name) = v.nonempty_str() else { continue };
+            let Some(name) = v.nonempty_str() else {
+                continue;
+            };
             for t in tokens(name) {
                 let lower = t.to_ascii_lowercase();
                 if ENV_WORDS.contains(&lower.as_str()) && !suffix.contains(&lower) {
@@ -33,7 +42,16 @@ fn check(cx: &Ctx, out: &mut Out) {
                     break;
                 }
                 if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
-                    out.fail(cx, id, attr, v, format!("{attr} {} hard-codes what looks like an AWS account id (`{t}`)", v.display()));
+                    out.fail(
+                        cx,
+                        id,
+                        attr,
+                        v,
+                        format!(
+                            "{attr} {} hard-codes what looks like an AWS account id (`{t}`)",
+                            v.display()
+                        ),
+                    );
                     break;
                 }
             }

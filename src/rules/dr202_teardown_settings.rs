@@ -17,7 +17,11 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx, out: &mut Out) {
     let ephemeral = cx.settings.profile == Profile::Ephemeral;
     let m = cx.model;
-    for &id in m.of_types(&["aws_rds_cluster", "aws_db_instance"]).collect::<Vec<_>>().iter() {
+    for &id in m
+        .of_types(&["aws_rds_cluster", "aws_db_instance"])
+        .collect::<Vec<_>>()
+        .iter()
+    {
         let r = m.get(id);
         // Replicas and global secondaries take no final snapshot of their own.
         if r.get("replicate_source_db").is_set() {
@@ -31,7 +35,10 @@ fn check(cx: &Ctx, out: &mut Out) {
             _ => {}
         }
     }
-    for (rtype, what) in [("aws_s3_bucket", "bucket"), ("aws_backup_vault", "backup vault")] {
+    for (rtype, what) in [
+        ("aws_s3_bucket", "bucket"),
+        ("aws_backup_vault", "backup vault"),
+    ] {
         for &id in m.of_type(rtype) {
             let v = m.get(id).get("force_destroy");
             match (v.tri(false), ephemeral) {

@@ -18,9 +18,17 @@ fn check(cx: &Ctx, out: &mut Out) {
     let s3 = S3Index::build(cx);
     for id in cx.model.of_types(TYPES) {
         for a in at_rest(cx, &s3, id) {
-            let Protection::Key(key) = a.protection else { continue };
+            let Protection::Key(key) = a.protection else {
+                continue;
+            };
             let Some(region) = a.region.as_deref() else {
-                out.undecided(cx, a.owner, &a.attribute, a.at, "the region of the data is unknown, so the key's region cannot be compared");
+                out.undecided(
+                    cx,
+                    a.owner,
+                    &a.attribute,
+                    a.at,
+                    "the region of the data is unknown, so the key's region cannot be compared",
+                );
                 continue;
             };
             match key_region(cx, a.owner, key) {
@@ -30,7 +38,8 @@ fn check(cx: &Ctx, out: &mut Out) {
                     if has_replica_in(cx, key_res, key.str(), region) {
                         continue;
                     }
-                    let name = key_res.map_or_else(|| key.display(), |k| cx.model.get(k).address.clone());
+                    let name =
+                        key_res.map_or_else(|| key.display(), |k| cx.model.get(k).address.clone());
                     out.fail(
                         cx,
                         a.owner,

@@ -26,8 +26,20 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
         let v = r.get("enable_key_rotation");
         match v.tri(false) {
-            Tri::No => out.fail(cx, id, "enable_key_rotation", v, "enable_key_rotation is not true on a symmetric customer-managed key"),
-            Tri::Unknown => out.undecided(cx, id, "enable_key_rotation", v, "enable_key_rotation is only known after apply"),
+            Tri::No => out.fail(
+                cx,
+                id,
+                "enable_key_rotation",
+                v,
+                "enable_key_rotation is not true on a symmetric customer-managed key",
+            ),
+            Tri::Unknown => out.undecided(
+                cx,
+                id,
+                "enable_key_rotation",
+                v,
+                "enable_key_rotation is only known after apply",
+            ),
             Tri::Yes => {}
         }
     }

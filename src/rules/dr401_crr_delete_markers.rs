@@ -23,7 +23,13 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
         let filter = rule.filter();
         if filter.is_unknown() && filter.is_set() {
-            out.undecided(cx, rule.owner, &format!("{}.filter", rule.path), filter, "the rule's filter is only known after apply");
+            out.undecided(
+                cx,
+                rule.owner,
+                &format!("{}.filter", rule.path),
+                filter,
+                "the rule's filter is only known after apply",
+            );
             continue;
         }
         if !rule.has_filter() {

@@ -32,7 +32,13 @@ fn check(cx: &Ctx, out: &mut Out) {
         let bucket = m.get(b);
         let Some(region) = bucket.region.as_deref() else {
             if cx.settings.primary.is_some() {
-                out.undecided(cx, b, "", Value::absent(), "the bucket's region is unknown, so it is not known whether it must replicate");
+                out.undecided(
+                    cx,
+                    b,
+                    "",
+                    Value::absent(),
+                    "the bucket's region is unknown, so it is not known whether it must replicate",
+                );
             }
             continue;
         };
@@ -52,12 +58,21 @@ fn check(cx: &Ctx, out: &mut Out) {
                 BucketRef::Bucket(d) => match &m.get(d).region {
                     Some(dr) if dr != region => cross = true,
                     Some(_) => same_region = true,
-                    None => undecided = Some(format!("the region of destination {} is unknown", m.get(d).address)),
+                    None => {
+                        undecided = Some(format!(
+                            "the region of destination {} is unknown",
+                            m.get(d).address
+                        ))
+                    }
                 },
                 BucketRef::External(name) => {
-                    undecided = Some(format!("destination bucket `{name}` is not in the inputs, so its region is unknown"))
+                    undecided = Some(format!(
+                        "destination bucket `{name}` is not in the inputs, so its region is unknown"
+                    ))
                 }
-                BucketRef::Unresolved(what) => undecided = Some(format!("the destination bucket comes from {what}")),
+                BucketRef::Unresolved(what) => {
+                    undecided = Some(format!("the destination bucket comes from {what}"))
+                }
             }
         }
         if cross {

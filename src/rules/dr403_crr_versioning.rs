@@ -29,8 +29,20 @@ fn check(cx: &Ctx, out: &mut Out) {
         let name = &m.get(b).address;
         match t {
             Tri::Yes => {}
-            Tri::No => out.fail(cx, owner, attr, at, format!("replication {role} {name} does not have versioning Enabled")),
-            Tri::Unknown => out.undecided(cx, owner, attr, at, format!("versioning of replication {role} {name} is only known after apply")),
+            Tri::No => out.fail(
+                cx,
+                owner,
+                attr,
+                at,
+                format!("replication {role} {name} does not have versioning Enabled"),
+            ),
+            Tri::Unknown => out.undecided(
+                cx,
+                owner,
+                attr,
+                at,
+                format!("versioning of replication {role} {name} is only known after apply"),
+            ),
         }
     };
     for rule in s3.crr_rules(cx) {
@@ -48,7 +60,9 @@ fn check(cx: &Ctx, out: &mut Out) {
                 rule.owner,
                 &format!("{}.destination[0].bucket", rule.path),
                 rule.destination_bucket(),
-                format!("the destination bucket comes from {what}, so its versioning cannot be checked"),
+                format!(
+                    "the destination bucket comes from {what}, so its versioning cannot be checked"
+                ),
             ),
         }
     }

@@ -26,7 +26,13 @@ fn check(cx: &Ctx, out: &mut Out) {
         match s3.sse(cx, src).1 {
             Sse::Kms(_) | Sse::KmsDefault => {}
             Sse::Unknown(why) => {
-                out.undecided(cx, rule.owner, &rule.path, rule.rule, format!("whether the source bucket uses SSE-KMS is unknown: {why}"));
+                out.undecided(
+                    cx,
+                    rule.owner,
+                    &rule.path,
+                    rule.rule,
+                    format!("whether the source bucket uses SSE-KMS is unknown: {why}"),
+                );
                 continue;
             }
             _ => continue,
@@ -68,9 +74,17 @@ fn check(cx: &Ctx, out: &mut Out) {
                 rule.owner,
                 &format!("{}.{key_attr}", rule.path),
                 key,
-                format!("the replica key is in {kr} but the destination bucket is in {dest_region}"),
+                format!(
+                    "the replica key is in {kr} but the destination bucket is in {dest_region}"
+                ),
             ),
-            KeyRegion::Unknown(why) => out.undecided(cx, rule.owner, &format!("{}.{key_attr}", rule.path), key, why),
+            KeyRegion::Unknown(why) => out.undecided(
+                cx,
+                rule.owner,
+                &format!("{}.{key_attr}", rule.path),
+                key,
+                why,
+            ),
             _ => {}
         }
     }

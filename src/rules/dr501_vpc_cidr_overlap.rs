@@ -20,7 +20,13 @@ fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let (mut blocks, unknown) = vpc_blocks(cx);
     for v in unknown {
-        out.undecided(cx, v, "cidr_block", m.get(v).get("cidr_block"), "the VPC's CIDR block is only known after apply (IPAM?), so overlaps cannot be checked");
+        out.undecided(
+            cx,
+            v,
+            "cidr_block",
+            m.get(v).get("cidr_block"),
+            "the VPC's CIDR block is only known after apply (IPAM?), so overlaps cannot be checked",
+        );
     }
     blocks.sort_by_key(|b| (b.cidr.start, b.cidr.end));
     let peered = peered_pairs(cx);
@@ -35,9 +41,14 @@ fn check(cx: &Ctx, out: &mut Out) {
             if other.vpc == cur.vpc || !reported.insert((other.vpc, cur.vpc)) {
                 continue;
             }
-            let (ra, rb) = (m.get(other.vpc).region.as_deref(), m.get(cur.vpc).region.as_deref());
+            let (ra, rb) = (
+                m.get(other.vpc).region.as_deref(),
+                m.get(cur.vpc).region.as_deref(),
+            );
             let is_peered = peered.contains(&(other.vpc, cur.vpc));
-            let dr_pair = primary.is_some() && dr.is_some() && ((ra == primary && rb == dr) || (ra == dr && rb == primary));
+            let dr_pair = primary.is_some()
+                && dr.is_some()
+                && ((ra == primary && rb == dr) || (ra == dr && rb == primary));
             let why = if is_peered {
                 "they are peered"
             } else if dr_pair {

@@ -28,17 +28,37 @@ fn check(cx: &Ctx, out: &mut Out) {
         let c = r.get("cidr_block");
         let Some(cidr) = c.str().and_then(Cidr::parse) else {
             if c.is_set() && c.is_unknown() {
-                out.undecided(cx, s, "cidr_block", c, "the subnet's CIDR block is only known after apply");
+                out.undecided(
+                    cx,
+                    s,
+                    "cidr_block",
+                    c,
+                    "the subnet's CIDR block is only known after apply",
+                );
             }
             continue;
         };
-        let Some(vpc) = vpc_of(cx, s, r.get("vpc_id")) else { continue };
+        let Some(vpc) = vpc_of(cx, s, r.get("vpc_id")) else {
+            continue;
+        };
         if unknown_vpcs.contains(&vpc) {
             continue;
         }
-        let inside = vpc_cidrs.get(&vpc).is_some_and(|cs| cs.iter().any(|vc| vc.contains(&cidr)));
+        let inside = vpc_cidrs
+            .get(&vpc)
+            .is_some_and(|cs| cs.iter().any(|vc| vc.contains(&cidr)));
         if !inside {
-            out.fail(cx, s, "cidr_block", c, format!("subnet CIDR {} is not inside any CIDR block of {}", c.display(), m.get(vpc).address));
+            out.fail(
+                cx,
+                s,
+                "cidr_block",
+                c,
+                format!(
+                    "subnet CIDR {} is not inside any CIDR block of {}",
+                    c.display(),
+                    m.get(vpc).address
+                ),
+            );
         }
         by_vpc.entry(vpc).or_default().push((cidr, s));
     }
@@ -49,7 +69,18 @@ fn check(cx: &Ctx, out: &mut Out) {
             if let Some((w, ws)) = widest {
                 if w.overlaps(&c) {
                     let at = m.get(s).get("cidr_block");
-                    out.fail(cx, s, "cidr_block", at, format!("subnet CIDR {} overlaps sibling {} ({})", at.display(), m.get(ws).address, m.get(ws).get("cidr_block").display()));
+                    out.fail(
+                        cx,
+                        s,
+                        "cidr_block",
+                        at,
+                        format!(
+                            "subnet CIDR {} overlaps sibling {} ({})",
+                            at.display(),
+                            m.get(ws).address,
+                            m.get(ws).get("cidr_block").display()
+                        ),
+                    );
                 }
                 if c.end > w.end {
                     widest = Some((c, s));

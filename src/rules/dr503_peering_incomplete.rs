@@ -32,7 +32,13 @@ fn check(cx: &Ctx, out: &mut Out) {
     for &p in m.of_type("aws_vpc_peering_connection") {
         let r = m.get(p);
         let Some(req_region) = r.region.as_deref() else {
-            out.undecided(cx, p, "", Value::absent(), "the peering connection's region is unknown");
+            out.undecided(
+                cx,
+                p,
+                "",
+                Value::absent(),
+                "the peering connection's region is unknown",
+            );
             continue;
         };
         let peer_vpc = vpc_of(cx, p, r.get("peer_vpc_id"));
@@ -41,7 +47,13 @@ fn check(cx: &Ctx, out: &mut Out) {
         let peer_region = match pr.str() {
             Some(s) if !s.is_empty() => Some(s),
             _ if pr.is_set() => {
-                out.undecided(cx, p, "peer_region", pr, "peer_region is only known after apply");
+                out.undecided(
+                    cx,
+                    p,
+                    "peer_region",
+                    pr,
+                    "peer_region is only known after apply",
+                );
                 continue;
             }
             _ => None,
@@ -53,7 +65,13 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             }
             (Some(set), Some(vr)) if set != vr => {
-                out.fail(cx, p, "peer_region", pr, format!("peer_region is {set} but the peer VPC is in {vr}"));
+                out.fail(
+                    cx,
+                    p,
+                    "peer_region",
+                    pr,
+                    format!("peer_region is {set} but the peer VPC is in {vr}"),
+                );
                 continue;
             }
             _ => {}
@@ -74,14 +92,20 @@ fn check(cx: &Ctx, out: &mut Out) {
             .collect();
         if accepters.is_empty() {
             out.fail(cx, p, "", Value::absent(), format!("cross-region peering to {target_region} has no aws_vpc_peering_connection_accepter, so it stays pending-acceptance"));
-        } else if !accepters.iter().any(|&a| m.get(a).region.as_deref() == Some(target_region)) {
+        } else if !accepters
+            .iter()
+            .any(|&a| m.get(a).region.as_deref() == Some(target_region))
+        {
             let a = accepters[0];
             out.fail(
                 cx,
                 a,
                 "",
                 Value::absent(),
-                format!("the accepter is in {} but must be created in the peer region {target_region}", m.get(a).region.as_deref().unwrap_or("an unknown region")),
+                format!(
+                    "the accepter is in {} but must be created in the peer region {target_region}",
+                    m.get(a).region.as_deref().unwrap_or("an unknown region")
+                ),
             );
         }
         // Routes on both sides.
@@ -110,7 +134,9 @@ fn check(cx: &Ctx, out: &mut Out) {
                 }
             }
         }
-        let cidr_of = |v: Option<ResourceId>| v.and_then(|v| m.get(v).get("cidr_block").str().and_then(Cidr::parse));
+        let cidr_of = |v: Option<ResourceId>| {
+            v.and_then(|v| m.get(v).get("cidr_block").str().and_then(Cidr::parse))
+        };
         let req_cidr = cidr_of(vpc_of(cx, p, r.get("vpc_id")));
         let peer_cidr = cidr_of(peer_vpc);
         for (side, region, want, label) in [
@@ -118,7 +144,10 @@ fn check(cx: &Ctx, out: &mut Out) {
             ("accepter", target_region, req_cidr, "the requester VPC"),
         ] {
             let ok = routes.iter().any(|rt| {
-                rt.region == Some(region) && (rt.dest_unknown || want.is_none() || rt.dest.zip(want).is_some_and(|(d, w)| d.overlaps(&w)))
+                rt.region == Some(region)
+                    && (rt.dest_unknown
+                        || want.is_none()
+                        || rt.dest.zip(want).is_some_and(|(d, w)| d.overlaps(&w)))
             });
             if !ok {
                 let what = want.map_or_else(String::new, |w| format!(" ({})", cidr_text(w)));
@@ -131,6 +160,9 @@ fn check(cx: &Ctx, out: &mut Out) {
 
 fn cidr_text(c: Cidr) -> String {
     let ip = std::net::Ipv4Addr::from(c.start);
-    let len = 32 - (c.end - c.start).checked_add(1).map_or(32, |n| n.trailing_zeros());
+    let len = 32
+        - (c.end - c.start)
+            .checked_add(1)
+            .map_or(32, |n| n.trailing_zeros());
     format!("{ip}/{len}")
 }

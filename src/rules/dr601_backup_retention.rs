@@ -25,14 +25,26 @@ fn check(cx: &Ctx, out: &mut Out) {
                     p,
                     &format!("rule[{i}].lifecycle[0].delete_after"),
                     d,
-                    format!("backup rule keeps recovery points {days} days; at least {min} are required"),
+                    format!(
+                        "backup rule keeps recovery points {days} days; at least {min} are required"
+                    ),
                 ),
-                (None, Kind::Unknown(u)) if u.configured => out.undecided(cx, p, &format!("rule[{i}].lifecycle[0].delete_after"), d, "delete_after is only known after apply"),
+                (None, Kind::Unknown(u)) if u.configured => out.undecided(
+                    cx,
+                    p,
+                    &format!("rule[{i}].lifecycle[0].delete_after"),
+                    d,
+                    "delete_after is only known after apply",
+                ),
                 _ => {}
             }
         }
     }
-    for &id in m.of_types(&["aws_rds_cluster", "aws_db_instance"]).collect::<Vec<_>>().iter() {
+    for &id in m
+        .of_types(&["aws_rds_cluster", "aws_db_instance"])
+        .collect::<Vec<_>>()
+        .iter()
+    {
         let r = m.get(id);
         if r.get("replicate_source_db").is_set() {
             continue;
@@ -41,14 +53,30 @@ fn check(cx: &Ctx, out: &mut Out) {
         let days = match (&v.kind, v.num()) {
             (_, Some(n)) => n,
             (Kind::Unknown(u), None) if u.configured => {
-                out.undecided(cx, id, "backup_retention_period", v, "backup_retention_period is only known after apply");
+                out.undecided(
+                    cx,
+                    id,
+                    "backup_retention_period",
+                    v,
+                    "backup_retention_period is only known after apply",
+                );
                 continue;
             }
             _ => 1.0, // AWS default
         };
         if days < min {
-            let shown = if v.num().is_some() { v.display() } else { "not set (AWS default: 1 day)".into() };
-            out.fail(cx, id, "backup_retention_period", v, format!("backup_retention_period is {shown}; at least {min} days are required"));
+            let shown = if v.num().is_some() {
+                v.display()
+            } else {
+                "not set (AWS default: 1 day)".into()
+            };
+            out.fail(
+                cx,
+                id,
+                "backup_retention_period",
+                v,
+                format!("backup_retention_period is {shown}; at least {min} days are required"),
+            );
         }
     }
 }

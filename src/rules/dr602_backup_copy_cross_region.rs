@@ -21,7 +21,13 @@ fn check(cx: &Ctx, out: &mut Out) {
         for (i, rule) in plan.get("rule").items().enumerate() {
             let copies = rule.get("copy_action");
             if copies.is_empty_block() {
-                out.fail(cx, p, &format!("rule[{i}].copy_action"), rule, "backup rule has no copy_action to a vault in another region");
+                out.fail(
+                    cx,
+                    p,
+                    &format!("rule[{i}].copy_action"),
+                    rule,
+                    "backup rule has no copy_action to a vault in another region",
+                );
                 continue;
             }
             let mut cross = false;
@@ -43,19 +49,29 @@ fn check(cx: &Ctx, out: &mut Out) {
                         }
                     }
                     (Ok(Some(_)), Some(_)) => {}
-                    (Ok(_), _) => undecided = Some("the region of the plan or of its destination vault is unknown".to_string()),
+                    (Ok(_), _) => {
+                        undecided = Some(
+                            "the region of the plan or of its destination vault is unknown"
+                                .to_string(),
+                        )
+                    }
                     (Err(why), _) => undecided = Some(why),
                 }
             }
             if !cross {
                 match undecided {
-                    Some(why) => out.undecided(cx, p, &format!("rule[{i}].copy_action"), copies, why),
+                    Some(why) => {
+                        out.undecided(cx, p, &format!("rule[{i}].copy_action"), copies, why)
+                    }
                     None => out.fail(
                         cx,
                         p,
                         &format!("rule[{i}].copy_action"),
                         copies,
-                        format!("every copy_action targets a vault in the plan's own region {}", plan.region.as_deref().unwrap_or("")),
+                        format!(
+                            "every copy_action targets a vault in the plan's own region {}",
+                            plan.region.as_deref().unwrap_or("")
+                        ),
                     ),
                 }
             }

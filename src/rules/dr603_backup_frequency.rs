@@ -19,7 +19,10 @@ fn backup_only(cx: &Ctx, id: ResourceId) -> bool {
     let r = cx.model.get(id);
     match r.rtype.as_str() {
         "aws_rds_cluster" => !r.get("global_cluster_identifier").is_set(),
-        "aws_dynamodb_table" => r.get("replica").items().next().is_none() && r.get("point_in_time_recovery").get("enabled").bool() != Some(true),
+        "aws_dynamodb_table" => {
+            r.get("replica").items().next().is_none()
+                && r.get("point_in_time_recovery").get("enabled").bool() != Some(true)
+        }
         _ => false,
     }
 }
@@ -34,16 +37,37 @@ fn check(cx: &Ctx, out: &mut Out) {
             let attr = format!("rule[{i}].schedule");
             let Some(expr) = sched.str() else {
                 if sched.is_set() {
-                    out.undecided(cx, p, &attr, sched, "the schedule is only known after apply");
+                    out.undecided(
+                        cx,
+                        p,
+                        &attr,
+                        sched,
+                        "the schedule is only known after apply",
+                    );
                 }
                 continue; // no schedule: AWS Backup's default is daily
             };
             let Some(interval) = schedule_interval(expr) else {
-                out.undecided(cx, p, &attr, sched, format!("cannot read the schedule expression `{expr}`"));
+                out.undecided(
+                    cx,
+                    p,
+                    &attr,
+                    sched,
+                    format!("cannot read the schedule expression `{expr}`"),
+                );
                 continue;
             };
             if interval > 86_400 {
-                out.fail(cx, p, &attr, sched, format!("schedule `{expr}` runs less often than daily (up to {} between backups)", human_duration(interval)));
+                out.fail(
+                    cx,
+                    p,
+                    &attr,
+                    sched,
+                    format!(
+                        "schedule `{expr}` runs less often than daily (up to {} between backups)",
+                        human_duration(interval)
+                    ),
+                );
                 continue;
             }
             let exposed: Vec<&str> = cov

@@ -28,7 +28,13 @@ fn check(cx: &Ctx, out: &mut Out) {
             Some(_) => continue,
             None => {
                 if t.is_unknown() {
-                    out.undecided(cx, id, "failover_routing_policy[0].type", t, "the failover type is only known after apply");
+                    out.undecided(
+                        cx,
+                        id,
+                        "failover_routing_policy[0].type",
+                        t,
+                        "the failover type is only known after apply",
+                    );
                 }
                 continue;
             }

@@ -17,12 +17,24 @@ fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let (sets, unknown) = sets_with_policy(cx, &["failover_routing_policy"]);
     for (id, why) in unknown {
-        out.undecided(cx, id, "failover_routing_policy", m.get(id).get("failover_routing_policy"), format!("the failover pair cannot be checked: {why}"));
+        out.undecided(
+            cx,
+            id,
+            "failover_routing_policy",
+            m.get(id).get("failover_routing_policy"),
+            format!("the failover pair cannot be checked: {why}"),
+        );
     }
     for ((_, name, rtype), ids) in sets {
         let types: Vec<String> = ids
             .iter()
-            .filter_map(|&i| m.get(i).get("failover_routing_policy").get("type").str().map(str::to_ascii_uppercase))
+            .filter_map(|&i| {
+                m.get(i)
+                    .get("failover_routing_policy")
+                    .get("type")
+                    .str()
+                    .map(str::to_ascii_uppercase)
+            })
             .collect();
         if types.len() < ids.len() {
             continue; // some type unknown: DR701 reports it
@@ -35,7 +47,9 @@ fn check(cx: &Ctx, out: &mut Out) {
                     id,
                     "failover_routing_policy[0].type",
                     m.get(id).get("failover_routing_policy").get("type"),
-                    format!("{rtype} record set `{name}` has a {have} failover record but no {want}"),
+                    format!(
+                        "{rtype} record set `{name}` has a {have} failover record but no {want}"
+                    ),
                 );
             }
         }

@@ -30,7 +30,11 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
         for id in ids {
             let r = m.get(id);
-            let policy = POLICIES.iter().find(|p| !r.get(p).is_empty_block()).copied().unwrap_or("routing policy");
+            let policy = POLICIES
+                .iter()
+                .find(|p| !r.get(p).is_empty_block())
+                .copied()
+                .unwrap_or("routing policy");
             match health_checked(cx, id) {
                 Tri::No => out.fail(
                     cx,

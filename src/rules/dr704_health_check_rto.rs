@@ -23,8 +23,13 @@ fn detection_secs(cx: &Ctx, hc: ResourceId) -> Result<Option<u64>, String> {
         "CLOUDWATCH_METRIC" => {
             let name = r.get("cloudwatch_alarm_name");
             let alarm = match m.target(hc, name) {
-                Target::Literal(n) => m.find_by_attr("aws_cloudwatch_metric_alarm", "alarm_name", n).first().copied(),
-                Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_cloudwatch_metric_alarm"),
+                Target::Literal(n) => m
+                    .find_by_attr("aws_cloudwatch_metric_alarm", "alarm_name", n)
+                    .first()
+                    .copied(),
+                Target::Resources(ids) => ids
+                    .into_iter()
+                    .find(|&i| m.get(i).rtype == "aws_cloudwatch_metric_alarm"),
                 _ => None,
             };
             let Some(a) = alarm else {
@@ -53,12 +58,23 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         }
         let hc = match m.target(id, hc_v) {
-            Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_route53_health_check"),
-            Target::Literal(s) => m.find_by_attr("aws_route53_health_check", "id", s).first().copied(),
+            Target::Resources(ids) => ids
+                .into_iter()
+                .find(|&i| m.get(i).rtype == "aws_route53_health_check"),
+            Target::Literal(s) => m
+                .find_by_attr("aws_route53_health_check", "id", s)
+                .first()
+                .copied(),
             _ => None,
         };
         let Some(hc) = hc else {
-            out.undecided(cx, id, "health_check_id", hc_v, "the health check is not in the inputs, so its detection time is unknown");
+            out.undecided(
+                cx,
+                id,
+                "health_check_id",
+                hc_v,
+                "the health check is not in the inputs, so its detection time is unknown",
+            );
             continue;
         };
         let detect = match detection_secs(cx, hc) {
@@ -69,7 +85,11 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             }
         };
-        let ttl = if r.get("alias").is_empty_block() { r.get("ttl").num().unwrap_or(0.0) as u64 } else { 60 };
+        let ttl = if r.get("alias").is_empty_block() {
+            r.get("ttl").num().unwrap_or(0.0) as u64
+        } else {
+            60
+        };
         if detect + ttl > rto {
             out.fail(
                 cx,

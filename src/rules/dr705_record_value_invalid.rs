@@ -21,9 +21,22 @@ fn attr_kind(attr: &str) -> &'static str {
     let a = attr.to_ascii_lowercase();
     if a.contains("ipv6") {
         "ipv6"
-    } else if a == "ip" || a.ends_with("_ip") || a.contains("ip_address") || a.ends_with("_ips") || a == "public_ip" || a == "private_ip" {
+    } else if a == "ip"
+        || a.ends_with("_ip")
+        || a.contains("ip_address")
+        || a.ends_with("_ips")
+        || a == "public_ip"
+        || a == "private_ip"
+    {
         "ipv4"
-    } else if a == "arn" || a.ends_with("_arn") || a.contains("dns_name") || a.ends_with("fqdn") || a.contains("endpoint") || a.contains("hostname") || a.ends_with("domain_name") {
+    } else if a == "arn"
+        || a.ends_with("_arn")
+        || a.contains("dns_name")
+        || a.ends_with("fqdn")
+        || a.contains("endpoint")
+        || a.contains("hostname")
+        || a.ends_with("domain_name")
+    {
         "name"
     } else {
         "unknown"
@@ -34,7 +47,9 @@ fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     for &id in m.of_type("aws_route53_record") {
         let r = m.get(id);
-        let Some(rtype) = r.get("type").str().map(str::to_ascii_uppercase) else { continue };
+        let Some(rtype) = r.get("type").str().map(str::to_ascii_uppercase) else {
+            continue;
+        };
         let records = r.get("records");
         let values: Vec<&Value> = match &records.kind {
             Kind::Arr(items) => items.iter().collect(),
@@ -42,7 +57,16 @@ fn check(cx: &Ctx, out: &mut Out) {
             _ => continue,
         };
         if rtype == "CNAME" && values.len() > 1 {
-            out.fail(cx, id, "records", records, format!("a CNAME record has {} values; it may have only one", values.len()));
+            out.fail(
+                cx,
+                id,
+                "records",
+                records,
+                format!(
+                    "a CNAME record has {} values; it may have only one",
+                    values.len()
+                ),
+            );
             continue;
         }
         let want = match rtype.as_str() {
@@ -54,17 +78,44 @@ fn check(cx: &Ctx, out: &mut Out) {
             let attr = format!("records[{i}]");
             match &v.kind {
                 Kind::Str(s) => {
-                    let ok = if want == "ipv4" { s.parse::<Ipv4Addr>().is_ok() } else { s.parse::<Ipv6Addr>().is_ok() };
+                    let ok = if want == "ipv4" {
+                        s.parse::<Ipv4Addr>().is_ok()
+                    } else {
+                        s.parse::<Ipv6Addr>().is_ok()
+                    };
                     if !ok {
-                        out.fail(cx, id, &attr, v, format!("{rtype} record value {} is not an {} address", v.display(), if want == "ipv4" { "IPv4" } else { "IPv6" }));
+                        out.fail(
+                            cx,
+                            id,
+                            &attr,
+                            v,
+                            format!(
+                                "{rtype} record value {} is not an {} address",
+                                v.display(),
+                                if want == "ipv4" { "IPv4" } else { "IPv6" }
+                            ),
+                        );
                     }
                 }
                 Kind::Unknown(u) if u.configured => {
                     let attrs = Model::referenced_attributes(v);
                     let kinds: Vec<&str> = attrs.iter().map(|a| attr_kind(a)).collect();
                     if let Some(pos) = kinds.iter().position(|k| *k != want && *k != "unknown") {
-                        let src = u.refs.iter().find(|t| t.ends_with(attrs[pos])).map_or_else(|| attrs[pos].to_string(), |t| t.to_string());
-                        out.fail(cx, id, &attr, v, format!("{rtype} record value is `{src}`, which is not an {} address", if want == "ipv4" { "IPv4" } else { "IPv6" }));
+                        let src = u
+                            .refs
+                            .iter()
+                            .find(|t| t.ends_with(attrs[pos]))
+                            .map_or_else(|| attrs[pos].to_string(), |t| t.to_string());
+                        out.fail(
+                            cx,
+                            id,
+                            &attr,
+                            v,
+                            format!(
+                                "{rtype} record value is `{src}`, which is not an {} address",
+                                if want == "ipv4" { "IPv4" } else { "IPv6" }
+                            ),
+                        );
                     } else if kinds.is_empty() || kinds.iter().all(|k| *k == "unknown") {
                         out.undecided(cx, id, &attr, v, "the record value is only known after apply and its source cannot tell whether it is an address");
                     }

@@ -52,15 +52,19 @@ fn is_aws_managed(s: &str) -> bool {
 /// A key attribute: set to a CMK, unset (provider default = AWS managed / owned key), or AWS
 /// managed by alias.
 fn key_attr<'v>(v: &'v Value<'v>, what: &str) -> Protection<'v> {
-    if let Some(s) = v.nonempty_str() {
-        if is_aws_managed(s) {
-            return Protection::NoCmk(format!("{what} is the AWS managed key `{s}`, not a customer-managed key"));
-        }
+    if let Some(s) = v.nonempty_str()
+        && is_aws_managed(s)
+    {
+        return Protection::NoCmk(format!(
+            "{what} is the AWS managed key `{s}`, not a customer-managed key"
+        ));
     }
     if v.is_set() {
         Protection::Key(v)
     } else {
-        Protection::NoCmk(format!("no {what} is set, so an AWS owned or AWS managed key is used"))
+        Protection::NoCmk(format!(
+            "no {what} is set, so an AWS owned or AWS managed key is used"
+        ))
     }
 }
 
@@ -94,7 +98,11 @@ pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>>
                 Sse::Unset => Protection::NoCmk("no server-side encryption configuration: S3 encrypts with S3 managed keys (SSE-S3), not a customer-managed key".into()),
                 Sse::Unknown(why) => Protection::Unknown(why),
             };
-            let at = if owner == id { r.get("server_side_encryption_configuration") } else { m.get(owner).get("rule") };
+            let at = if owner == id {
+                r.get("server_side_encryption_configuration")
+            } else {
+                m.get(owner).get("rule")
+            };
             out.push(AtRest {
                 attribute,
                 at,
@@ -106,11 +114,24 @@ pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>>
         "aws_dynamodb_table" => {
             let sse = r.get("server_side_encryption");
             let protection = match sse.get("enabled").tri(false) {
-                Tri::No => Protection::NoCmk("server_side_encryption is not enabled, so DynamoDB uses an AWS owned key".into()),
-                Tri::Unknown => Protection::Unknown("server_side_encryption.enabled is only known after apply".into()),
+                Tri::No => Protection::NoCmk(
+                    "server_side_encryption is not enabled, so DynamoDB uses an AWS owned key"
+                        .into(),
+                ),
+                Tri::Unknown => Protection::Unknown(
+                    "server_side_encryption.enabled is only known after apply".into(),
+                ),
                 Tri::Yes => key_attr(sse.get("kms_key_arn"), "server_side_encryption.kms_key_arn"),
             };
-            add("server_side_encryption", if sse.is_absent() { sse } else { sse.get("kms_key_arn") }, protection);
+            add(
+                "server_side_encryption",
+                if sse.is_absent() {
+                    sse
+                } else {
+                    sse.get("kms_key_arn")
+                },
+                protection,
+            );
             for (i, rep) in r.get("replica").items().enumerate() {
                 let k = rep.get("kms_key_arn");
                 let protection = key_attr(k, &format!("replica[{i}].kms_key_arn"));
@@ -128,14 +149,25 @@ pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>>
             // Aurora Serverless v1 and global secondaries inherit encryption; a cluster in a
             // global database with a source is encrypted with its own region's key.
             let protection = match enc.tri(false) {
-                Tri::No if r.get("replicate_source_db").is_set() || r.get("global_cluster_identifier").is_set() => {
+                Tri::No
+                    if r.get("replicate_source_db").is_set()
+                        || r.get("global_cluster_identifier").is_set() =>
+                {
                     key_attr(r.get("kms_key_id"), "kms_key_id")
                 }
-                Tri::No => Protection::NoCmk("storage_encrypted is not true: the database is not encrypted at rest".into()),
-                Tri::Unknown => Protection::Unknown("storage_encrypted is only known after apply".into()),
+                Tri::No => Protection::NoCmk(
+                    "storage_encrypted is not true: the database is not encrypted at rest".into(),
+                ),
+                Tri::Unknown => {
+                    Protection::Unknown("storage_encrypted is only known after apply".into())
+                }
                 Tri::Yes => key_attr(r.get("kms_key_id"), "kms_key_id"),
             };
-            let at = if r.get("kms_key_id").is_set() { r.get("kms_key_id") } else { enc };
+            let at = if r.get("kms_key_id").is_set() {
+                r.get("kms_key_id")
+            } else {
+                enc
+            };
             add("kms_key_id", at, protection);
         }
         "aws_sns_topic" | "aws_sqs_queue" => {
@@ -150,11 +182,9 @@ pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>>
             let k = r.get("kms_key_arn");
             add("kms_key_arn", k, key_attr(k, "kms_key_arn"));
         }
-        "aws_ssm_parameter" => {
-            if r.get("type").str() == Some("SecureString") {
-                let k = r.get("key_id");
-                add("key_id", k, key_attr(k, "key_id"));
-            }
+        "aws_ssm_parameter" if r.get("type").str() == Some("SecureString") => {
+            let k = r.get("key_id");
+            add("key_id", k, key_attr(k, "key_id"));
         }
         "aws_ebs_volume" => {
             let enc = r.get("encrypted");
@@ -170,7 +200,11 @@ pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>>
             let has_vars = !vars.entries().is_empty() || vars.is_unknown();
             if has_vars {
                 let k = r.get("kms_key_arn");
-                add("kms_key_arn", k, key_attr(k, "kms_key_arn (for the environment variables)"));
+                add(
+                    "kms_key_arn",
+                    k,
+                    key_attr(k, "kms_key_arn (for the environment variables)"),
+                );
             }
         }
         _ => {}
@@ -198,20 +232,34 @@ pub fn key_region(cx: &Ctx, from: ResourceId, v: &Value) -> KeyRegion {
             let key = ids
                 .iter()
                 .copied()
-                .find(|&i| matches!(m.get(i).rtype.as_str(), "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_alias"))
+                .find(|&i| {
+                    matches!(
+                        m.get(i).rtype.as_str(),
+                        "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_alias"
+                    )
+                })
                 .unwrap_or(ids[0]);
             match &m.get(key).region {
                 Some(r) => KeyRegion::Region(r.clone(), Some(key)),
-                None => KeyRegion::Unknown(format!("the region of {} is unknown", m.get(key).address)),
+                None => {
+                    KeyRegion::Unknown(format!("the region of {} is unknown", m.get(key).address))
+                }
             }
         }
-        Target::Unresolved(what) => KeyRegion::Unknown(format!("the key comes from {what}, which cannot be followed")),
+        Target::Unresolved(what) => KeyRegion::Unknown(format!(
+            "the key comes from {what}, which cannot be followed"
+        )),
         Target::Unset => KeyRegion::CallerRegion,
     }
 }
 
 /// Is there a replica of multi-region key `key` (a resource, or a literal mrk ARN) in `region`?
-pub fn has_replica_in(cx: &Ctx, key: Option<ResourceId>, key_arn: Option<&str>, region: &str) -> bool {
+pub fn has_replica_in(
+    cx: &Ctx,
+    key: Option<ResourceId>,
+    key_arn: Option<&str>,
+    region: &str,
+) -> bool {
     let m = cx.model;
     let key = key.map(|k| match m.get(k).rtype.as_str() {
         // An alias points at its key.
@@ -221,10 +269,11 @@ pub fn has_replica_in(cx: &Ctx, key: Option<ResourceId>, key_arn: Option<&str>, 
         },
         _ => k,
     });
-    if let Some(k) = key {
-        if m.get(k).rtype == "aws_kms_key" && m.get(k).get("multi_region").bool() != Some(true) {
-            return false;
-        }
+    if let Some(k) = key
+        && m.get(k).rtype == "aws_kms_key"
+        && m.get(k).get("multi_region").bool() != Some(true)
+    {
+        return false;
     }
     m.of_type("aws_kms_replica_key").iter().any(|&rep| {
         let r = m.get(rep);

@@ -4,13 +4,13 @@
 //! failure, or *undecided* when its inputs are unknown and cannot be followed through references.
 //! Passing resources record nothing.
 
+pub mod backup;
 pub mod docs;
 pub mod kms;
 pub mod names;
+pub mod net;
 pub mod route53;
 pub mod s3;
-pub mod backup;
-pub mod net;
 
 mod dr101_env_suffix_missing;
 mod dr102_name_invalid;
@@ -126,7 +126,9 @@ pub static ALL: &[&Rule] = &[
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
-    ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id) || r.name == id)
+    ALL.iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id) || r.name == id)
 }
 
 /// What a rule sees.
@@ -174,10 +176,21 @@ pub struct Out {
 
 impl Out {
     pub fn new(rule: &'static Rule) -> Out {
-        Out { rule, outcomes: Vec::new() }
+        Out {
+            rule,
+            outcomes: Vec::new(),
+        }
     }
 
-    fn push(&mut self, kind: OutcomeKind, cx: &Ctx, id: ResourceId, attribute: &str, at: &Value, message: String) {
+    fn push(
+        &mut self,
+        kind: OutcomeKind,
+        cx: &Ctx,
+        id: ResourceId,
+        attribute: &str,
+        at: &Value,
+        message: String,
+    ) {
         let r = cx.model.get(id);
         let span = if at.span.is_empty() || at.is_absent() {
             Span::new(r.span.start as usize, r.span.start as usize + 1)
@@ -196,13 +209,34 @@ impl Out {
     }
 
     /// The resource fails: `at` is the offending value (or `Value::absent()` when missing).
-    pub fn fail(&mut self, cx: &Ctx, id: ResourceId, attribute: &str, at: &Value, message: impl Into<String>) {
+    pub fn fail(
+        &mut self,
+        cx: &Ctx,
+        id: ResourceId,
+        attribute: &str,
+        at: &Value,
+        message: impl Into<String>,
+    ) {
         self.push(OutcomeKind::Fail, cx, id, attribute, at, message.into());
     }
 
     /// The check cannot be decided from the input.
-    pub fn undecided(&mut self, cx: &Ctx, id: ResourceId, attribute: &str, at: &Value, message: impl Into<String>) {
-        self.push(OutcomeKind::Undecided, cx, id, attribute, at, message.into());
+    pub fn undecided(
+        &mut self,
+        cx: &Ctx,
+        id: ResourceId,
+        attribute: &str,
+        at: &Value,
+        message: impl Into<String>,
+    ) {
+        self.push(
+            OutcomeKind::Undecided,
+            cx,
+            id,
+            attribute,
+            at,
+            message.into(),
+        );
     }
 
     /// Overrides the level of the last outcome.
@@ -238,12 +272,18 @@ pub fn run(cx: &Ctx, rules: &[&'static Rule]) -> Vec<Outcome> {
         })
         .collect();
     all.sort_by(|a, b| {
-        (a.resource.map(|r| cx.model.get(r).file), a.span.map(|s| s.start), a.rule.id, &a.attribute).cmp(&(
-            b.resource.map(|r| cx.model.get(r).file),
-            b.span.map(|s| s.start),
-            b.rule.id,
-            &b.attribute,
-        ))
+        (
+            a.resource.map(|r| cx.model.get(r).file),
+            a.span.map(|s| s.start),
+            a.rule.id,
+            &a.attribute,
+        )
+            .cmp(&(
+                b.resource.map(|r| cx.model.get(r).file),
+                b.span.map(|s| s.start),
+                b.rule.id,
+                &b.attribute,
+            ))
     });
     all
 }

@@ -6,8 +6,14 @@ pub const NAME_ATTRS: &[(&str, &[&str])] = &[
     ("aws_s3_bucket", &["bucket", "bucket_prefix"]),
     ("aws_dynamodb_table", &["name"]),
     ("aws_lambda_function", &["function_name"]),
-    ("aws_rds_cluster", &["cluster_identifier", "cluster_identifier_prefix"]),
-    ("aws_rds_cluster_instance", &["identifier", "identifier_prefix"]),
+    (
+        "aws_rds_cluster",
+        &["cluster_identifier", "cluster_identifier_prefix"],
+    ),
+    (
+        "aws_rds_cluster_instance",
+        &["identifier", "identifier_prefix"],
+    ),
     ("aws_db_instance", &["identifier", "identifier_prefix"]),
     ("aws_rds_global_cluster", &["global_cluster_identifier"]),
     ("aws_db_subnet_group", &["name", "name_prefix"]),
@@ -41,7 +47,10 @@ pub const NAME_ATTRS: &[(&str, &[&str])] = &[
     ("aws_ecs_service", &["name"]),
     ("aws_eks_cluster", &["name"]),
     ("aws_ecr_repository", &["name"]),
-    ("aws_elasticache_replication_group", &["replication_group_id"]),
+    (
+        "aws_elasticache_replication_group",
+        &["replication_group_id"],
+    ),
     ("aws_api_gateway_rest_api", &["name"]),
     ("aws_apigatewayv2_api", &["name"]),
     ("aws_wafv2_web_acl", &["name"]),
@@ -57,7 +66,8 @@ pub fn name_attrs(rtype: &str) -> &'static [&'static str] {
 
 /// Tokens of a name: runs of letters and digits.
 pub fn tokens(name: &str) -> impl Iterator<Item = &str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty())
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
 }
 
 /// True when `name` contains `suffix` as a delimited token (case-insensitive). A suffix that

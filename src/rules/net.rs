@@ -19,7 +19,10 @@ impl Cidr {
         let ip = u32::from(ip);
         let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
         let start = ip & mask;
-        Some(Cidr { start, end: start | !mask })
+        Some(Cidr {
+            start,
+            end: start | !mask,
+        })
     }
     pub fn overlaps(&self, o: &Cidr) -> bool {
         self.start <= o.end && o.start <= self.end
@@ -56,13 +59,21 @@ pub fn vpc_blocks<'v>(cx: &'v Ctx) -> (Vec<VpcBlock<'v>>, Vec<ResourceId>) {
     for &v in m.of_type("aws_vpc") {
         let c = m.get(v).get("cidr_block");
         match c.str().and_then(Cidr::parse) {
-            Some(cidr) => blocks.push(VpcBlock { vpc: v, owner: v, cidr, at: c }),
+            Some(cidr) => blocks.push(VpcBlock {
+                vpc: v,
+                owner: v,
+                cidr,
+                at: c,
+            }),
             None => unknown.push(v),
         }
     }
     for &a in m.of_type("aws_vpc_ipv4_cidr_block_association") {
         let r = m.get(a);
-        if let (Some(vpc), Some(cidr)) = (vpc_of(cx, a, r.get("vpc_id")), r.get("cidr_block").str().and_then(Cidr::parse)) {
+        if let (Some(vpc), Some(cidr)) = (
+            vpc_of(cx, a, r.get("vpc_id")),
+            r.get("cidr_block").str().and_then(Cidr::parse),
+        ) {
             blocks.push(VpcBlock {
                 vpc,
                 owner: a,
@@ -80,7 +91,10 @@ pub fn peered_pairs(cx: &Ctx) -> Vec<(ResourceId, ResourceId)> {
     let mut out = Vec::new();
     for &p in m.of_type("aws_vpc_peering_connection") {
         let r = m.get(p);
-        if let (Some(a), Some(b)) = (vpc_of(cx, p, r.get("vpc_id")), vpc_of(cx, p, r.get("peer_vpc_id"))) {
+        if let (Some(a), Some(b)) = (
+            vpc_of(cx, p, r.get("vpc_id")),
+            vpc_of(cx, p, r.get("peer_vpc_id")),
+        ) {
             out.push((a, b));
             out.push((b, a));
         }

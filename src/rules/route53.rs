@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 /// The identity of a record set: zone, name and type.
 pub type SetKey = (String, String, String);
 
+/// Records of each set.
+pub type RecordSets = BTreeMap<SetKey, Vec<ResourceId>>;
+
 /// Zone, name and type of a record, or why they cannot be known.
 pub fn set_key(cx: &Ctx, id: ResourceId) -> Result<SetKey, String> {
     let m = cx.model;
@@ -18,9 +21,19 @@ pub fn set_key(cx: &Ctx, id: ResourceId) -> Result<SetKey, String> {
         Target::Unresolved(what) => return Err(format!("its zone_id comes from {what}")),
         Target::Unset => return Err("it has no zone_id".into()),
     };
-    let name = r.get("name").str().ok_or("its name is only known after apply")?;
-    let rtype = r.get("type").str().ok_or("its type is only known after apply")?;
-    Ok((zone, name.trim_end_matches('.').to_ascii_lowercase(), rtype.to_ascii_uppercase()))
+    let name = r
+        .get("name")
+        .str()
+        .ok_or("its name is only known after apply")?;
+    let rtype = r
+        .get("type")
+        .str()
+        .ok_or("its type is only known after apply")?;
+    Ok((
+        zone,
+        name.trim_end_matches('.').to_ascii_lowercase(),
+        rtype.to_ascii_uppercase(),
+    ))
 }
 
 /// Whether the record is health-checked: a `health_check_id`, or an alias that evaluates its
@@ -40,7 +53,7 @@ pub fn health_checked(cx: &Ctx, id: ResourceId) -> Tri {
 }
 
 /// Records grouped by set, for records that have the given routing policy block.
-pub fn sets_with_policy(cx: &Ctx, policies: &[&str]) -> (BTreeMap<SetKey, Vec<ResourceId>>, Vec<(ResourceId, String)>) {
+pub fn sets_with_policy(cx: &Ctx, policies: &[&str]) -> (RecordSets, Vec<(ResourceId, String)>) {
     let m = cx.model;
     let mut sets: BTreeMap<SetKey, Vec<ResourceId>> = BTreeMap::new();
     let mut unknown = Vec::new();

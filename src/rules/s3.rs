@@ -95,19 +95,30 @@ impl<'v> CrrRule<'v> {
     }
     pub fn replica_kms_key(&self) -> (&'static str, &'v Value<'v>) {
         if self.legacy {
-            ("destination[0].replica_kms_key_id", self.destination().get("replica_kms_key_id"))
+            (
+                "destination[0].replica_kms_key_id",
+                self.destination().get("replica_kms_key_id"),
+            )
         } else {
             (
                 "destination[0].encryption_configuration[0].replica_kms_key_id",
-                self.destination().get("encryption_configuration").get("replica_kms_key_id"),
+                self.destination()
+                    .get("encryption_configuration")
+                    .get("replica_kms_key_id"),
             )
         }
     }
     /// Whether SSE-KMS encrypted source objects are selected for replication.
     pub fn kms_objects_selected(&self) -> (&'static str, Tri) {
-        let s = self.rule.get("source_selection_criteria").get("sse_kms_encrypted_objects");
+        let s = self
+            .rule
+            .get("source_selection_criteria")
+            .get("sse_kms_encrypted_objects");
         if self.legacy {
-            ("source_selection_criteria[0].sse_kms_encrypted_objects[0].enabled", s.get("enabled").tri(false))
+            (
+                "source_selection_criteria[0].sse_kms_encrypted_objects[0].enabled",
+                s.get("enabled").tri(false),
+            )
         } else {
             let st = s.get("status");
             let t = match st.str() {
@@ -121,7 +132,10 @@ impl<'v> CrrRule<'v> {
                 None if st.is_unknown() && st.is_set() => Tri::Unknown,
                 None => Tri::No,
             };
-            ("source_selection_criteria[0].sse_kms_encrypted_objects[0].status", t)
+            (
+                "source_selection_criteria[0].sse_kms_encrypted_objects[0].status",
+                t,
+            )
         }
     }
 }
@@ -140,23 +154,35 @@ impl S3Index {
         }
         for (rtype, map) in [
             ("aws_s3_bucket_versioning", &mut ix.versioning),
-            ("aws_s3_bucket_server_side_encryption_configuration", &mut ix.sse),
-            ("aws_s3_bucket_replication_configuration", &mut ix.replication),
+            (
+                "aws_s3_bucket_server_side_encryption_configuration",
+                &mut ix.sse,
+            ),
+            (
+                "aws_s3_bucket_replication_configuration",
+                &mut ix.replication,
+            ),
         ] {
             for &id in m.of_type(rtype) {
-                if let BucketRef::Bucket(b) = resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket")) {
+                if let BucketRef::Bucket(b) =
+                    resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket"))
+                {
                     map.entry(b).or_default().push(id);
                 }
             }
         }
         for &id in m.of_type("aws_s3_bucket_logging") {
-            if let BucketRef::Bucket(b) = resolve_bucket(cx, &ix.by_name, id, m.get(id).get("target_bucket")) {
+            if let BucketRef::Bucket(b) =
+                resolve_bucket(cx, &ix.by_name, id, m.get(id).get("target_bucket"))
+            {
                 ix.log_targets.push(b);
             }
         }
         for &b in m.of_type("aws_s3_bucket") {
             for l in m.get(b).get("logging").items() {
-                if let BucketRef::Bucket(t) = resolve_bucket(cx, &ix.by_name, b, l.get("target_bucket")) {
+                if let BucketRef::Bucket(t) =
+                    resolve_bucket(cx, &ix.by_name, b, l.get("target_bucket"))
+                {
                     ix.log_targets.push(t);
                 }
             }
@@ -192,7 +218,12 @@ impl S3Index {
         let m = cx.model;
         let (owner, rules) = match self.sse.get(&bucket) {
             Some(v) => (v[v.len() - 1], m.get(v[v.len() - 1]).get("rule")),
-            None => (bucket, m.get(bucket).get("server_side_encryption_configuration").get("rule")),
+            None => (
+                bucket,
+                m.get(bucket)
+                    .get("server_side_encryption_configuration")
+                    .get("rule"),
+            ),
         };
         if rules.is_unknown() {
             let configured = rules.is_set();
@@ -213,10 +244,16 @@ impl S3Index {
         let sse = match alg.str() {
             Some(a) if a.starts_with("aws:kms") => {
                 let key = d.get("kms_master_key_id");
-                if key.is_set() { Sse::Kms(key) } else { Sse::KmsDefault }
+                if key.is_set() {
+                    Sse::Kms(key)
+                } else {
+                    Sse::KmsDefault
+                }
             }
             Some(a) => Sse::Other(a.to_string()),
-            None if alg.is_unknown() && alg.is_set() => Sse::Unknown("sse_algorithm is only known after apply".into()),
+            None if alg.is_unknown() && alg.is_set() => {
+                Sse::Unknown("sse_algorithm is only known after apply".into())
+            }
             None => Sse::Unset,
         };
         (owner, sse)
@@ -242,7 +279,13 @@ impl S3Index {
             }
         }
         for &b in m.of_type("aws_s3_bucket") {
-            for (i, rule) in m.get(b).get("replication_configuration").get("rules").items().enumerate() {
+            for (i, rule) in m
+                .get(b)
+                .get("replication_configuration")
+                .get("rules")
+                .items()
+                .enumerate()
+            {
                 out.push(CrrRule {
                     owner: b,
                     source: Some(b),
@@ -261,7 +304,12 @@ impl S3Index {
     }
 }
 
-fn resolve_bucket(cx: &Ctx, by_name: &HashMap<String, ResourceId>, from: ResourceId, v: &Value) -> BucketRef {
+fn resolve_bucket(
+    cx: &Ctx,
+    by_name: &HashMap<String, ResourceId>,
+    from: ResourceId,
+    v: &Value,
+) -> BucketRef {
     let m = cx.model;
     match m.target(from, v) {
         Target::Resources(ids) => match ids.iter().find(|&&i| m.get(i).rtype == "aws_s3_bucket") {
@@ -269,7 +317,10 @@ fn resolve_bucket(cx: &Ctx, by_name: &HashMap<String, ResourceId>, from: Resourc
             None => BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address)),
         },
         Target::Literal(s) => {
-            let name = s.strip_prefix("arn:aws:s3:::").or_else(|| s.strip_prefix("arn:aws-us-gov:s3:::")).unwrap_or(s);
+            let name = s
+                .strip_prefix("arn:aws:s3:::")
+                .or_else(|| s.strip_prefix("arn:aws-us-gov:s3:::"))
+                .unwrap_or(s);
             match by_name.get(name) {
                 Some(&b) => BucketRef::Bucket(b),
                 None => BucketRef::External(name.to_string()),
