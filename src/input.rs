@@ -90,21 +90,7 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
     } else {
         let p = Path::new(path);
         match std::fs::metadata(p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(input_err(
-                    path,
-                    "no such file",
-                    "check the path; use `-` to read standard input",
-                ));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                return Err(input_err(
-                    path,
-                    "permission denied",
-                    "make the file readable by this user",
-                ));
-            }
-            Err(e) => return Err(input_err(path, format!("cannot read: {e}"), "")),
+            Err(e) => return Err(io_error(path, &e)),
             Ok(m) if m.is_dir() => {
                 return Err(input_err(
                     path,
@@ -114,14 +100,7 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
             }
             Ok(_) => {}
         }
-        std::fs::read(p).map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
-                "make the file readable by this user"
-            } else {
-                ""
-            };
-            input_err(path, format!("cannot read: {e}"), hint)
-        })?
+        std::fs::read(p).map_err(|e| io_error(path, &e))?
     };
     let name = if path == "-" {
         "<stdin>".to_string()
@@ -129,6 +108,23 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
         path.to_string()
     };
     decode(&name, bytes)
+}
+
+/// A clear message for an I/O failure on `path`.
+pub fn io_error(path: &str, e: &std::io::Error) -> InputError {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => input_err(
+            path,
+            "no such file",
+            "check the path; use `-` to read standard input",
+        ),
+        std::io::ErrorKind::PermissionDenied => input_err(
+            path,
+            "permission denied",
+            "make the file readable by this user (e.g. `chmod a+r`)",
+        ),
+        _ => input_err(path, format!("cannot read: {e}"), ""),
+    }
 }
 
 /// Decodes raw bytes: gzip, UTF-16 with BOM, UTF-8 (lossy, with a note), then validates JSON and
@@ -312,6 +308,18 @@ mod tests {
             e.write_all(json.as_bytes()).unwrap();
         }
         assert_eq!(decode("x", gz).unwrap().kind, InputKind::TfJson);
+    }
+
+    #[test]
+    fn io_errors_are_explained() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = io_error("plan.json", &denied);
+        assert_eq!(
+            e.to_string(),
+            "plan.json: permission denied\n  help: make the file readable by this user (e.g. `chmod a+r`)"
+        );
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(io_error("x", &missing).to_string().contains("no such file"));
     }
 
     #[test]

@@ -463,7 +463,12 @@ fn overlay_unknown<'a>(
             // No expression: computed by the provider, unless we could not see the configuration.
             None => (inherited.to_vec(), !inherited.is_empty() || !config_known),
         };
-        let span = if v.is_absent() { unk.span() } else { v.span };
+        // Point diagnostics at the expression that produces the value when there is one.
+        let span = match expr {
+            Some(e) if is_attribute_expr(e) => e.span(),
+            _ if v.is_absent() => unk.span(),
+            _ => v.span,
+        };
         *v = Value::unknown(Unknown { refs, configured }, span);
         return;
     }
@@ -495,7 +500,20 @@ fn overlay_unknown<'a>(
         }
     } else if unk.is_array() {
         let exprs: Vec<Raw<'a>> = block_expr.map(|e| e.items().collect()).unwrap_or_default();
+        if v.is_null_or_absent() {
+            v.kind = Kind::Arr(Vec::new());
+            v.span = unk.span();
+        }
         if let Kind::Arr(items) = &mut v.kind {
+            // Blocks whose every attribute is unknown may be missing from `after`.
+            for u in unk.items().skip(items.len()) {
+                let kind = if u.is_object() {
+                    Kind::Obj(Vec::new())
+                } else {
+                    Kind::Absent
+                };
+                items.push(Value::new(kind, u.span()));
+            }
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {
                     // A block list: the i-th block's expressions; an attribute list: inherited.

@@ -37,23 +37,27 @@ fn check(cx: &Ctx, out: &mut Out) {
             };
             for t in tokens(name) {
                 let lower = t.to_ascii_lowercase();
-                if ENV_WORDS.contains(&lower.as_str()) && !suffix.contains(&lower) {
-                    out.fail(cx, id, attr, v, format!("{attr} {} hard-codes the environment word `{t}`; use the environment suffix instead", v.display()));
-                    break;
-                }
-                if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
-                    out.fail(
-                        cx,
-                        id,
-                        attr,
-                        v,
-                        format!(
-                            "{attr} {} hard-codes what looks like an AWS account id (`{t}`)",
-                            v.display()
-                        ),
-                    );
-                    break;
-                }
+                // Never quote part of a sensitive value.
+                let shown = if v.sensitive {
+                    String::new()
+                } else {
+                    format!(" `{t}`")
+                };
+                let what = if ENV_WORDS.contains(&lower.as_str()) && !suffix.contains(&lower) {
+                    format!("the environment word{shown}; use the environment suffix instead")
+                } else if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("what looks like an AWS account id{shown}")
+                } else {
+                    continue;
+                };
+                out.fail(
+                    cx,
+                    id,
+                    attr,
+                    v,
+                    format!("{attr} {} hard-codes {what}", v.display()),
+                );
+                break;
             }
         }
     }
