@@ -98,8 +98,23 @@ pub struct Model<'a> {
     pub variables: Vec<(usize, String, String)>,
     pub warnings: Vec<Warning>,
     by_type: HashMap<String, Vec<ResourceId>>,
-    by_config_address: HashMap<(usize, String), Vec<ResourceId>>,
+    /// (file, module instance, `type.name`) → instances: references resolve within a module
+    /// instance, so this lookup is O(1) however many times a module is instantiated.
+    by_local_name: HashMap<(usize, String, String), Vec<ResourceId>>,
+    /// (type, identifying value) → resources, for lookups by id, ARN or name.
+    by_ident: HashMap<(String, String), Vec<ResourceId>>,
 }
+
+/// Attributes that identify a resource when another resource names it by value.
+const IDENT_ATTRS: &[&str] = &[
+    "id",
+    "arn",
+    "bucket",
+    "name",
+    "alarm_name",
+    "cluster_identifier",
+    "function_name",
+];
 
 /// A reference target: the resources an expression points at.
 pub enum Target<'m> {
@@ -122,13 +137,26 @@ impl<'a> Model<'a> {
         warnings: Vec<Warning>,
     ) -> Model<'a> {
         let mut by_type: HashMap<String, Vec<ResourceId>> = HashMap::new();
-        let mut by_config_address: HashMap<(usize, String), Vec<ResourceId>> = HashMap::new();
+        let mut by_local_name: HashMap<(usize, String, String), Vec<ResourceId>> = HashMap::new();
+        let mut by_ident: HashMap<(String, String), Vec<ResourceId>> = HashMap::new();
         for (id, r) in resources.iter().enumerate() {
             by_type.entry(r.rtype.clone()).or_default().push(id);
-            by_config_address
-                .entry((r.file, r.config_address.clone()))
+            let local = r.config_address.rsplit('.').take(2).collect::<Vec<_>>();
+            let local = format!("{}.{}", local.get(1).copied().unwrap_or(""), local[0]);
+            by_local_name
+                .entry((r.file, r.module.clone(), local))
                 .or_default()
                 .push(id);
+            for a in IDENT_ATTRS {
+                if let Some(v) = r.attrs.get(a).nonempty_str() {
+                    let e = by_ident
+                        .entry((r.rtype.clone(), v.to_string()))
+                        .or_default();
+                    if e.last() != Some(&id) {
+                        e.push(id);
+                    }
+                }
+            }
         }
         Model {
             files,
@@ -137,7 +165,8 @@ impl<'a> Model<'a> {
             variables,
             warnings,
             by_type,
-            by_config_address,
+            by_local_name,
+            by_ident,
         }
     }
 
@@ -165,31 +194,19 @@ impl<'a> Model<'a> {
         let Some((rtype, name, index)) = parse_traversal(traversal) else {
             return Vec::new();
         };
-        let module = strip_instance_keys(&r.module);
-        let key = if module.is_empty() {
-            format!("{rtype}.{name}")
-        } else {
-            format!("{module}.{rtype}.{name}")
-        };
-        let Some(cands) = self.by_config_address.get(&(r.file, key)) else {
+        let Some(pool) =
+            self.by_local_name
+                .get(&(r.file, r.module.clone(), format!("{rtype}.{name}")))
+        else {
             return Vec::new();
-        };
-        let same_module: Vec<ResourceId> = cands
-            .iter()
-            .copied()
-            .filter(|&c| self.resources[c].module == r.module)
-            .collect();
-        let pool = if same_module.is_empty() {
-            cands.clone()
-        } else {
-            same_module
         };
         match index {
             Some(ix) => pool
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|&c| self.resources[c].address.ends_with(&format!("{name}{ix}")))
                 .collect(),
-            None => pool,
+            None => pool.clone(),
         }
     }
 
@@ -242,8 +259,13 @@ impl<'a> Model<'a> {
     }
 
     /// Resources of `rtype` whose attribute `attr` equals `value` (e.g. a bucket by name).
+    /// `attr` must be one of the identifying attributes (`id`, `arn`, `bucket`, `name`, …).
     pub fn find_by_attr(&self, rtype: &str, attr: &str, value: &str) -> Vec<ResourceId> {
-        self.of_type(rtype)
+        debug_assert!(IDENT_ATTRS.contains(&attr), "{attr} is not indexed");
+        let Some(cands) = self.by_ident.get(&(rtype.to_string(), value.to_string())) else {
+            return Vec::new();
+        };
+        cands
             .iter()
             .copied()
             .filter(|&id| self.resources[id].get(attr).str() == Some(value))

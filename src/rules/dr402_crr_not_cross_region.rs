@@ -19,10 +19,10 @@ fn check(cx: &Ctx, out: &mut Out) {
     let s3 = S3Index::build(cx);
     let rules = s3.crr_rules(cx);
     // Buckets that are replication destinations or log targets are not primary data.
-    let mut destinations = Vec::new();
+    let mut destinations = std::collections::HashSet::new();
     for r in &rules {
         if let BucketRef::Bucket(d) = s3.bucket(cx, r.owner, r.destination_bucket()) {
-            destinations.push(d);
+            destinations.insert(d);
         }
     }
     for &b in m.of_type("aws_s3_bucket") {

@@ -18,12 +18,11 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let s3 = S3Index::build(cx);
-    let mut checked: Vec<ResourceId> = Vec::new();
+    let mut checked: std::collections::HashSet<ResourceId> = std::collections::HashSet::new();
     let mut check_bucket = |out: &mut Out, b: ResourceId, role: &str| {
-        if checked.contains(&b) {
+        if !checked.insert(b) {
             return;
         }
-        checked.push(b);
         let (owner, attr, t) = s3.versioning(cx, b);
         let at = m.get(owner).get(attr.split('[').next().unwrap_or(attr));
         let name = &m.get(b).address;

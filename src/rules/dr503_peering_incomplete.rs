@@ -6,6 +6,7 @@ use super::net::{Cidr, vpc_of};
 use super::{Ctx, Level, Out, Rule};
 use crate::model::{ResourceId, Target};
 use crate::value::Value;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     id: "DR503",
@@ -23,12 +24,53 @@ struct PeerRoute<'v> {
     dest_unknown: bool,
 }
 
-fn points_to_conn(cx: &Ctx, from: ResourceId, v: &Value, conn: ResourceId) -> bool {
-    cx.model.points_to(from, v, conn, &["id"])
+/// The peering connections a `vpc_peering_connection_id` value points at.
+fn conns_of(cx: &Ctx, from: ResourceId, v: &Value) -> Vec<ResourceId> {
+    let m = cx.model;
+    match m.target(from, v) {
+        Target::Resources(ids) => ids
+            .into_iter()
+            .filter(|&i| m.get(i).rtype == "aws_vpc_peering_connection")
+            .collect(),
+        Target::Literal(s) => m.find_by_attr("aws_vpc_peering_connection", "id", s),
+        _ => Vec::new(),
+    }
 }
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
+    // Index accepters and routes by the connection they use, once.
+    let mut accepters_of: HashMap<ResourceId, Vec<ResourceId>> = HashMap::new();
+    for &a in m.of_type("aws_vpc_peering_connection_accepter") {
+        for c in conns_of(cx, a, m.get(a).get("vpc_peering_connection_id")) {
+            accepters_of.entry(c).or_default().push(a);
+        }
+    }
+    let mut routes_of: HashMap<ResourceId, Vec<PeerRoute>> = HashMap::new();
+    for &rt in m.of_type("aws_route") {
+        let route = m.get(rt);
+        for c in conns_of(cx, rt, route.get("vpc_peering_connection_id")) {
+            let d = route.get("destination_cidr_block");
+            routes_of.entry(c).or_default().push(PeerRoute {
+                region: route.region.as_deref(),
+                dest: d.str().and_then(Cidr::parse),
+                dest_unknown: d.is_unknown(),
+            });
+        }
+    }
+    for &rt in m.of_type("aws_route_table") {
+        let table = m.get(rt);
+        for route in table.get("route").items() {
+            for c in conns_of(cx, rt, route.get("vpc_peering_connection_id")) {
+                let d = route.get("cidr_block");
+                routes_of.entry(c).or_default().push(PeerRoute {
+                    region: table.region.as_deref(),
+                    dest: d.str().and_then(Cidr::parse),
+                    dest_unknown: d.is_unknown(),
+                });
+            }
+        }
+    }
     for &p in m.of_type("aws_vpc_peering_connection") {
         let r = m.get(p);
         let Some(req_region) = r.region.as_deref() else {
@@ -84,12 +126,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             out.fail(cx, p, "auto_accept", r.get("auto_accept"), "auto_accept cannot be used for a cross-region peering; add an aws_vpc_peering_connection_accepter in the peer region");
         }
         // Accepter in the peer region.
-        let accepters: Vec<ResourceId> = m
-            .of_type("aws_vpc_peering_connection_accepter")
-            .iter()
-            .copied()
-            .filter(|&a| points_to_conn(cx, a, m.get(a).get("vpc_peering_connection_id"), p))
-            .collect();
+        let accepters = accepters_of.get(&p).cloned().unwrap_or_default();
         if accepters.is_empty() {
             out.fail(cx, p, "", Value::absent(), format!("cross-region peering to {target_region} has no aws_vpc_peering_connection_accepter, so it stays pending-acceptance"));
         } else if !accepters
@@ -109,31 +146,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             );
         }
         // Routes on both sides.
-        let mut routes: Vec<PeerRoute> = Vec::new();
-        for &rt in m.of_type("aws_route") {
-            let route = m.get(rt);
-            if points_to_conn(cx, rt, route.get("vpc_peering_connection_id"), p) {
-                let d = route.get("destination_cidr_block");
-                routes.push(PeerRoute {
-                    region: route.region.as_deref(),
-                    dest: d.str().and_then(Cidr::parse),
-                    dest_unknown: d.is_unknown(),
-                });
-            }
-        }
-        for &rt in m.of_type("aws_route_table") {
-            let table = m.get(rt);
-            for route in table.get("route").items() {
-                if points_to_conn(cx, rt, route.get("vpc_peering_connection_id"), p) {
-                    let d = route.get("cidr_block");
-                    routes.push(PeerRoute {
-                        region: table.region.as_deref(),
-                        dest: d.str().and_then(Cidr::parse),
-                        dest_unknown: d.is_unknown(),
-                    });
-                }
-            }
-        }
+        let routes = routes_of.get(&p).map(Vec::as_slice).unwrap_or(&[]);
         let cidr_of = |v: Option<ResourceId>| {
             v.and_then(|v| m.get(v).get("cidr_block").str().and_then(Cidr::parse))
         };
@@ -154,7 +167,6 @@ fn check(cx: &Ctx, out: &mut Out) {
                 out.fail(cx, p, "", Value::absent(), format!("no route in {region} ({side} side) sends traffic for {label}{what} through this peering connection"));
             }
         }
-        let _ = Target::Unset;
     }
 }
 

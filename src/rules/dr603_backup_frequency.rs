@@ -31,6 +31,19 @@ fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let cov = coverage(cx);
     let rpo = cx.settings.rpo_secs;
+    // plan → resources it protects that have no other recovery mechanism
+    let mut exposed_by_plan: std::collections::HashMap<ResourceId, Vec<&str>> =
+        std::collections::HashMap::new();
+    for (res, plans) in &cov.plans {
+        if backup_only(cx, *res) {
+            for p in plans {
+                exposed_by_plan
+                    .entry(*p)
+                    .or_default()
+                    .push(m.get(*res).address.as_str());
+            }
+        }
+    }
     for &p in m.of_type("aws_backup_plan") {
         for (i, rule) in m.get(p).get("rule").items().enumerate() {
             let sched = rule.get("schedule");
@@ -70,12 +83,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 );
                 continue;
             }
-            let exposed: Vec<&str> = cov
-                .plans
-                .iter()
-                .filter(|(res, plans)| plans.contains(&p) && backup_only(cx, **res))
-                .map(|(res, _)| m.get(*res).address.as_str())
-                .collect();
+            let exposed = exposed_by_plan.get(&p).cloned().unwrap_or_default();
             if interval > rpo && !exposed.is_empty() {
                 let mut names = exposed;
                 names.sort_unstable();

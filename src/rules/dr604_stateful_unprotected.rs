@@ -3,7 +3,7 @@
 
 use super::backup::{coverage, protected_candidates};
 use super::{Ctx, Level, Out, Rule};
-use crate::value::{Tri, Value};
+use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
     id: "DR604",
@@ -86,5 +86,4 @@ fn check(cx: &Ctx, out: &mut Out) {
             );
         }
     }
-    let _ = Value::absent();
 }

@@ -15,7 +15,7 @@ pub struct S3Index {
     sse: HashMap<ResourceId, Vec<ResourceId>>,
     replication: HashMap<ResourceId, Vec<ResourceId>>,
     /// Buckets that receive access logs.
-    pub log_targets: Vec<ResourceId>,
+    pub log_targets: std::collections::HashSet<ResourceId>,
 }
 
 /// A bucket reference resolved.
@@ -175,7 +175,7 @@ impl S3Index {
             if let BucketRef::Bucket(b) =
                 resolve_bucket(cx, &ix.by_name, id, m.get(id).get("target_bucket"))
             {
-                ix.log_targets.push(b);
+                ix.log_targets.insert(b);
             }
         }
         for &b in m.of_type("aws_s3_bucket") {
@@ -183,7 +183,7 @@ impl S3Index {
                 if let BucketRef::Bucket(t) =
                     resolve_bucket(cx, &ix.by_name, b, l.get("target_bucket"))
                 {
-                    ix.log_targets.push(t);
+                    ix.log_targets.insert(t);
                 }
             }
         }
