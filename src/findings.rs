@@ -38,9 +38,21 @@ pub struct Report<'m, 'a> {
     pub findings: Vec<Finding>,
     pub waived: usize,
     pub notices: Vec<Notice>,
+    /// Line indexes of the input files, built on first use.
+    line_indexes: Vec<std::sync::OnceLock<crate::json::LineIndex>>,
 }
 
 impl Report<'_, '_> {
+    pub fn line_index(&self, file: usize) -> &crate::json::LineIndex {
+        self.line_indexes[file]
+            .get_or_init(|| crate::json::LineIndex::new(&self.model.file(file).text))
+    }
+    /// 1-based line and column of a byte offset in an input file.
+    pub fn line_col(&self, file: usize, offset: usize) -> (usize, usize) {
+        self.line_index(file)
+            .line_col(&self.model.file(file).text, offset)
+    }
+
     pub fn count(&self, level: Level, outcome: OutcomeKind) -> usize {
         self.findings
             .iter()
@@ -206,6 +218,9 @@ pub fn build<'m, 'a>(
         findings,
         waived,
         notices,
+        line_indexes: (0..model.files.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
     }
 }
 

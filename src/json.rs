@@ -671,3 +671,96 @@ mod tests {
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
     }
 }
+
+/// Line and column lookups for one text, built once (one pass) and then O(log n + 4 KiB) per
+/// query — minified plans are a single line of hundreds of megabytes, so counting from the start
+/// for every finding would be quadratic.
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    /// Characters before each 4 KiB block.
+    block_chars: Vec<usize>,
+}
+
+const BLOCK: usize = 4096;
+
+fn count_chars(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            b.iter()
+                .enumerate()
+                .filter(|(_, c)| **c == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut block_chars = Vec::with_capacity(b.len() / BLOCK + 1);
+        let mut total = 0;
+        for chunk in b.chunks(BLOCK) {
+            block_chars.push(total);
+            total += count_chars(chunk);
+        }
+        block_chars.push(total);
+        LineIndex {
+            line_starts,
+            block_chars,
+        }
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.block_chars.get(block).copied().unwrap_or(0)
+            + count_chars(&text.as_bytes()[block * BLOCK..offset])
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        (
+            line,
+            self.chars_before(text, offset) - self.chars_before(text, start) + 1,
+        )
+    }
+
+    /// Byte range of the line holding `offset` (without the newline).
+    pub fn line_range(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset.min(text.len()));
+        let start = self.line_starts[line - 1];
+        let end = self.line_starts.get(line).map_or(text.len(), |&n| n - 1);
+        (start, end)
+    }
+
+    /// Characters before byte `offset` in the whole text (SARIF `charOffset`).
+    pub fn char_offset(&self, text: &str, offset: usize) -> usize {
+        self.chars_before(text, offset.min(text.len()))
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_the_simple_count() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(if i % 7 == 0 { "é😀\n" } else { "abc" });
+        }
+        let ix = LineIndex::new(&text);
+        for off in (0..text.len())
+            .filter(|o| text.is_char_boundary(*o))
+            .step_by(97)
+        {
+            assert_eq!(ix.line_col(&text, off), line_col(&text, off), "{off}");
+        }
+        assert_eq!(ix.char_offset(&text, text.len()), text.chars().count());
+    }
+}

@@ -34,10 +34,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
         if let (Some(fi), Some(span)) = (f.file, f.span) {
             let src = report.model.file(fi);
             let (start, end) = (span.start as usize, (span.end as usize).min(src.text.len()));
-            let line_start = src.text[..start].rfind('\n').map_or(0, |p| p + 1);
-            let line_end = src.text[start..]
-                .find('\n')
-                .map_or(src.text.len(), |p| start + p);
+            let (line_start, line_end) = report.line_index(fi).line_range(&src.text, start);
             let label_text = if f.attribute.is_empty() {
                 String::new()
             } else {
@@ -45,7 +42,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             };
             if line_end - line_start > MAX_LINE {
                 // Excerpt of a long line: its own pseudo-file named after the real position.
-                let (line, col) = crate::json::line_col(&src.text, start);
+                let (line, col) = report.line_col(fi, start);
                 let from = floor_char(&src.text, start.saturating_sub(80).max(line_start));
                 let to = floor_char(&src.text, (start + 160).min(line_end).max(start));
                 let excerpt = mask(report, fi, from, &src.text[from..to]);
@@ -84,7 +81,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             let src = report.model.file(fi);
             match n.span {
                 Some(s) => {
-                    let (l, c) = crate::json::line_col(&src.text, s.start as usize);
+                    let (l, c) = report.line_col(fi, s.start as usize);
                     format!("{}:{l}:{c}: ", src.name)
                 }
                 None => format!("{}: ", src.name),

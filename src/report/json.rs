@@ -160,9 +160,10 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .map(|n| JsonNotice {
                 message: &n.message,
                 file: n.file.map(|i| report.model.file(i).name.as_str()),
-                line: n.file.zip(n.span).map(|(i, s)| {
-                    crate::json::line_col(&report.model.file(i).text, s.start as usize).0
-                }),
+                line: n
+                    .file
+                    .zip(n.span)
+                    .map(|(i, s)| report.line_col(i, s.start as usize).0),
             })
             .collect(),
     };

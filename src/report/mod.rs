@@ -7,7 +7,6 @@ pub mod markdown;
 pub mod sarif;
 
 use crate::findings::{Finding, Report};
-use crate::json::line_col;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -41,9 +40,8 @@ pub struct Location {
 
 pub fn location(report: &Report, f: &Finding) -> Option<Location> {
     let (file, span) = (f.file?, f.span?);
-    let text = &report.model.file(file).text;
-    let (line, column) = line_col(text, span.start as usize);
-    let (end_line, end_column) = line_col(text, span.end as usize);
+    let (line, column) = report.line_col(file, span.start as usize);
+    let (end_line, end_column) = report.line_col(file, span.end as usize);
     Some(Location {
         line,
         column,

@@ -243,8 +243,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             continue;
         };
         let src = &report.model.file(f.file.unwrap_or(0)).text;
-        let char_offset = src[..span.start as usize].chars().count();
-        let char_length = src[span.range()].chars().count();
+        let ix = report.line_index(f.file.unwrap_or(0));
+        let char_offset = ix.char_offset(src, span.start as usize);
+        let char_length = ix.char_offset(src, span.end as usize) - char_offset;
         results.push(SarifResult {
             rule_id: f.rule.id,
             rule_index: ALL.iter().position(|r| r.id == f.rule.id).unwrap_or(0),
