@@ -1,0 +1,1 @@
+"""drlint's reference two-region disaster-recovery stack (CDKTF, Python)."""
