@@ -10,3 +10,5 @@ echo "== cargo build (the drlint binary the reference-stack tests run)"
 cargo build --locked
 echo "== cargo test"
 cargo test --locked --all-targets
+echo "== reference stack (pytest; creates reference-stack/.venv when missing)"
+DRLINT_BIN="$PWD/target/debug/drlint" bash reference-stack/scripts/test.sh -q
