@@ -9,15 +9,25 @@ use std::path::{Path, PathBuf};
 /// `pass-<suffix>`, else `drlint.toml` in its directory, else `--env-suffix test --profile production`.
 fn config_args(file: &Path) -> Vec<String> {
     let dir = file.parent().unwrap();
-    let stem = file.file_name().unwrap().to_str().unwrap().trim_end_matches(".tf.json");
+    let stem = file
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .trim_end_matches(".tf.json");
     let variant = stem.split_once('-').map(|(_, v)| v);
-    let candidates = [variant.map(|v| dir.join(format!("drlint-{v}.toml"))), Some(dir.join("drlint.toml"))];
+    let candidates = [
+        variant.map(|v| dir.join(format!("drlint-{v}.toml"))),
+        Some(dir.join("drlint.toml")),
+    ];
     for c in candidates.into_iter().flatten() {
         if c.is_file() {
             return vec!["--config".into(), c.to_string_lossy().into_owned()];
         }
     }
-    ["--env-suffix", "test", "--profile", "production"].map(String::from).to_vec()
+    ["--env-suffix", "test", "--profile", "production"]
+        .map(String::from)
+        .to_vec()
 }
 
 fn fixtures(id: &str) -> Vec<PathBuf> {
@@ -33,7 +43,16 @@ fn fixtures(id: &str) -> Vec<PathBuf> {
 
 /// The diagnostics of the human report, without the summary (which names every input).
 fn diagnostics(human: &str) -> String {
-    let end = human.find("\ndrlint: ").map_or_else(|| if human.starts_with("drlint: ") { 0 } else { human.len() }, |p| p + 1);
+    let end = human.find("\ndrlint: ").map_or_else(
+        || {
+            if human.starts_with("drlint: ") {
+                0
+            } else {
+                human.len()
+            }
+        },
+        |p| p + 1,
+    );
     human[..end].trim_end().to_string()
 }
 
@@ -43,10 +62,22 @@ fn every_rule_fails_and_passes_its_fixtures() {
     for rule in drlint::rules::ALL {
         let files = fixtures(rule.id);
         let name = |p: &PathBuf| p.file_name().unwrap().to_str().unwrap().to_string();
-        assert!(files.iter().any(|f| name(f).starts_with("fail")), "{} has no failing fixture", rule.id);
-        assert!(files.iter().any(|f| name(f).starts_with("pass")), "{} has no passing fixture", rule.id);
+        assert!(
+            files.iter().any(|f| name(f).starts_with("fail")),
+            "{} has no failing fixture",
+            rule.id
+        );
+        assert!(
+            files.iter().any(|f| name(f).starts_with("pass")),
+            "{} has no passing fixture",
+            rule.id
+        );
         for f in &files {
-            let rel = f.strip_prefix(root()).unwrap().to_string_lossy().into_owned();
+            let rel = f
+                .strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let mut args = vec![rel.clone()];
             args.extend(config_args(f));
             let mut json_args = args.clone();
@@ -54,12 +85,22 @@ fn every_rule_fails_and_passes_its_fixtures() {
             let r = drlint(&json_args.iter().map(String::as_str).collect::<Vec<_>>());
             assert_ne!(r.code, 2, "{rel}: {}", r.stderr);
             let res = results(&r.stdout);
-            let fails = res.iter().filter(|x| x.0 == rule.id && x.1 == "fail").count();
+            let fails = res
+                .iter()
+                .filter(|x| x.0 == rule.id && x.1 == "fail")
+                .count();
             if name(f).starts_with("fail") {
                 assert!(fails > 0, "{rel} must make {} fail: {res:?}", rule.id);
             } else {
-                assert!(!res.iter().any(|x| x.0 == rule.id), "{rel} must pass {}: {res:?}", rule.id);
-                assert!(res.is_empty(), "{rel} must be clean for every rule: {res:?}");
+                assert!(
+                    !res.iter().any(|x| x.0 == rule.id),
+                    "{rel} must pass {}: {res:?}",
+                    rule.id
+                );
+                assert!(
+                    res.is_empty(),
+                    "{rel} must be clean for every rule: {res:?}"
+                );
             }
             let mut human_args = args.clone();
             human_args.extend(["--color".into(), "never".into()]);

@@ -129,8 +129,12 @@ pub fn coverage(cx: &Ctx) -> Coverage {
         }
         let mut excluded = Vec::new();
         select_value(s.get("not_resources"), &mut excluded, &mut cov);
+        // Selections are regional: a plan backs up resources in its own region only.
+        let sel_region = s.region.as_deref();
         for c in selected {
-            if !excluded.contains(&c) {
+            let other_region =
+                matches!((sel_region, m.get(c).region.as_deref()), (Some(a), Some(b)) if a != b);
+            if !excluded.contains(&c) && !other_region {
                 let e = cov.plans.entry(c).or_default();
                 if !e.contains(&plan) {
                     e.push(plan);

@@ -4,6 +4,7 @@
 use super::kms::{KeyRegion, Protection, TYPES, at_rest, has_replica_in, key_region};
 use super::s3::S3Index;
 use super::{Ctx, Level, Out, Rule};
+use crate::model::Model;
 
 pub static RULE: Rule = Rule {
     id: "DR302",
@@ -35,7 +36,14 @@ fn check(cx: &Ctx, out: &mut Out) {
                 KeyRegion::CallerRegion => {}
                 KeyRegion::Unknown(why) => out.undecided(cx, a.owner, &a.attribute, key, why),
                 KeyRegion::Region(kr, key_res) if kr != region => {
-                    if has_replica_in(cx, key_res, key.str(), region) {
+                    // A multi-region key's id (`mrk-…`) resolves to its replica in the caller's
+                    // region; its ARN names the primary's region and is rejected there.
+                    let by_id = Model::referenced_attributes(key)
+                        .iter()
+                        .all(|a| *a == "key_id" || *a == "id");
+                    if let Some(k) = key_res.filter(|_| by_id)
+                        && has_replica_in(cx, k, region)
+                    {
                         continue;
                     }
                     let name =

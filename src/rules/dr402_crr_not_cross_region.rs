@@ -19,14 +19,18 @@ fn check(cx: &Ctx, out: &mut Out) {
     let s3 = S3Index::build(cx);
     let rules = s3.crr_rules(cx);
     // Buckets that are replication destinations or log targets are not primary data.
+    // A bucket that is only a destination is a copy; one that also replicates out (two-way
+    // replication for failback) holds primary data and is checked.
     let mut destinations = std::collections::HashSet::new();
+    let mut sources = std::collections::HashSet::new();
     for r in &rules {
         if let BucketRef::Bucket(d) = s3.bucket(cx, r.owner, r.destination_bucket()) {
             destinations.insert(d);
         }
+        sources.extend(r.source);
     }
     for &b in m.of_type("aws_s3_bucket") {
-        if destinations.contains(&b) || s3.log_targets.contains(&b) {
+        if (destinations.contains(&b) && !sources.contains(&b)) || s3.log_targets.contains(&b) {
             continue;
         }
         let bucket = m.get(b);

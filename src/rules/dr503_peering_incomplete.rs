@@ -30,7 +30,14 @@ fn conns_of(cx: &Ctx, from: ResourceId, v: &Value) -> Vec<ResourceId> {
     match m.target(from, v) {
         Target::Resources(ids) => ids
             .into_iter()
-            .filter(|&i| m.get(i).rtype == "aws_vpc_peering_connection")
+            .flat_map(|i| match m.get(i).rtype.as_str() {
+                "aws_vpc_peering_connection" => vec![i],
+                // The accepter's id is the connection's id.
+                "aws_vpc_peering_connection_accepter" => {
+                    conns_of(cx, i, m.get(i).get("vpc_peering_connection_id"))
+                }
+                _ => Vec::new(),
+            })
             .collect(),
         Target::Literal(s) => m.find_by_attr("aws_vpc_peering_connection", "id", s),
         _ => Vec::new(),

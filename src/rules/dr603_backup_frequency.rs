@@ -45,6 +45,9 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
     }
     for &p in m.of_type("aws_backup_plan") {
+        // The plan's schedules; a weekly long-retention rule beside a daily one is fine, so
+        // the plan is judged by its most frequent rule.
+        let mut schedules: Vec<(String, &crate::value::Value, String, u64)> = Vec::new();
         for (i, rule) in m.get(p).get("rule").items().enumerate() {
             let sched = rule.get("schedule");
             let attr = format!("rule[{i}].schedule");
@@ -57,49 +60,56 @@ fn check(cx: &Ctx, out: &mut Out) {
                         sched,
                         "the schedule is only known after apply",
                     );
+                } else {
+                    // No schedule: AWS Backup's default is daily.
+                    schedules.push((attr, sched, "default (daily)".into(), 86_400));
                 }
-                continue; // no schedule: AWS Backup's default is daily
+                continue;
             };
-            let Some(interval) = schedule_interval(expr) else {
-                out.undecided(
+            match schedule_interval(expr) {
+                Some(interval) => schedules.push((attr, sched, format!("`{expr}`"), interval)),
+                None => out.undecided(
                     cx,
                     p,
                     &attr,
                     sched,
                     format!("cannot read the schedule expression `{expr}`"),
-                );
-                continue;
-            };
-            if interval > 86_400 {
+                ),
+            }
+        }
+        let Some(best) = schedules.iter().map(|s| s.3).min() else {
+            continue;
+        };
+        if best > 86_400 {
+            for (attr, at, expr, interval) in &schedules {
                 out.fail(
                     cx,
                     p,
-                    &attr,
-                    sched,
-                    format!(
-                        "schedule `{expr}` runs less often than daily (up to {} between backups)",
-                        human_duration(interval)
-                    ),
-                );
-                continue;
-            }
-            let exposed = exposed_by_plan.get(&p).cloned().unwrap_or_default();
-            if interval > rpo && !exposed.is_empty() {
-                let mut names = exposed;
-                names.sort_unstable();
-                out.fail(
-                    cx,
-                    p,
-                    &attr,
-                    sched,
-                    format!(
-                        "schedule `{expr}` allows {} of data loss for {} (protected only by backups), above the RPO objective {}",
-                        human_duration(interval),
-                        names.join(", "),
-                        human_duration(rpo)
-                    ),
+                    attr,
+                    at,
+                    format!("schedule {expr} runs less often than daily (up to {} between backups) and no rule of this plan runs daily", human_duration(*interval)),
                 );
             }
+            continue;
+        }
+        let exposed = exposed_by_plan.get(&p).cloned().unwrap_or_default();
+        if best > rpo && !exposed.is_empty() {
+            let mut names = exposed;
+            names.sort_unstable();
+            let (attr, at, expr, interval) =
+                schedules.iter().find(|s| s.3 == best).expect("best exists");
+            out.fail(
+                cx,
+                p,
+                attr,
+                at,
+                format!(
+                    "schedule {expr} allows {} of data loss for {} (protected only by backups), above the RPO objective {}",
+                    human_duration(*interval),
+                    names.join(", "),
+                    human_duration(rpo)
+                ),
+            );
         }
     }
 }

@@ -253,35 +253,22 @@ pub fn key_region(cx: &Ctx, from: ResourceId, v: &Value) -> KeyRegion {
     }
 }
 
-/// Is there a replica of multi-region key `key` (a resource, or a literal mrk ARN) in `region`?
-pub fn has_replica_in(
-    cx: &Ctx,
-    key: Option<ResourceId>,
-    key_arn: Option<&str>,
-    region: &str,
-) -> bool {
+/// Is there a replica of multi-region key `key` (or of the key an alias points at) in `region`?
+pub fn has_replica_in(cx: &Ctx, key: ResourceId, region: &str) -> bool {
     let m = cx.model;
-    let key = key.map(|k| match m.get(k).rtype.as_str() {
-        // An alias points at its key.
-        "aws_kms_alias" => match m.target(k, m.get(k).get("target_key_id")) {
+    let key = match m.get(key).rtype.as_str() {
+        "aws_kms_alias" => match m.target(key, m.get(key).get("target_key_id")) {
             Target::Resources(ids) => ids[0],
-            _ => k,
+            _ => key,
         },
-        _ => k,
-    });
-    if let Some(k) = key
-        && m.get(k).rtype == "aws_kms_key"
-        && m.get(k).get("multi_region").bool() != Some(true)
-    {
+        _ => key,
+    };
+    if m.get(key).rtype == "aws_kms_key" && m.get(key).get("multi_region").bool() != Some(true) {
         return false;
     }
     m.of_type("aws_kms_replica_key").iter().any(|&rep| {
         let r = m.get(rep);
         r.region.as_deref() == Some(region)
-            && match (key, key_arn) {
-                (Some(k), _) => m.points_to(rep, r.get("primary_key_arn"), k, &["arn"]),
-                (None, Some(arn)) => r.get("primary_key_arn").str() == Some(arn),
-                _ => false,
-            }
+            && m.points_to(rep, r.get("primary_key_arn"), key, &["arn"])
     })
 }
