@@ -253,10 +253,20 @@ fn lint(args: &LintArgs) -> i32 {
         None => (config::FileConfig::default(), "drlint.toml".to_string()),
     };
 
+    // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
+    let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut phase = |name: &str| {
+        if timings {
+            eprintln!("timing: {name:<8} {:>8.3} s", clock.elapsed().as_secs_f64());
+        }
+        clock = std::time::Instant::now();
+    };
     let loaded = match load_all(&args.files) {
         Ok(f) => f,
         Err(code) => return code,
     };
+    phase("read");
     let model = match crate::read::build_model(&loaded) {
         Ok(m) => m,
         Err(e) => {
@@ -264,6 +274,7 @@ fn lint(args: &LintArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    phase("model");
     let overrides = Overrides {
         env_suffix: args.env_suffix.clone(),
         profile: args.profile,
@@ -282,12 +293,10 @@ fn lint(args: &LintArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let cx = Ctx {
-        model: &model,
-        settings: &settings,
-    };
+    let cx = Ctx::new(&model, &settings);
     let outcomes = rules::run(&cx, rules::ALL);
     let report = crate::findings::build(&model, &settings, outcomes);
+    phase("rules");
 
     let color = match args.color {
         ColorWhen::Always => ColorChoice::Always,
@@ -332,6 +341,7 @@ fn lint(args: &LintArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
+    phase("report");
     if report.failed() {
         EXIT_FINDINGS
     } else {

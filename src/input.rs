@@ -42,6 +42,9 @@ pub struct SourceFile {
     pub kind: InputKind,
     /// Notes about how the file was decoded (gzip, UTF-16, lossy UTF-8).
     pub notes: Vec<String>,
+    /// Top-level keys and the byte range of their values, found while detecting the format, so
+    /// that adapters need not walk a large document's top level again.
+    pub top: Vec<(String, usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,17 +216,24 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
             hint: hint.to_string(),
         });
     }
-    let kind = detect(name, &text)?;
+    let (kind, top) = detect_with_fields(name, &text)?;
     Ok(SourceFile {
         name: name.to_string(),
         text,
         kind,
         notes,
+        top,
     })
 }
 
 /// Recognises the input format by its top-level keys.
 pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
+    detect_with_fields(name, text).map(|(k, _)| k)
+}
+
+type TopFields = Vec<(String, usize, usize)>;
+
+fn detect_with_fields(name: &str, text: &str) -> Result<(InputKind, TopFields), InputError> {
     let root = Raw::root(text);
     if !root.is_object() {
         return Err(input_err(
@@ -232,32 +242,36 @@ pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
             SHOW_JSON_HINT,
         ));
     }
-    let keys: Vec<String> = root.entries().map(|(k, _, _)| k.into_owned()).collect();
-    let has = |k: &str| keys.iter().any(|x| x == k);
+    let top: TopFields = root
+        .entries()
+        .map(|(k, _, v)| (k.into_owned(), v.start, v.end))
+        .collect();
+    let keys: Vec<&str> = top.iter().map(|(k, _, _)| k.as_str()).collect();
+    let has = |k: &str| keys.contains(&k);
     if has("planned_values") || has("resource_changes") {
-        return Ok(InputKind::Plan);
+        return Ok((InputKind::Plan, top));
     }
     if has("format_version") && has("values") {
-        return Ok(InputKind::State);
+        return Ok((InputKind::State, top));
     }
     if has("configurationItems")
         || has("baseConfigurationItems")
         || has("configSnapshotId")
         || has("fileVersion")
     {
-        return Ok(InputKind::AwsConfig);
+        return Ok((InputKind::AwsConfig, top));
     }
     if has("Results") && has("QueryInfo") {
-        return Ok(InputKind::AwsConfig);
+        return Ok((InputKind::AwsConfig, top));
     }
     if has("resource") || has("provider") || has("terraform") || has("module") || has("data") {
-        return Ok(InputKind::TfJson);
+        return Ok((InputKind::TfJson, top));
     }
     if has("format_version") && (has("terraform_version") || has("configuration")) {
         // A plan with nothing planned and no planned_values is still a plan.
-        return Ok(InputKind::Plan);
+        return Ok((InputKind::Plan, top));
     }
-    let shown: Vec<&str> = keys.iter().take(8).map(String::as_str).collect();
+    let shown: Vec<&str> = keys.iter().take(8).copied().collect();
     Err(input_err(
         name,
         format!(

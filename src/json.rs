@@ -232,18 +232,23 @@ fn skip_number(b: &[u8], mut i: usize) -> Result<usize, JsonError> {
 fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let mut j = i + 1;
     loop {
-        // Fast scan to the next quote, backslash or control character.
-        match b[j..]
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        {
+        // SIMD scan to the next quote or backslash, then check the run for control characters.
+        match memchr::memchr2(b'"', b'\\', &b[j..]) {
             None => {
                 return err(
                     b.len(),
                     "unexpected end of input inside a string: the JSON is truncated",
                 );
             }
-            Some(p) => j += p,
+            Some(p) => {
+                if let Some(c) = b[j..j + p].iter().position(|&c| c < 0x20) {
+                    return err(
+                        j + c,
+                        "control character inside a string (it must be escaped)",
+                    );
+                }
+                j += p;
+            }
         }
         match b[j] {
             b'"' => return Ok(j + 1),
@@ -270,6 +275,17 @@ fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
     }
 }
 
+/// Byte classes for skipping: 1 quote, 2 opening bracket, 3 closing bracket, 0 anything else.
+static STRUCTURAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = 1;
+    t[b'{' as usize] = 2;
+    t[b'[' as usize] = 2;
+    t[b'}' as usize] = 3;
+    t[b']' as usize] = 3;
+    t
+};
+
 /// Skips one value of already-validated JSON; returns the index after it.
 fn skip_valid(b: &[u8], i: usize) -> usize {
     let i = skip_ws(b, i);
@@ -282,19 +298,19 @@ fn skip_valid(b: &[u8], i: usize) -> usize {
             let mut depth = 0usize;
             let mut j = i;
             while j < b.len() {
-                match b[j] {
-                    b'"' => {
+                match STRUCTURAL[b[j] as usize] {
+                    0 => {}
+                    1 => {
                         j = skip_valid_string(b, j);
                         continue;
                     }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                    2 => depth += 1,
+                    _ => {
                         depth -= 1;
                         if depth == 0 {
                             return j + 1;
                         }
                     }
-                    _ => {}
                 }
                 j += 1;
             }
@@ -314,7 +330,7 @@ fn skip_valid(b: &[u8], i: usize) -> usize {
 fn skip_valid_string(b: &[u8], i: usize) -> usize {
     let mut j = i + 1;
     while j < b.len() {
-        match b[j..].iter().position(|&c| c == b'"' || c == b'\\') {
+        match memchr::memchr2(b'"', b'\\', &b[j..]) {
             None => return b.len(),
             Some(p) => j += p,
         }
@@ -389,7 +405,11 @@ impl<'a> Raw<'a> {
     pub fn root(src: &'a str) -> Raw<'a> {
         let b = src.as_bytes();
         let start = skip_ws(b, 0);
-        let end = skip_valid(b, start);
+        // Validated text holds exactly one value: it ends where the trailing white space starts.
+        let end = src
+            .trim_end_matches([' ', '\n', '\r', '\t'])
+            .len()
+            .max(start);
         Raw { src, start, end }
     }
 
@@ -449,6 +469,12 @@ impl<'a> Raw<'a> {
         }
     }
 
+    /// All entries of an object, collected once: cheaper than several [`Raw::get`] calls, each of
+    /// which walks the whole object.
+    pub fn fields(&self) -> Fields<'a> {
+        Fields(self.entries().map(|(k, _, v)| (k, v)).collect())
+    }
+
     /// The value of `key` (the last one, should the key be duplicated).
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
         let mut found = None;
@@ -458,6 +484,33 @@ impl<'a> Raw<'a> {
             }
         }
         found
+    }
+
+    /// Builds the top level of an object: scalars are read, nested containers stay lazy until a
+    /// rule reads them.
+    pub fn to_shallow_value(&self, warnings: &mut Vec<JsonWarning>) -> Value<'a> {
+        if !self.is_object() {
+            return self.to_value(warnings);
+        }
+        let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+        for (k, kspan, v) in self.entries() {
+            let val = if v.is_object() || v.is_array() {
+                Value::lazy(v)
+            } else {
+                v.value_at_depth(warnings, 1)
+            };
+            if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
+                warnings.push(JsonWarning {
+                    offset: kspan.start as usize,
+                    message: format!("duplicate key \"{k}\"; the last value is used"),
+                });
+                slot.1 = val;
+            } else {
+                entries.push((k, val));
+            }
+        }
+        entries.shrink_to_fit();
+        Value::new(Kind::Obj(entries), self.span())
     }
 
     /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
@@ -482,6 +535,7 @@ impl<'a> Raw<'a> {
                         entries.push((k, val));
                     }
                 }
+                entries.shrink_to_fit();
                 Kind::Obj(entries)
             }
             b'[' if depth < MAX_DEPTH => Kind::Arr(
@@ -497,6 +551,38 @@ impl<'a> Raw<'a> {
             _ => Kind::Null,
         };
         Value::new(kind, span)
+    }
+}
+
+/// An object's entries, for repeated lookups.
+pub struct Fields<'a>(Vec<(Cow<'a, str>, Raw<'a>)>);
+
+impl<'a> Fields<'a> {
+    /// Fields from known key / value ranges of validated text.
+    pub fn from_ranges(src: &'a str, ranges: &[(String, usize, usize)]) -> Fields<'a> {
+        Fields(
+            ranges
+                .iter()
+                .map(|(k, s, e)| {
+                    (
+                        Cow::Owned(k.clone()),
+                        Raw {
+                            src,
+                            start: *s,
+                            end: *e,
+                        },
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// The value of `key` (the last one, should the key be duplicated).
+    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_ref())
     }
 }
 

@@ -35,8 +35,6 @@ pub struct Resource<'a> {
     pub address: String,
     /// Module path with instance keys (`module.dr[0]`), empty at the root.
     pub module: String,
-    /// Address without any instance key, used to resolve references: `module.dr.aws_s3_bucket.data`.
-    pub config_address: String,
     pub region: Option<String>,
     pub region_source: RegionSource,
     pub account: Option<String>,
@@ -141,8 +139,10 @@ impl<'a> Model<'a> {
         let mut by_ident: HashMap<(String, String), Vec<ResourceId>> = HashMap::new();
         for (id, r) in resources.iter().enumerate() {
             by_type.entry(r.rtype.clone()).or_default().push(id);
-            let local = r.config_address.rsplit('.').take(2).collect::<Vec<_>>();
-            let local = format!("{}.{}", local.get(1).copied().unwrap_or(""), local[0]);
+            let name = address_segments(&r.address)
+                .last()
+                .map_or("", |s| s.split('[').next().unwrap_or(s));
+            let local = format!("{}.{name}", r.rtype);
             by_local_name
                 .entry((r.file, r.module.clone(), local))
                 .or_default()
@@ -212,7 +212,7 @@ impl<'a> Model<'a> {
 
     /// What a value points at: a literal, the resources its expression references, or nothing.
     pub fn target<'v>(&self, from: ResourceId, v: &'v Value<'a>) -> Target<'v> {
-        match &v.kind {
+        match v.kind() {
             Kind::Absent | Kind::Null => Target::Unset,
             Kind::Str(s) if s.is_empty() => Target::Unset,
             Kind::Str(s) => Target::Literal(s),
@@ -242,7 +242,7 @@ impl<'a> Model<'a> {
 
     /// The name of the attribute a reference reads (`arn` in `aws_lambda_function.f.arn`).
     pub fn referenced_attributes<'v>(v: &'v Value<'a>) -> Vec<&'v str> {
-        match &v.kind {
+        match v.kind() {
             Kind::Unknown(u) => u
                 .refs
                 .iter()

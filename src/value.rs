@@ -52,7 +52,23 @@ pub enum Kind<'a> {
     Str(Cow<'a, str>),
     Arr(Vec<Value<'a>>),
     Obj(Vec<(Cow<'a, str>, Value<'a>)>),
-    Unknown(Unknown<'a>),
+    Unknown(Box<Unknown<'a>>),
+    /// A container not yet turned into a tree: built on first read. Plans are large and rules
+    /// read few nested blocks, so this keeps memory near the size of the input.
+    Lazy(Box<Lazy<'a>>),
+}
+
+/// An unparsed JSON container and, once read, its tree.
+#[derive(Clone, Debug)]
+pub struct Lazy<'a> {
+    pub raw: crate::json::Raw<'a>,
+    pub cell: std::sync::OnceLock<Value<'a>>,
+}
+
+impl PartialEq for Lazy<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw.text() == other.raw.text()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,28 +101,73 @@ impl<'a> Value<'a> {
             sensitive: false,
         }
     }
-    pub fn absent() -> &'static Value<'static> {
-        &ABSENT
+    /// A value whose containers are read lazily.
+    pub fn lazy(raw: crate::json::Raw<'a>) -> Value<'a> {
+        Value::new(
+            Kind::Lazy(Box::new(Lazy {
+                raw,
+                cell: std::sync::OnceLock::new(),
+            })),
+            raw.span(),
+        )
+    }
+
+    /// This value with a lazy container read.
+    fn r(&self) -> &Value<'a> {
+        match &self.kind {
+            Kind::Lazy(l) => l.cell.get_or_init(|| l.raw.to_value(&mut Vec::new())),
+            _ => self,
+        }
+    }
+
+    /// The kind, reading a lazy container first.
+    pub fn kind(&self) -> &Kind<'a> {
+        &self.r().kind
+    }
+
+    /// Turns a lazy container into a tree in place (before mutating it).
+    pub fn force(&mut self) {
+        if let Kind::Lazy(l) = &mut self.kind {
+            let sensitive = self.sensitive;
+            let mut v = match l.cell.take() {
+                Some(v) => v,
+                None => l.raw.to_value(&mut Vec::new()),
+            };
+            if sensitive {
+                v.mark_sensitive();
+            }
+            *self = v;
+        }
+    }
+
+    /// The shared `Absent` value, returned by lookups that find nothing.
+    pub fn absent<'x>() -> &'x Value<'a> {
+        // SAFETY: ABSENT is `Kind::Absent` with an empty span: it holds no reference and no
+        // interior mutability, so reading it as `Value<'a>` (same layout, another lifetime
+        // parameter) cannot produce a dangling reference. The cast is needed only because the
+        // lazy cell makes `Value` invariant in its lifetime.
+        unsafe { &*(&ABSENT as *const Value<'static>).cast::<Value<'a>>() }
     }
     pub fn unknown(u: Unknown<'a>, span: Span) -> Value<'a> {
-        Value::new(Kind::Unknown(u), span)
+        Value::new(Kind::Unknown(Box::new(u)), span)
     }
 
     /// The attribute `key` of an object. A one-element list is looked through (a plan's block),
     /// an unknown value stays unknown, anything else gives `Absent`.
     pub fn get(&self, key: &str) -> &Value<'a> {
-        match &self.kind {
+        match self.kind() {
             Kind::Obj(entries) => entries
                 .iter()
                 .find(|(k, _)| k == key)
                 .map_or(Value::absent(), |(_, v)| v),
             Kind::Arr(items) if items.len() == 1 => items[0].get(key),
-            Kind::Unknown(_) => self,
+            Kind::Unknown(_) => self.r(),
             _ => Value::absent(),
         }
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value<'a>> {
+        self.force();
         match &mut self.kind {
             Kind::Obj(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -115,26 +176,26 @@ impl<'a> Value<'a> {
 
     /// Element `i` of a list; an object counts as a list of itself.
     pub fn at(&self, i: usize) -> &Value<'a> {
-        match &self.kind {
+        match self.kind() {
             Kind::Arr(items) => items.get(i).unwrap_or(Value::absent()),
-            Kind::Obj(_) if i == 0 => self,
-            Kind::Unknown(_) => self,
+            Kind::Obj(_) if i == 0 => self.r(),
+            Kind::Unknown(_) => self.r(),
             _ => Value::absent(),
         }
     }
 
     /// The elements of a list (an object yields itself; absent, null and scalars yield nothing).
     pub fn items(&self) -> std::slice::Iter<'_, Value<'a>> {
-        match &self.kind {
+        match self.kind() {
             Kind::Arr(items) => items.iter(),
-            Kind::Obj(_) => std::slice::from_ref(self).iter(),
+            Kind::Obj(_) => std::slice::from_ref(self.r()).iter(),
             _ => [].iter(),
         }
     }
 
     /// Entries of an object (a one-element list is looked through).
     pub fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
-        match &self.kind {
+        match self.kind() {
             Kind::Obj(e) => e,
             Kind::Arr(items) if items.len() == 1 => items[0].entries(),
             _ => &[],
@@ -142,7 +203,7 @@ impl<'a> Value<'a> {
     }
 
     pub fn str(&self) -> Option<&str> {
-        match &self.kind {
+        match self.kind() {
             Kind::Str(s) => Some(s),
             _ => None,
         }
@@ -154,7 +215,7 @@ impl<'a> Value<'a> {
     }
 
     pub fn bool(&self) -> Option<bool> {
-        match &self.kind {
+        match self.kind() {
             Kind::Bool(b) => Some(*b),
             Kind::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
             Kind::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
@@ -163,7 +224,7 @@ impl<'a> Value<'a> {
     }
 
     pub fn num(&self) -> Option<f64> {
-        match &self.kind {
+        match self.kind() {
             Kind::Num(n) => n.parse().ok(),
             Kind::Str(s) => s.trim().parse().ok(),
             _ => None,
@@ -172,7 +233,7 @@ impl<'a> Value<'a> {
 
     /// A boolean attribute where absent / null mean `default`.
     pub fn tri(&self, default: bool) -> Tri {
-        match &self.kind {
+        match self.kind() {
             Kind::Absent | Kind::Null => yes_no(default),
             Kind::Unknown(u) if !u.configured => yes_no(default),
             Kind::Unknown(_) => Tri::Unknown,
@@ -184,16 +245,16 @@ impl<'a> Value<'a> {
     }
 
     pub fn is_absent(&self) -> bool {
-        matches!(self.kind, Kind::Absent)
+        matches!(self.kind(), Kind::Absent)
     }
     pub fn is_null_or_absent(&self) -> bool {
-        matches!(self.kind, Kind::Absent | Kind::Null)
+        matches!(self.kind(), Kind::Absent | Kind::Null)
     }
     pub fn is_unknown(&self) -> bool {
-        matches!(self.kind, Kind::Unknown(_))
+        matches!(self.kind(), Kind::Unknown(_))
     }
     pub fn unknown_info(&self) -> Option<&Unknown<'a>> {
-        match &self.kind {
+        match self.kind() {
             Kind::Unknown(u) => Some(u),
             _ => None,
         }
@@ -202,7 +263,7 @@ impl<'a> Value<'a> {
     /// True when the user configured something here: a known non-null, non-empty value, or an
     /// unknown value that comes from an expression in the configuration.
     pub fn is_set(&self) -> bool {
-        match &self.kind {
+        match self.kind() {
             Kind::Absent | Kind::Null => false,
             Kind::Str(s) => !s.is_empty(),
             Kind::Arr(a) => !a.is_empty(),
@@ -214,7 +275,7 @@ impl<'a> Value<'a> {
 
     /// True for an empty list or object, absent or null: "block not configured".
     pub fn is_empty_block(&self) -> bool {
-        match &self.kind {
+        match self.kind() {
             Kind::Absent | Kind::Null => true,
             Kind::Arr(a) => a.is_empty(),
             Kind::Unknown(u) => !u.configured,
@@ -227,7 +288,7 @@ impl<'a> Value<'a> {
         if self.sensitive {
             return "(sensitive value)".into();
         }
-        match &self.kind {
+        match self.kind() {
             Kind::Absent => "(not set)".into(),
             Kind::Null => "null".into(),
             Kind::Bool(b) => b.to_string(),
@@ -242,11 +303,13 @@ impl<'a> Value<'a> {
             Kind::Arr(_) => "[…]".into(),
             Kind::Obj(_) => "{…}".into(),
             Kind::Unknown(_) => "(known after apply)".into(),
+            Kind::Lazy(_) => "{…}".into(),
         }
     }
 
     /// Marks this value and everything below it sensitive.
     pub fn mark_sensitive(&mut self) {
+        self.force();
         self.sensitive = true;
         match &mut self.kind {
             Kind::Arr(items) => items.iter_mut().for_each(Value::mark_sensitive),
@@ -261,6 +324,7 @@ impl<'a> Value<'a> {
             out.push(self.span);
             return;
         }
+        // An unread lazy container holds nothing sensitive: overlays read what they mark.
         match &self.kind {
             Kind::Arr(items) => items.iter().for_each(|v| v.sensitive_spans(out)),
             Kind::Obj(entries) => entries.iter().for_each(|(_, v)| v.sensitive_spans(out)),
@@ -271,7 +335,7 @@ impl<'a> Value<'a> {
     /// Known string values of a list (or of a single string).
     pub fn strings(&self) -> impl Iterator<Item = &str> {
         let single = self.str();
-        let list = match &self.kind {
+        let list = match self.kind() {
             Kind::Arr(items) => items.as_slice(),
             _ => &[],
         };

@@ -37,8 +37,8 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
             });
         }
         match f.kind {
-            InputKind::Plan => plan::read(i, &f.name, &f.text, false, &mut parts)?,
-            InputKind::State => plan::read(i, &f.name, &f.text, true, &mut parts)?,
+            InputKind::Plan => plan::read(i, &f.name, &f.text, &f.top, false, &mut parts)?,
+            InputKind::State => plan::read(i, &f.name, &f.text, &f.top, true, &mut parts)?,
             InputKind::TfJson => tfjson::read(i, &f.name, &f.text, &mut parts)?,
             InputKind::AwsConfig => {
                 return Err(InputError {

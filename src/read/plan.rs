@@ -44,10 +44,11 @@ pub fn read<'a>(
     file: usize,
     name: &str,
     src: &'a str,
+    top: &[(String, usize, usize)],
     is_state: bool,
     parts: &mut Parts<'a>,
 ) -> Result<(), InputError> {
-    let root = Raw::root(src);
+    let root = crate::json::Fields::from_ranges(src, top);
     if let Some(fv) = root.get("format_version").and_then(|v| v.as_str())
         && !KNOWN_FORMATS.contains(&fv.as_ref())
     {
@@ -138,24 +139,34 @@ pub fn read<'a>(
             v.into_iter().map(|r| (r, false)).collect()
         }
     };
-    let built: Vec<(Option<Resource<'a>>, Vec<JsonWarning>)> = items
+    // Resources go straight into the model's vector (no intermediate copy of every resource);
+    // the rare JSON warnings are gathered on the side.
+    let warnings = std::sync::Mutex::new(Vec::new());
+    // An indexed collect writes each result in place; the filter then reuses the allocation.
+    let built: Vec<Option<Resource<'a>>> = items
         .par_iter()
         .map(|(item, is_change)| {
             let mut w = Vec::new();
             let r = build_resource(&ctx, *item, *is_change, &mut w);
-            (r, w)
+            if !w.is_empty() {
+                warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(w);
+            }
+            r
         })
         .collect();
-    for (r, w) in built {
-        parts.warnings.extend(w.into_iter().map(|w| Warning {
-            file: Some(file),
-            span: Some(crate::value::Span::new(w.offset, w.offset)),
-            message: w.message,
-        }));
-        if let Some(r) = r {
-            parts.resources.push(r);
-        }
+    let mut built: Vec<Resource<'a>> = built.into_iter().flatten().collect();
+    if parts.resources.is_empty() {
+        parts.resources = built;
+    } else {
+        parts.resources.append(&mut built);
     }
+    let mut warnings: Vec<JsonWarning> = warnings.into_inner().unwrap_or_else(|e| e.into_inner());
+    warnings.sort_by_key(|w| w.offset);
+    parts.warnings.extend(warnings.into_iter().map(|w| Warning {
+        file: Some(file),
+        span: Some(crate::value::Span::new(w.offset, w.offset)),
+        message: w.message,
+    }));
     Ok(())
 }
 
@@ -260,6 +271,7 @@ fn build_resource<'a>(
     is_change: bool,
     w: &mut Vec<JsonWarning>,
 ) -> Option<Resource<'a>> {
+    let item = item.fields();
     if item.get("mode").and_then(|m| m.as_str()).as_deref() == Some("data") {
         return None;
     }
@@ -269,7 +281,7 @@ fn build_resource<'a>(
         .and_then(|t| t.as_str())
         .map(Cow::into_owned)?;
     let (attrs_raw, unknown_raw, sensitive_raw) = if is_change {
-        let change = item.get("change")?;
+        let change = item.get("change")?.fields();
         let actions: Vec<String> = change
             .get("actions")
             .map(|a| {
@@ -313,7 +325,7 @@ fn build_resource<'a>(
     };
     let config = ctx.config.get(&config_address);
 
-    let mut attrs = attrs_raw.to_value(w);
+    let mut attrs = attrs_raw.to_shallow_value(w);
     if let Some(u) = unknown_raw {
         overlay_unknown(
             &mut attrs,
@@ -326,6 +338,9 @@ fn build_resource<'a>(
     if let Some(s) = sensitive_raw {
         overlay_sensitive(&mut attrs, s);
     }
+    if let Kind::Obj(entries) = &mut attrs.kind {
+        entries.shrink_to_fit();
+    }
 
     let (region, region_source) = resolve_region(ctx, &attrs, config, &module_plain);
     let provider_key = config.and_then(|c| c.provider_config_key.clone());
@@ -334,7 +349,6 @@ fn build_resource<'a>(
         rtype,
         address,
         module,
-        config_address,
         region,
         region_source,
         account: None,
@@ -456,6 +470,7 @@ fn overlay_unknown<'a>(
     inherited: &[Cow<'a, str>],
     config_known: bool,
 ) {
+    v.force();
     if unk.as_bool() == Some(true) {
         let (refs, configured) = match expr {
             Some(e) if is_attribute_expr(e) => (refs_of(e).unwrap_or_default(), true),
@@ -486,14 +501,19 @@ fn overlay_unknown<'a>(
             if !subtree_has_true(u) {
                 continue;
             }
+            let child_expr = block_expr.and_then(|e| e.get(&k));
             if v.get_mut(&k).is_none() {
+                // Absent and computed by the provider (no expression): it reads the same as
+                // absent to every rule, so nothing is stored — plans carry many of these.
+                if child_expr.is_none() && inherited.is_empty() && config_known {
+                    continue;
+                }
                 if let Kind::Obj(entries) = &mut v.kind {
                     entries.push((k.clone(), Value::new(Kind::Absent, kspan)));
                 } else {
                     continue;
                 }
             }
-            let child_expr = block_expr.and_then(|e| e.get(&k));
             if let Some(child) = v.get_mut(&k) {
                 overlay_unknown(child, u, child_expr, inherited, config_known);
             }
@@ -537,6 +557,10 @@ fn subtree_has_true(r: Raw) -> bool {
 }
 
 fn overlay_sensitive(v: &mut Value, s: Raw) {
+    if s.as_bool() == Some(false) || s.text() == "{}" || s.text() == "[]" {
+        return;
+    }
+    v.force();
     if s.as_bool() == Some(true) {
         v.mark_sensitive();
         return;

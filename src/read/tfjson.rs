@@ -177,7 +177,6 @@ fn build<'a>(
     let mut r = Resource {
         file,
         rtype: rtype.to_string(),
-        config_address: address.clone(),
         address,
         module: String::new(),
         region,
@@ -201,10 +200,10 @@ fn interpolations_to_unknown(v: &mut Value) {
                 .into_iter()
                 .map(|r| Cow::Owned(r.into_owned()))
                 .collect();
-            v.kind = Kind::Unknown(Unknown {
+            v.kind = Kind::Unknown(Box::new(Unknown {
                 refs,
                 configured: true,
-            });
+            }));
         }
         Kind::Arr(items) => items.iter_mut().for_each(interpolations_to_unknown),
         Kind::Obj(entries) => entries

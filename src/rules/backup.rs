@@ -60,7 +60,7 @@ fn tag_matches(cx: &Ctx, id: ResourceId, key: &str, value: &str) -> bool {
     cx.model.get(id).tag(key) == Some(value)
 }
 
-pub fn coverage(cx: &Ctx) -> Coverage {
+pub fn coverage<'a>(cx: &Ctx<'_, 'a>) -> Coverage {
     let m = cx.model;
     let candidates = protected_candidates(cx);
     let mut cov = Coverage::default();
@@ -81,8 +81,8 @@ pub fn coverage(cx: &Ctx) -> Coverage {
             continue;
         };
         let mut selected: Vec<ResourceId> = Vec::new();
-        let select_value = |v: &Value, out: &mut Vec<ResourceId>, cov: &mut Coverage| {
-            let items: Vec<&Value> = if matches!(v.kind, crate::value::Kind::Arr(_)) {
+        let select_value = |v: &Value<'a>, out: &mut Vec<ResourceId>, cov: &mut Coverage| {
+            let items: Vec<&Value> = if matches!(v.kind(), crate::value::Kind::Arr(_)) {
                 v.items().collect()
             } else {
                 vec![v]
@@ -146,7 +146,11 @@ pub fn coverage(cx: &Ctx) -> Coverage {
 }
 
 /// The region of a backup vault referenced by a copy action on `from`.
-pub fn vault_region(cx: &Ctx, from: ResourceId, v: &Value) -> Result<Option<String>, String> {
+pub fn vault_region<'a>(
+    cx: &Ctx<'_, 'a>,
+    from: ResourceId,
+    v: &Value<'a>,
+) -> Result<Option<String>, String> {
     let m = cx.model;
     match m.target(from, v) {
         Target::Literal(s) => Ok(arn_region(s).map(str::to_string)),

@@ -30,7 +30,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         let mut any_set = false;
         for attr in attrs {
             let v = r.get(attr);
-            match &v.kind {
+            match v.kind() {
                 Kind::Str(name) if !name.is_empty() => {
                     any_set = true;
                     if !has_token(name, suffix) {

@@ -2,7 +2,6 @@
 //! controls the key policy, its replicas in the DR region, and its lifecycle.
 
 use super::kms::{Protection, TYPES, at_rest};
-use super::s3::S3Index;
 use super::{Ctx, Level, Out, Rule};
 
 pub static RULE: Rule = Rule {
@@ -15,9 +14,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx, out: &mut Out) {
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     for id in cx.model.of_types(TYPES) {
-        for a in at_rest(cx, &s3, id) {
+        for a in at_rest(cx, s3, id) {
             match a.protection {
                 Protection::Key(_) => {}
                 Protection::NoCmk(why) => out.fail(cx, a.owner, &a.attribute, a.at, why),

@@ -2,7 +2,6 @@
 //! in the primary region fails to create — or, worse, fails during the failover it exists for.
 
 use super::kms::{KeyRegion, Protection, TYPES, at_rest, has_replica_in, key_region};
-use super::s3::S3Index;
 use super::{Ctx, Level, Out, Rule};
 use crate::model::Model;
 
@@ -16,9 +15,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx, out: &mut Out) {
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     for id in cx.model.of_types(TYPES) {
-        for a in at_rest(cx, &s3, id) {
+        for a in at_rest(cx, s3, id) {
             let Protection::Key(key) = a.protection else {
                 continue;
             };

@@ -2,7 +2,6 @@
 //! markers only when `delete_marker_replication` is Enabled; a tag-filtered rule never can. Without
 //! them, objects deleted in the primary stay visible in the DR bucket — a failover serves stale data.
 
-use super::s3::S3Index;
 use super::{Ctx, Level, Out, Rule};
 use crate::value::Tri;
 
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Ctx, out: &mut Out) {
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     for rule in s3.crr_rules(cx) {
         if rule.enabled() == Tri::No {
             continue;

@@ -1,7 +1,7 @@
 //! DR402 crr-not-cross-region: a primary-region bucket that holds data replicates to a bucket in
 //! another region. Same-region replication protects against nothing a regional outage does.
 
-use super::s3::{BucketRef, S3Index};
+use super::s3::BucketRef;
 use super::{Ctx, Level, Out, Rule};
 use crate::value::{Tri, Value};
 
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     let rules = s3.crr_rules(cx);
     // Buckets that are replication destinations or log targets are not primary data.
     // A bucket that is only a destination is a copy; one that also replicates out (two-way

@@ -1,7 +1,7 @@
 //! DR403 crr-versioning: S3 replication requires versioning Enabled on source and destination;
 //! without it the replication configuration is rejected (or stops when versioning is suspended).
 
-use super::s3::{BucketRef, S3Index};
+use super::s3::BucketRef;
 use super::{Ctx, Level, Out, Rule};
 use crate::model::ResourceId;
 use crate::value::Tri;
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     let mut checked: std::collections::HashSet<ResourceId> = std::collections::HashSet::new();
     let mut check_bucket = |out: &mut Out, b: ResourceId, role: &str| {
         if !checked.insert(b) {

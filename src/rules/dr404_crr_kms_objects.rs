@@ -2,7 +2,7 @@
 //! a replica key in the destination region; otherwise the encrypted objects silently stay behind.
 
 use super::kms::{KeyRegion, key_region};
-use super::s3::{BucketRef, S3Index, Sse};
+use super::s3::{BucketRef, Sse};
 use super::{Ctx, Level, Out, Rule};
 use crate::value::Tri;
 
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let s3 = S3Index::build(cx);
+    let s3 = cx.s3();
     for rule in s3.crr_rules(cx) {
         if rule.enabled() == Tri::No {
             continue;

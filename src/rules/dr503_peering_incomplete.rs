@@ -25,7 +25,7 @@ struct PeerRoute<'v> {
 }
 
 /// The peering connections a `vpc_peering_connection_id` value points at.
-fn conns_of(cx: &Ctx, from: ResourceId, v: &Value) -> Vec<ResourceId> {
+fn conns_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Vec<ResourceId> {
     let m = cx.model;
     match m.target(from, v) {
         Target::Resources(ids) => ids

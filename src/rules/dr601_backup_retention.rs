@@ -19,7 +19,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     for &p in m.of_type("aws_backup_plan") {
         for (i, rule) in m.get(p).get("rule").items().enumerate() {
             let d = rule.get("lifecycle").get("delete_after");
-            match (d.num(), &d.kind) {
+            match (d.num(), d.kind()) {
                 (Some(days), _) if days < min => out.fail(
                     cx,
                     p,
@@ -50,7 +50,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         }
         let v = r.get("backup_retention_period");
-        let days = match (&v.kind, v.num()) {
+        let days = match (v.kind(), v.num()) {
             (_, Some(n)) => n,
             (Kind::Unknown(u), None) if u.configured => {
                 out.undecided(

@@ -1,7 +1,7 @@
 //! DR603 backup-frequency: backups run at least daily, and at least as often as the RPO allows
 //! for data that has no continuous replication (no global database, no table replicas).
 
-use super::backup::{coverage, schedule_interval};
+use super::backup::schedule_interval;
 use super::{Ctx, Level, Out, Rule, human_duration};
 use crate::model::ResourceId;
 
@@ -29,7 +29,7 @@ fn backup_only(cx: &Ctx, id: ResourceId) -> bool {
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let cov = coverage(cx);
+    let cov = cx.backup_coverage();
     let rpo = cx.settings.rpo_secs;
     // plan → resources it protects that have no other recovery mechanism
     let mut exposed_by_plan: std::collections::HashMap<ResourceId, Vec<&str>> =

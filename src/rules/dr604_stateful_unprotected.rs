@@ -1,7 +1,7 @@
 //! DR604 stateful-unprotected: every Aurora cluster and DynamoDB table is selected by a backup
 //! plan, and every DynamoDB table and replica has point-in-time recovery.
 
-use super::backup::{coverage, protected_candidates};
+use super::backup::protected_candidates;
 use super::{Ctx, Level, Out, Rule};
 use crate::value::Tri;
 
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let cov = coverage(cx);
+    let cov = cx.backup_coverage();
     for id in protected_candidates(cx) {
         if cov.plans.contains_key(&id) {
             continue;

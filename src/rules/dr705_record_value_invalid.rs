@@ -51,7 +51,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         };
         let records = r.get("records");
-        let values: Vec<&Value> = match &records.kind {
+        let values: Vec<&Value> = match records.kind() {
             Kind::Arr(items) => items.iter().collect(),
             Kind::Unknown(_) => vec![records],
             _ => continue,
@@ -76,7 +76,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         };
         for (i, v) in values.iter().enumerate() {
             let attr = format!("records[{i}]");
-            match &v.kind {
+            match v.kind() {
                 Kind::Str(s) => {
                     let ok = if want == "ipv4" {
                         s.parse::<Ipv4Addr>().is_ok()

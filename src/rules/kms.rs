@@ -7,9 +7,9 @@ use crate::model::{ResourceId, Target, arn_region};
 use crate::value::{Tri, Value};
 
 /// How one piece of data at rest is encrypted.
-pub enum Protection<'v> {
+pub enum Protection<'v, 'a> {
     /// Encrypted with this key value (a literal ARN / id, or a reference).
-    Key(&'v Value<'v>),
+    Key(&'v Value<'a>),
     /// Not encrypted with a customer-managed key; the reason.
     NoCmk(String),
     /// Cannot be decided.
@@ -17,14 +17,14 @@ pub enum Protection<'v> {
 }
 
 /// One place where a resource stores data at rest.
-pub struct AtRest<'v> {
+pub struct AtRest<'v, 'a> {
     /// Attribute path for messages and fingerprints.
     pub attribute: String,
     /// Value to point at in diagnostics.
-    pub at: &'v Value<'v>,
+    pub at: &'v Value<'a>,
     /// Region where the data lives (a DynamoDB replica's region differs from its table's).
     pub region: Option<String>,
-    pub protection: Protection<'v>,
+    pub protection: Protection<'v, 'a>,
     /// The resource that holds the setting (an S3 SSE resource for a bucket).
     pub owner: ResourceId,
 }
@@ -51,7 +51,7 @@ fn is_aws_managed(s: &str) -> bool {
 
 /// A key attribute: set to a CMK, unset (provider default = AWS managed / owned key), or AWS
 /// managed by alias.
-fn key_attr<'v>(v: &'v Value<'v>, what: &str) -> Protection<'v> {
+fn key_attr<'v, 'a>(v: &'v Value<'a>, what: &str) -> Protection<'v, 'a> {
     if let Some(s) = v.nonempty_str()
         && is_aws_managed(s)
     {
@@ -69,12 +69,12 @@ fn key_attr<'v>(v: &'v Value<'v>, what: &str) -> Protection<'v> {
 }
 
 /// Every place the resource stores data at rest, with how it is protected.
-pub fn at_rest<'v>(cx: &'v Ctx, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v>> {
+pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v, 'a>> {
     let m = cx.model;
     let r = m.get(id);
     let region = r.region.clone();
     let mut out = Vec::new();
-    let mut add = |attribute: &str, at: &'v Value<'v>, protection: Protection<'v>| {
+    let mut add = |attribute: &str, at: &'v Value<'a>, protection: Protection<'v, 'a>| {
         out.push(AtRest {
             attribute: attribute.to_string(),
             at,
@@ -221,7 +221,7 @@ pub enum KeyRegion {
 }
 
 /// Resolves the region of the key `v` set on resource `from`.
-pub fn key_region(cx: &Ctx, from: ResourceId, v: &Value) -> KeyRegion {
+pub fn key_region<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> KeyRegion {
     let m = cx.model;
     match m.target(from, v) {
         Target::Literal(s) => match arn_region(s) {

@@ -135,9 +135,31 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 pub struct Ctx<'m, 'a> {
     pub model: &'m Model<'a>,
     pub settings: &'m Settings,
+    /// Derived links several rules share, built once on first use.
+    s3: std::sync::OnceLock<s3::S3Index>,
+    backup: std::sync::OnceLock<backup::Coverage>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
+    pub fn new(model: &'m Model<'a>, settings: &'m Settings) -> Ctx<'m, 'a> {
+        Ctx {
+            model,
+            settings,
+            s3: std::sync::OnceLock::new(),
+            backup: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Buckets linked to their versioning, encryption, replication and logging resources.
+    pub fn s3(&self) -> &s3::S3Index {
+        self.s3.get_or_init(|| s3::S3Index::build(self))
+    }
+
+    /// Which backup plans protect which stateful resources.
+    pub fn backup_coverage(&self) -> &backup::Coverage {
+        self.backup.get_or_init(|| backup::coverage(self))
+    }
+
     pub fn is_primary(&self, id: ResourceId) -> Option<bool> {
         let region = self.model.get(id).region.as_deref()?;
         Some(self.settings.primary.as_deref()? == region)

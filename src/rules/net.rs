@@ -33,16 +33,16 @@ impl Cidr {
 }
 
 /// One CIDR block of a VPC (primary or associated).
-pub struct VpcBlock<'v> {
+pub struct VpcBlock<'v, 'a> {
     pub vpc: ResourceId,
     /// The resource that declares the block (the VPC or a cidr block association).
     pub owner: ResourceId,
     pub cidr: Cidr,
-    pub at: &'v Value<'v>,
+    pub at: &'v Value<'a>,
 }
 
 /// The VPC a `vpc_id`-like value set on `from` points at.
-pub fn vpc_of(cx: &Ctx, from: ResourceId, v: &Value) -> Option<ResourceId> {
+pub fn vpc_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Option<ResourceId> {
     let m = cx.model;
     match m.target(from, v) {
         Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_vpc"),
@@ -52,7 +52,7 @@ pub fn vpc_of(cx: &Ctx, from: ResourceId, v: &Value) -> Option<ResourceId> {
 }
 
 /// Every known IPv4 block of every VPC; VPCs whose CIDR is unknown are returned separately.
-pub fn vpc_blocks<'v>(cx: &'v Ctx) -> (Vec<VpcBlock<'v>>, Vec<ResourceId>) {
+pub fn vpc_blocks<'v, 'a>(cx: &'v Ctx<'v, 'a>) -> (Vec<VpcBlock<'v, 'a>>, Vec<ResourceId>) {
     let m = cx.model;
     let mut blocks = Vec::new();
     let mut unknown = Vec::new();

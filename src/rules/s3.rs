@@ -27,8 +27,8 @@ pub enum BucketRef {
 }
 
 /// The default encryption of a bucket.
-pub enum Sse<'v> {
-    Kms(&'v Value<'v>),
+pub enum Sse<'v, 'a> {
+    Kms(&'v Value<'a>),
     KmsDefault,
     Other(String),
     Unset,
@@ -36,19 +36,19 @@ pub enum Sse<'v> {
 }
 
 /// One replication rule, from a `aws_s3_bucket_replication_configuration` or legacy inline.
-pub struct CrrRule<'v> {
+pub struct CrrRule<'v, 'a> {
     /// The resource that declares the rule.
     pub owner: ResourceId,
     pub source: Option<ResourceId>,
     /// Attribute path of the rule (`rule[0]`, `replication_configuration[0].rules[1]`).
     pub path: String,
-    pub rule: &'v Value<'v>,
+    pub rule: &'v Value<'a>,
     pub legacy: bool,
 }
 
-impl<'v> CrrRule<'v> {
+impl<'v, 'a> CrrRule<'v, 'a> {
     pub fn enabled(&self) -> Tri {
-        match &self.rule.get("status").kind {
+        match self.rule.get("status").kind() {
             crate::value::Kind::Str(s) => {
                 if s == "Enabled" {
                     Tri::Yes
@@ -60,7 +60,7 @@ impl<'v> CrrRule<'v> {
             _ => Tri::No,
         }
     }
-    pub fn filter(&self) -> &'v Value<'v> {
+    pub fn filter(&self) -> &'v Value<'a> {
         self.rule.get("filter")
     }
     pub fn has_filter(&self) -> bool {
@@ -73,7 +73,7 @@ impl<'v> CrrRule<'v> {
             || !f.get("and").get("tags").entries().is_empty()
             || !f.get("tags").entries().is_empty()
     }
-    pub fn delete_markers(&self) -> &'v Value<'v> {
+    pub fn delete_markers(&self) -> &'v Value<'a> {
         if self.legacy {
             self.rule.get("delete_marker_replication_status")
         } else {
@@ -87,13 +87,13 @@ impl<'v> CrrRule<'v> {
             "delete_marker_replication"
         }
     }
-    pub fn destination(&self) -> &'v Value<'v> {
+    pub fn destination(&self) -> &'v Value<'a> {
         self.rule.get("destination")
     }
-    pub fn destination_bucket(&self) -> &'v Value<'v> {
+    pub fn destination_bucket(&self) -> &'v Value<'a> {
         self.destination().get("bucket")
     }
-    pub fn replica_kms_key(&self) -> (&'static str, &'v Value<'v>) {
+    pub fn replica_kms_key(&self) -> (&'static str, &'v Value<'a>) {
         if self.legacy {
             (
                 "destination[0].replica_kms_key_id",
@@ -191,7 +191,7 @@ impl S3Index {
     }
 
     /// Resolves a bucket reference (name, ARN, or reference) made by resource `from`.
-    pub fn bucket(&self, cx: &Ctx, from: ResourceId, v: &Value) -> BucketRef {
+    pub fn bucket<'a>(&self, cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> BucketRef {
         resolve_bucket(cx, &self.by_name, from, v)
     }
 
@@ -214,7 +214,11 @@ impl S3Index {
     }
 
     /// Default encryption of a bucket and the resource that sets it.
-    pub fn sse<'v>(&self, cx: &'v Ctx, bucket: ResourceId) -> (ResourceId, Sse<'v>) {
+    pub fn sse<'v, 'a>(
+        &self,
+        cx: &'v Ctx<'v, 'a>,
+        bucket: ResourceId,
+    ) -> (ResourceId, Sse<'v, 'a>) {
         let m = cx.model;
         let (owner, rules) = match self.sse.get(&bucket) {
             Some(v) => (v[v.len() - 1], m.get(v[v.len() - 1]).get("rule")),
@@ -260,7 +264,7 @@ impl S3Index {
     }
 
     /// Every replication rule in the inputs.
-    pub fn crr_rules<'v>(&self, cx: &'v Ctx) -> Vec<CrrRule<'v>> {
+    pub fn crr_rules<'v, 'a>(&self, cx: &'v Ctx<'v, 'a>) -> Vec<CrrRule<'v, 'a>> {
         let m = cx.model;
         let mut out = Vec::new();
         for &id in m.of_type("aws_s3_bucket_replication_configuration") {
@@ -304,11 +308,11 @@ impl S3Index {
     }
 }
 
-fn resolve_bucket(
-    cx: &Ctx,
+fn resolve_bucket<'a>(
+    cx: &Ctx<'_, 'a>,
     by_name: &HashMap<String, ResourceId>,
     from: ResourceId,
-    v: &Value,
+    v: &Value<'a>,
 ) -> BucketRef {
     let m = cx.model;
     match m.target(from, v) {
