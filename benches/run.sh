@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Benchmark: wall time and peak memory of `drlint` on generated two-region plans of 1k, 10k and
+# 100k resources (and a tiny real stack). Not a test: numbers depend on the machine.
+#   bash benches/run.sh            # prints a Markdown table
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin drlint --example gen_plan
+out=target/bench
+mkdir -p "$out"
+bin=target/release/drlint
+runs=${RUNS:-3}
+printf '| input | resources | size (MB) | wall (s, best of %s) | MB/s | peak RSS (MB) | RSS / size |\n|---|---|---|---|---|---|---|\n' "$runs"
+measure() { # name file resources
+  local best="" rss=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$bin" "$2" --format json --fail-on never > "$out/report.json"
+    read -r wall kb < "$out/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
+    rss=$kb
+  done
+  local bytes; bytes=$(stat -c %s "$2")
+  awk -v n="$1" -v r="$3" -v b="$bytes" -v w="$best" -v k="$rss" 'BEGIN{
+    mb=b/1e6; printf "| %s | %s | %.1f | %.2f | %.0f | %.0f | %.2fx |\n", n, r, mb, w, (w>0? mb/w : 0), k/1024, (k*1024)/b }'
+}
+# A tiny stack is too fast for /usr/bin/time's 10 ms resolution: time 50 runs.
+start=$(date +%s%N)
+for _ in $(seq 50); do "$bin" fixtures/seed002/cdk.tf.json --format json --fail-on never > /dev/null; done
+end=$(date +%s%N)
+/usr/bin/time -f "%M" -o "$out/time.txt" "$bin" fixtures/seed002/cdk.tf.json --format json --fail-on never > /dev/null
+awk -v ns=$((end - start)) -v k="$(cat "$out/time.txt")" 'BEGIN{printf "| seed-002 CDKTF stack (mean of 50) | 21 | 0.01 | %.4f | - | %.0f | - |\n", ns/50/1e9, k/1024}'
+for n in 1000 10000 100000; do
+  f="$out/plan_$n.json"
+  [ -f "$f" ] || target/release/examples/gen_plan "$n" > "$f"
+  measure "generated plan" "$f" "$n"
+done
