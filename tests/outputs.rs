@@ -428,3 +428,64 @@ fn human_report_snapshot_of_the_plan_fixture() {
     let r = drlint(&[PLAN, "--color", "never"]);
     insta::assert_snapshot!("two_region_plan_human", r.stdout);
 }
+
+#[test]
+fn several_files_are_one_system() {
+    // A primary and a DR stack synthesized separately: the DR VPC overlaps the primary's.
+    let d = scratch("two_files");
+    let primary = d.join("primary.tf.json");
+    let dr = d.join("dr.tf.json");
+    std::fs::write(
+        &primary,
+        r#"{"provider":{"aws":[{"alias":"primary","region":"us-east-1"}]},
+            "resource":{"aws_vpc":{"main":{"provider":"aws.primary","cidr_block":"10.0.0.0/16"}}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &dr,
+        r#"{"provider":{"aws":[{"alias":"dr","region":"us-west-2"}]},
+            "resource":{"aws_vpc":{"main":{"provider":"aws.dr","cidr_block":"10.0.128.0/17"}}}}"#,
+    )
+    .unwrap();
+    let (p, q) = (primary.to_str().unwrap(), dr.to_str().unwrap());
+    let r = drlint(&[p, q, "--env-suffix", "x", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let res = &v["results"][0];
+    assert_eq!(res["rule_id"], "DR501");
+    assert_eq!(
+        res["level"], "error",
+        "the two VPCs are the primary / DR pair"
+    );
+    assert!(res["file"].as_str().unwrap().ends_with("dr.tf.json"));
+    assert_eq!(v["settings"]["primary_region"], "us-east-1");
+    assert_eq!(v["settings"]["dr_region"], "us-west-2");
+    assert_eq!(v["inputs"].as_array().unwrap().len(), 2);
+    // Each file alone is clean.
+    assert_eq!(drlint(&[p, "--env-suffix", "x"]).code, 0);
+    assert_eq!(drlint(&[q, "--env-suffix", "x"]).code, 0);
+}
+
+#[test]
+fn suffix_is_inferred_from_tags() {
+    let d = scratch("suffix_tag");
+    let f = d.join("s.tf.json");
+    std::fs::write(
+        &f,
+        r#"{"provider":{"aws":{"region":"us-east-1"}},"resource":{"aws_sqs_queue":{"q":{"name":"jobs-main",
+            "kms_master_key_id":"alias/jobs-pr7","tags":{"EnvironmentSuffix":"pr7"}}}}}"#,
+    )
+    .unwrap();
+    let r = drlint(&[f.to_str().unwrap(), "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["settings"]["environment_suffix"], "pr7");
+    assert_eq!(
+        v["settings"]["environment_suffix_source"],
+        "tag EnvironmentSuffix"
+    );
+    assert!(
+        results(&r.stdout)
+            .iter()
+            .any(|x| x.0 == "DR101" && x.3 == "name")
+    );
+}
