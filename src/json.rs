@@ -492,13 +492,26 @@ impl<'a> Raw<'a> {
         if !self.is_object() {
             return self.to_value(warnings);
         }
-        let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
-        for (k, kspan, v) in self.entries() {
-            let val = if v.is_object() || v.is_array() {
+        let kind = self.object_kind(warnings, |v, w| {
+            if v.is_object() || v.is_array() {
                 Value::lazy(v)
             } else {
-                v.value_at_depth(warnings, 1)
-            };
+                v.value_at_depth(w, 1)
+            }
+        });
+        Value::new(kind, self.span())
+    }
+
+    /// An object's entries as a [`Kind::Obj`], each value built by `child`; a duplicated key
+    /// warns and keeps the last value.
+    fn object_kind(
+        &self,
+        warnings: &mut Vec<JsonWarning>,
+        mut child: impl FnMut(Raw<'a>, &mut Vec<JsonWarning>) -> Value<'a>,
+    ) -> Kind<'a> {
+        let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+        for (k, kspan, v) in self.entries() {
+            let val = child(v, warnings);
             if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
                 warnings.push(JsonWarning {
                     offset: kspan.start as usize,
@@ -510,7 +523,7 @@ impl<'a> Raw<'a> {
             }
         }
         entries.shrink_to_fit();
-        Value::new(Kind::Obj(entries), self.span())
+        Kind::Obj(entries)
     }
 
     /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
@@ -522,21 +535,7 @@ impl<'a> Raw<'a> {
         let span = self.span();
         let kind = match self.first() {
             b'{' if depth < MAX_DEPTH => {
-                let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
-                for (k, kspan, v) in self.entries() {
-                    let val = v.value_at_depth(warnings, depth + 1);
-                    if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
-                        warnings.push(JsonWarning {
-                            offset: kspan.start as usize,
-                            message: format!("duplicate key \"{k}\"; the last value is used"),
-                        });
-                        slot.1 = val;
-                    } else {
-                        entries.push((k, val));
-                    }
-                }
-                entries.shrink_to_fit();
-                Kind::Obj(entries)
+                self.object_kind(warnings, |v, w| v.value_at_depth(w, depth + 1))
             }
             b'[' if depth < MAX_DEPTH => Kind::Arr(
                 self.items()
