@@ -39,7 +39,12 @@ fn pipeline(bytes: Vec<u8>) -> bool {
 fn samples() -> Vec<Vec<u8>> {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
-    for dir in ["../shared/samples/plan", "../shared/samples/tfjson", "fixtures/seed002", "fixtures/plan"] {
+    for dir in [
+        "../shared/samples/plan",
+        "../shared/samples/tfjson",
+        "fixtures/seed002",
+        "fixtures/plan",
+    ] {
         for e in std::fs::read_dir(base.join(dir)).unwrap() {
             let p = e.unwrap().path();
             let ok = p.extension().is_some_and(|x| x == "json");
@@ -50,7 +55,10 @@ fn samples() -> Vec<Vec<u8>> {
         }
     }
     paths.sort();
-    paths.into_iter().map(|p| std::fs::read(p).unwrap()).collect()
+    paths
+        .into_iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
 }
 
 /// A mutation of a byte buffer.
@@ -136,9 +144,27 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
             prop::collection::btree_map(
                 prop::sample::select(vec![
-                    "name", "bucket", "region", "rule", "filter", "status", "tags", "replica", "kms_key_id",
-                    "records", "type", "cidr_block", "vpc_id", "after", "after_unknown", "references",
-                    "constant_value", "address", "schedule", "copy_action", "x",
+                    "name",
+                    "bucket",
+                    "region",
+                    "rule",
+                    "filter",
+                    "status",
+                    "tags",
+                    "replica",
+                    "kms_key_id",
+                    "records",
+                    "type",
+                    "cidr_block",
+                    "vpc_id",
+                    "after",
+                    "after_unknown",
+                    "references",
+                    "constant_value",
+                    "address",
+                    "schedule",
+                    "copy_action",
+                    "x",
                 ])
                 .prop_map(String::from),
                 inner,
