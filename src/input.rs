@@ -233,8 +233,23 @@ pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
 
 type TopFields = Vec<(String, usize, usize)>;
 
+/// Does an object look like an AWS Config configuration item?
+fn is_config_item(f: &json::Fields) -> bool {
+    f.get("resourceType").is_some()
+        && (f.get("configurationItemCaptureTime").is_some() || f.get("configuration").is_some())
+}
+
 fn detect_with_fields(name: &str, text: &str) -> Result<(InputKind, TopFields), InputError> {
     let root = Raw::root(text);
+    // An array of AWS Config configuration items (e.g. rdk example CIs).
+    if root.is_array()
+        && root
+            .items()
+            .next()
+            .is_some_and(|first| is_config_item(&first.fields()))
+    {
+        return Ok((InputKind::AwsConfig, Vec::new()));
+    }
     if !root.is_object() {
         return Err(input_err(
             name,
@@ -263,6 +278,18 @@ fn detect_with_fields(name: &str, text: &str) -> Result<(InputKind, TopFields), 
     }
     if has("Results") && has("QueryInfo") {
         return Ok((InputKind::AwsConfig, top));
+    }
+    // A single configuration item (rdk example CIs, an item copied from the console).
+    if has("resourceType") && (has("configurationItemCaptureTime") || has("configuration")) {
+        return Ok((InputKind::AwsConfig, top));
+    }
+    // cloud-custodian's placebo recordings wrap a boto response as {"status_code", "data"}.
+    if has("status_code") && has("data") {
+        return Err(input_err(
+            name,
+            crate::read::awsconfig::PLACEBO_MESSAGE,
+            "pass the AWS CLI / API output itself (e.g. `aws configservice get-resource-config-history … > items.json`) or an S3-delivered Config snapshot; to use this recording anyway, extract its `data` member",
+        ));
     }
     if has("resource") || has("provider") || has("terraform") || has("module") || has("data") {
         return Ok((InputKind::TfJson, top));
@@ -304,6 +331,11 @@ mod tests {
         assert_eq!(k(r#"{"resource":{}}"#), Ok(InputKind::TfJson));
         assert_eq!(k(r#"{"configurationItems":[]}"#), Ok(InputKind::AwsConfig));
         assert!(k(r#"{"hello":1}"#).unwrap_err().message.contains("hello"));
+        let ci = r#"{"resourceType":"AWS::KMS::Key","configurationItemCaptureTime":"x"}"#;
+        assert_eq!(k(ci), Ok(InputKind::AwsConfig));
+        assert_eq!(k(&format!("[{ci}]")), Ok(InputKind::AwsConfig));
+        let e = k(r#"{"status_code":200,"data":{"Results":[]}}"#).unwrap_err();
+        assert!(e.message.contains("placebo"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Adapters: each input format is read into the same [`Model`]. Nothing after this module looks
 //! at raw input.
 
+pub mod awsconfig;
 pub mod plan;
 pub mod tfjson;
 
@@ -14,6 +15,8 @@ pub struct Parts<'a> {
     pub providers: Vec<ProviderConfig>,
     pub variables: Vec<(usize, String, String)>,
     pub warnings: Vec<Warning>,
+    /// (rule id, reason): rules an input format cannot feed at all.
+    pub coverage_gaps: Vec<(String, String)>,
 }
 
 /// Takes the account id from a known ARN.
@@ -40,21 +43,16 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
             InputKind::Plan => plan::read(i, &f.name, &f.text, &f.top, false, &mut parts)?,
             InputKind::State => plan::read(i, &f.name, &f.text, &f.top, true, &mut parts)?,
             InputKind::TfJson => tfjson::read(i, &f.name, &f.text, &mut parts)?,
-            InputKind::AwsConfig => {
-                return Err(InputError {
-                    file: f.name.clone(),
-                    location: None,
-                    message: "this is AWS Config output; reading AWS Config items is not implemented in this version".into(),
-                    hint: "lint the Terraform plan or CDKTF output instead".into(),
-                });
-            }
+            InputKind::AwsConfig => awsconfig::read(i, &f.name, &f.text, &mut parts)?,
         }
     }
-    Ok(Model::new(
+    let mut model = Model::new(
         files,
         parts.resources,
         parts.providers,
         parts.variables,
         parts.warnings,
-    ))
+    );
+    model.coverage_gaps = parts.coverage_gaps;
+    Ok(model)
 }

@@ -290,6 +290,11 @@ pub fn run(cx: &Ctx, rules: &[&'static Rule]) -> Vec<Outcome> {
         .flat_map_iter(|rule| {
             let mut out = Out::new(rule);
             (rule.check)(cx, &mut out);
+            for (id, why) in &cx.model.coverage_gaps {
+                if id == rule.id {
+                    out.global(OutcomeKind::Undecided, why.clone());
+                }
+            }
             out.outcomes
         })
         .collect();

@@ -1,0 +1,177 @@
+//! AWS Config input: every shared sample loads (or, for cloud-custodian placebo recordings, is
+//! rejected with a clear message), and the same defect written as Terraform JSON and as an AWS
+//! Config snapshot makes the same rule fire.
+
+mod common;
+use common::{drlint, results};
+
+const SAMPLES: &str = "../shared/samples/awsconfig";
+
+#[test]
+fn every_sample_loads_or_is_rejected_as_a_placebo_recording() {
+    let mut files: Vec<String> = std::fs::read_dir(common::root().join(SAMPLES))
+        .expect("samples directory")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 18, "{files:?}");
+    let (mut accepted, mut rejected) = (0, 0);
+    for f in &files {
+        let path = format!("{SAMPLES}/{f}");
+        let r = drlint(&["--format", "json", &path]);
+        if f.starts_with("custodian__placebo_") {
+            assert_eq!(r.code, 2, "{f} should be rejected: {}", r.stdout);
+            assert!(
+                r.stderr.contains("placebo test recording") && r.stderr.contains("help:"),
+                "{f}: {}",
+                r.stderr
+            );
+            rejected += 1;
+        } else {
+            assert!(
+                r.code == 0 || r.code == 1,
+                "{f}: exit {} {}",
+                r.code,
+                r.stderr
+            );
+            let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+            assert_eq!(v["inputs"][0]["kind"], "AWS Config items", "{f}");
+            accepted += 1;
+        }
+    }
+    assert_eq!((accepted, rejected), (12, 6));
+}
+
+#[test]
+fn samples_map_to_terraform_types_with_config_regions() {
+    let r = drlint(&[
+        "regions",
+        &format!("{SAMPLES}/custodian__ci_s3_bucket_cross_account_replication_v1.2.json"),
+        &format!("{SAMPLES}/custodian__get_resource_config_history_rds_dbcluster.json"),
+        &format!("{SAMPLES}/rdk__ci_lambda_function_vpc.json"),
+        &format!("{SAMPLES}/rdk__ci_ec2_vpc_peering_connection.json"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [
+        "arn:aws:s3:::testing-99\tus-east-1\tConfigItem",
+        "arn:aws:rds:us-east-1:644160558196:cluster:database-1\tus-east-1\tConfigItem",
+        "arn:aws:lambda:us-east-1:823362693882:function:test-function\tus-east-1\tConfigItem",
+        "#aws_vpc_peering_connection_accepter\tus-east-1\tConfigItem",
+    ] {
+        assert!(r.stdout.contains(want), "{want} missing in:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn string_encoded_replication_map_is_read() {
+    // All supplementary values are JSON strings and `rules` is a map keyed by rule id: the rule
+    // must still be seen (DR404 inspects it).
+    let r = drlint(&[
+        "--format",
+        "json",
+        &format!("{SAMPLES}/custodian__ci_s3_bucket_cross_account_replication_v1.2.json"),
+    ]);
+    let res = results(&r.stdout);
+    assert!(
+        res.iter()
+            .any(|(id, _, _, a)| id == "DR404" && a == "replication_configuration[0].rules[0]"),
+        "{res:?}"
+    );
+}
+
+#[test]
+fn select_results_and_batch_items_are_read() {
+    let dir = common::scratch("awsconfig_select");
+    let item = r#"{"resourceType":"AWS::DynamoDB::Table","resourceId":"t1","awsRegion":"eu-west-1","accountId":"111122223333","arn":"arn:aws:dynamodb:eu-west-1:111122223333:table/t1","configuration":{"tableName":"t1"},"supplementaryConfiguration":{"ContinuousBackupsDescription":"{\"pointInTimeRecoveryDescription\":{\"pointInTimeRecoveryStatus\":\"ENABLED\"}}"}}"#;
+    let select =
+        serde_json::json!({"Results": [item], "QueryInfo": {"SelectFields": [{"Name": "*"}]}});
+    let batch = format!(r#"{{"baseConfigurationItems":[{item}],"unprocessedResourceKeys":[]}}"#);
+    let p1 = dir.join("select.json");
+    let p2 = dir.join("batch.json");
+    std::fs::write(&p1, select.to_string()).unwrap();
+    std::fs::write(&p2, batch).unwrap();
+    for p in [&p1, &p2] {
+        let r = drlint(&["regions", p.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(
+                "arn:aws:dynamodb:eu-west-1:111122223333:table/t1\teu-west-1\tConfigItem"
+            ),
+            "{}",
+            r.stdout
+        );
+    }
+    // PITR was decoded from the JSON string: DR604 reports only the missing backup plan.
+    let r = drlint(&["--format", "json", p1.to_str().unwrap()]);
+    let res = results(&r.stdout);
+    assert!(
+        !res.iter()
+            .any(|(id, _, _, a)| id == "DR604" && a == "point_in_time_recovery"),
+        "{res:?}"
+    );
+}
+
+/// Rule ids that fail on a file.
+fn failing(path: &str) -> Vec<String> {
+    let r = drlint(&["--format", "json", path]);
+    assert!(r.code == 0 || r.code == 1, "{path}: {}", r.stderr);
+    let mut ids: Vec<String> = results(&r.stdout)
+        .into_iter()
+        .filter(|(_, outcome, _, _)| outcome == "fail")
+        .map(|(id, _, _, _)| id)
+        .collect();
+    ids.dedup();
+    ids
+}
+
+fn parity(family: &str, rules: &[&str]) {
+    for rule in rules {
+        for (kind, fires) in [("bad", true), ("good", false)] {
+            let tf = failing(&format!("fixtures/awsconfig/{family}_{kind}.tf.json"));
+            let cfg = failing(&format!("fixtures/awsconfig/{family}_{kind}.snapshot.json"));
+            let (t, c) = (tf.iter().any(|i| i == rule), cfg.iter().any(|i| i == rule));
+            assert_eq!(t, fires, "{rule} on {family}_{kind}.tf.json: {tf:?}");
+            assert_eq!(c, fires, "{rule} on {family}_{kind}.snapshot.json: {cfg:?}");
+        }
+    }
+}
+
+#[test]
+fn parity_replication_delete_markers() {
+    parity("replication", &["DR401"]);
+}
+
+#[test]
+fn parity_encryption_cmk() {
+    parity("dynamodb", &["DR301"]);
+}
+
+#[test]
+fn parity_backup_pitr() {
+    parity("dynamodb", &["DR604"]);
+}
+
+#[test]
+fn parity_network_cidr_overlap() {
+    parity("network", &["DR501"]);
+}
+
+#[test]
+fn route53_rules_are_undecided_not_silent_on_config_input() {
+    let r = common::drlint(&[
+        "../shared/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
+        "--env-suffix",
+        "x",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let res = common::results(&r.stdout);
+    for rule in ["DR701", "DR702", "DR703", "DR704", "DR705"] {
+        assert!(
+            res.iter().any(|x| x.0 == rule && x.1 == "undecided"),
+            "{rule} must be undecided on AWS Config input: {res:?}"
+        );
+    }
+}
