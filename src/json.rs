@@ -580,9 +580,6 @@ impl<'a> Fields<'a> {
     pub fn get(&self, key: &str) -> Option<Raw<'a>> {
         self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_ref())
-    }
 }
 
 pub struct Entries<'a> {

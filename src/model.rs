@@ -57,10 +57,6 @@ impl<'a> Resource<'a> {
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.attrs.tag(key)
     }
-    /// `aws_s3_bucket.data` without module path or instance key: the short name for messages.
-    pub fn short_name(&self) -> &str {
-        &self.address
-    }
 }
 
 /// An AWS provider configuration seen in an input.

@@ -253,12 +253,6 @@ impl<'a> Value<'a> {
     pub fn is_unknown(&self) -> bool {
         matches!(self.kind(), Kind::Unknown(_))
     }
-    pub fn unknown_info(&self) -> Option<&Unknown<'a>> {
-        match self.kind() {
-            Kind::Unknown(u) => Some(u),
-            _ => None,
-        }
-    }
 
     /// True when the user configured something here: a known non-null, non-empty value, or an
     /// unknown value that comes from an expression in the configuration.

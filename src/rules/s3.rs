@@ -13,7 +13,6 @@ pub struct S3Index {
     by_name: HashMap<String, ResourceId>,
     versioning: HashMap<ResourceId, Vec<ResourceId>>,
     sse: HashMap<ResourceId, Vec<ResourceId>>,
-    replication: HashMap<ResourceId, Vec<ResourceId>>,
     /// Buckets that receive access logs.
     pub log_targets: std::collections::HashSet<ResourceId>,
 }
@@ -158,10 +157,6 @@ impl S3Index {
                 "aws_s3_bucket_server_side_encryption_configuration",
                 &mut ix.sse,
             ),
-            (
-                "aws_s3_bucket_replication_configuration",
-                &mut ix.replication,
-            ),
         ] {
             for &id in m.of_type(rtype) {
                 if let BucketRef::Bucket(b) =
@@ -300,11 +295,6 @@ impl S3Index {
             }
         }
         out
-    }
-
-    /// Does the bucket have a replication configuration resource?
-    pub fn has_replication_resource(&self, bucket: ResourceId) -> bool {
-        self.replication.contains_key(&bucket)
     }
 }
 
