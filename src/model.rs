@@ -97,9 +97,29 @@ pub struct Model<'a> {
     by_type: HashMap<String, Vec<ResourceId>>,
     /// (file, module instance, `type.name`) → instances: references resolve within a module
     /// instance, so this lookup is O(1) however many times a module is instantiated.
-    by_local_name: HashMap<(usize, String, String), Vec<ResourceId>>,
-    /// (type, identifying value) → resources, for lookups by id, ARN or name.
-    by_ident: HashMap<(String, String), Vec<ResourceId>>,
+    /// Keyed by a hash of (file, module instance, type, name): no key strings are stored, and
+    /// lookups allocate nothing. Candidates are checked against the resource on lookup.
+    by_local_name: HashMap<u64, Vec<ResourceId>>,
+    /// Hash of (type, identifying value) → resources, for lookups by id, ARN or name.
+    by_ident: HashMap<u64, Vec<ResourceId>>,
+}
+
+/// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")).
+fn key(file: usize, parts: &[&str]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write_usize(file);
+    for p in parts {
+        h.write(p.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish()
+}
+
+/// The resource name of an address (`module.m["a.b"].aws_x.y[0]` → `y`).
+fn local_name(address: &str) -> &str {
+    let segs = address_segments(address);
+    segs.last().map_or("", |s| s.split('[').next().unwrap_or(s))
 }
 
 /// Attributes that identify a resource when another resource names it by value.
@@ -134,23 +154,19 @@ impl<'a> Model<'a> {
         warnings: Vec<Warning>,
     ) -> Model<'a> {
         let mut by_type: HashMap<String, Vec<ResourceId>> = HashMap::new();
-        let mut by_local_name: HashMap<(usize, String, String), Vec<ResourceId>> = HashMap::new();
-        let mut by_ident: HashMap<(String, String), Vec<ResourceId>> = HashMap::new();
+        let mut by_local_name: HashMap<u64, Vec<ResourceId>> = HashMap::new();
+        let mut by_ident: HashMap<u64, Vec<ResourceId>> = HashMap::new();
         for (id, r) in resources.iter().enumerate() {
-            by_type.entry(r.rtype.clone()).or_default().push(id);
-            let name = address_segments(&r.address)
-                .last()
-                .map_or("", |s| s.split('[').next().unwrap_or(s));
-            let local = format!("{}.{name}", r.rtype);
-            by_local_name
-                .entry((r.file, r.module.clone(), local))
-                .or_default()
-                .push(id);
+            if let Some(v) = by_type.get_mut(r.rtype.as_str()) {
+                v.push(id);
+            } else {
+                by_type.insert(r.rtype.clone(), vec![id]);
+            }
+            let k = key(r.file, &[&r.module, &r.rtype, local_name(&r.address)]);
+            by_local_name.entry(k).or_default().push(id);
             for a in IDENT_ATTRS {
                 if let Some(v) = r.attrs.get(a).nonempty_str() {
-                    let e = by_ident
-                        .entry((r.rtype.clone(), v.to_string()))
-                        .or_default();
+                    let e = by_ident.entry(key(0, &[&r.rtype, v])).or_default();
                     if e.last() != Some(&id) {
                         e.push(id);
                     }
@@ -194,20 +210,26 @@ impl<'a> Model<'a> {
         let Some((rtype, name, index)) = parse_traversal(traversal) else {
             return Vec::new();
         };
-        let Some(pool) =
-            self.by_local_name
-                .get(&(r.file, r.module.clone(), format!("{rtype}.{name}")))
+        let Some(pool) = self
+            .by_local_name
+            .get(&key(r.file, &[&r.module, rtype, name]))
         else {
             return Vec::new();
         };
-        match index {
-            Some(ix) => pool
-                .iter()
-                .copied()
-                .filter(|&c| self.resources[c].address.ends_with(&format!("{name}{ix}")))
-                .collect(),
-            None => pool.clone(),
-        }
+        pool.iter()
+            .copied()
+            .filter(|&c| {
+                let cand = &self.resources[c];
+                cand.file == r.file
+                    && cand.module == r.module
+                    && cand.rtype == rtype
+                    && local_name(&cand.address) == name
+                    && index.is_none_or(|ix| {
+                        cand.address.ends_with(ix)
+                            && cand.address[..cand.address.len() - ix.len()].ends_with(name)
+                    })
+            })
+            .collect()
     }
 
     /// What a value points at: a literal, the resources its expression references, or nothing.
@@ -262,13 +284,16 @@ impl<'a> Model<'a> {
     /// `attr` must be one of the identifying attributes (`id`, `arn`, `bucket`, `name`, …).
     pub fn find_by_attr(&self, rtype: &str, attr: &str, value: &str) -> Vec<ResourceId> {
         debug_assert!(IDENT_ATTRS.contains(&attr), "{attr} is not indexed");
-        let Some(cands) = self.by_ident.get(&(rtype.to_string(), value.to_string())) else {
+        let Some(cands) = self.by_ident.get(&key(0, &[rtype, value])) else {
             return Vec::new();
         };
         cands
             .iter()
             .copied()
-            .filter(|&id| self.resources[id].get(attr).str() == Some(value))
+            .filter(|&id| {
+                self.resources[id].rtype == rtype
+                    && self.resources[id].get(attr).str() == Some(value)
+            })
             .collect()
     }
 
