@@ -175,3 +175,13 @@ fn route53_rules_are_undecided_not_silent_on_config_input() {
         );
     }
 }
+
+#[test]
+fn parity_teardown_deletion_protection() {
+    parity("teardown", &["DR201"]);
+}
+
+#[test]
+fn parity_naming_hardcoded_environment() {
+    parity("naming", &["DR103"]);
+}
