@@ -1,4 +1,5 @@
-//! The command line: `drlint FILE...`, `drlint rules`, `drlint explain ID`, `drlint regions FILE...`.
+//! The command line: `drlint FILE...`, `drlint live ...`, `drlint rules`, `drlint explain ID`,
+//! `drlint regions FILE...`.
 
 use crate::config::{self, FailOn, Overrides, Profile, UndecidedMode};
 use crate::input::{self, SourceFile};
@@ -13,6 +14,8 @@ use std::path::PathBuf;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
+/// `drlint live`: some region (or the aggregator) could not be audited.
+pub const EXIT_INCOMPLETE: i32 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,7 +25,8 @@ pub const EXIT_ERROR: i32 = 2;
     long_about = "Checks Terraform plans (`terraform show -json`), Terraform state, and Terraform JSON / CDKTF \
 `cdk.tf.json` against the DR contract: naming, teardown settings, customer-managed keys in the right region, \
 S3 cross-region replication, CIDRs and peering, backups, and Route 53 failover.\n\n\
-Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error or unreadable input.",
+Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error or unreadable input; \
+3 `drlint live` audit incomplete (a region could not be audited).",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -46,6 +50,44 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Audit live AWS accounts through AWS Config (read-only calls) and lint what is deployed.
+    #[cfg(feature = "live")]
+    Live(Box<LiveArgs>),
+}
+
+#[cfg(feature = "live")]
+#[derive(Args, Debug)]
+#[command(
+    long_about = "Audits live AWS accounts through AWS Config with read-only calls \
+(DescribeConfigurationRecorderStatus, ListDiscoveredResources, BatchGetResourceConfig; \
+SelectAggregateResourceConfig with --aggregator) and lints what is deployed.\n\n\
+Regions are audited in parallel. A region that cannot be audited (no credentials, AccessDenied, \
+AWS Config not recording) is reported and the other regions are still audited; the exit code is \
+then 3 (audit incomplete)."
+)]
+pub struct LiveArgs {
+    /// Region to audit (repeatable; default: the AWS SDK's region, e.g. AWS_REGION).
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Read every account and region through this AWS Config aggregator
+    /// (SelectAggregateResourceConfig, called in the first --region).
+    #[arg(long, value_name = "NAME")]
+    pub aggregator: Option<String>,
+    /// AWS shared-config profile for credentials (not drlint's DR --profile).
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+    /// Send AWS Config API calls to this endpoint (e.g. a VPC endpoint or a test server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Write what was fetched as snapshot files DIR/<region>.json (lintable offline; SARIF
+    /// locations point into them).
+    #[arg(long, value_name = "DIR")]
+    pub save_snapshot: Option<PathBuf>,
+    /// Print progress on stderr even when it is not a terminal.
+    #[arg(long)]
+    pub progress: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -66,6 +108,13 @@ pub enum ColorWhen {
 pub struct LintArgs {
     /// Plan / state / Terraform JSON files; `-` reads standard input. Several files are one system.
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Settings and output options shared by `drlint FILE...` and `drlint live`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
     /// Configuration file (default: drlint.toml next to the first input, else in the current directory).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -118,6 +167,8 @@ pub fn main() -> i32 {
         Some(Command::Rules { format }) => print_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Regions { files }) => regions(&files),
+        #[cfg(feature = "live")]
+        Some(Command::Live(args)) => live(&args),
         None => lint(&cli.lint),
     }
 }
@@ -222,11 +273,32 @@ fn lint(args: &LintArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
+    let prepared = match prepare(&args.run, args.files.first().map(String::as_str)) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let started = std::time::Instant::now();
+    let loaded = match load_all(&args.files) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    run(&args.run, prepared, &loaded, &[], started)
+}
+
+/// What is checked before any input is read: report targets and the configuration file.
+pub struct Prepared {
+    extra: Vec<(Format, PathBuf)>,
+    file_cfg: config::FileConfig,
+    cfg_name: String,
+}
+
+/// Checks `--report` specs and loads the configuration (next to `anchor`, the first input).
+fn prepare(args: &RunArgs, anchor: Option<&str>) -> Result<Prepared, i32> {
     let mut extra = Vec::new();
     for spec in &args.report {
         let Some((fmt, path)) = spec.split_once('=') else {
             eprintln!("error: --report {spec}: expected FORMAT=PATH, e.g. sarif=drlint.sarif");
-            return EXIT_ERROR;
+            return Err(EXIT_ERROR);
         };
         match fmt.parse::<Format>() {
             Ok(f) => extra.push((f, PathBuf::from(path))),
@@ -234,46 +306,67 @@ fn lint(args: &LintArgs) -> i32 {
                 eprintln!(
                     "error: --report {spec}: unknown format `{fmt}` (human, sarif, json, github, markdown)"
                 );
-                return EXIT_ERROR;
+                return Err(EXIT_ERROR);
             }
         }
     }
-    let cfg_path = config::find(
-        args.config.as_deref(),
-        args.files.first().map(String::as_str),
-    );
+    let cfg_path = config::find(args.config.as_deref(), anchor);
     let (file_cfg, cfg_name) = match &cfg_path {
         Some(p) => match config::load_file(p) {
             Ok(c) => (c, p.display().to_string()),
             Err(e) => {
                 eprintln!("error: {e}");
-                return EXIT_ERROR;
+                return Err(EXIT_ERROR);
             }
         },
         None => (config::FileConfig::default(), "drlint.toml".to_string()),
     };
+    Ok(Prepared {
+        extra,
+        file_cfg,
+        cfg_name,
+    })
+}
 
+/// Loaded sources to reports and an exit code: the one pipeline behind `drlint FILE...` and
+/// `drlint live`. `notices` (e.g. regions a live audit could not read) join the report's notices.
+/// `started` is when reading the inputs began (for DRLINT_TIMINGS).
+fn run(
+    args: &RunArgs,
+    prepared: Prepared,
+    loaded: &[SourceFile],
+    notices: &[String],
+    started: std::time::Instant,
+) -> i32 {
+    let Prepared {
+        extra,
+        file_cfg,
+        cfg_name,
+    } = prepared;
     // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
-    let mut clock = std::time::Instant::now();
+    let mut clock = started;
     let mut phase = |name: &str| {
         if timings {
             eprintln!("timing: {name:<8} {:>8.3} s", clock.elapsed().as_secs_f64());
         }
         clock = std::time::Instant::now();
     };
-    let loaded = match load_all(&args.files) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
     phase("read");
-    let model = match crate::read::build_model(&loaded) {
+    let mut model = match crate::read::build_model(loaded) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    model
+        .warnings
+        .extend(notices.iter().map(|n| crate::model::Warning {
+            file: None,
+            span: None,
+            message: n.clone(),
+        }));
     phase("model");
     let overrides = Overrides {
         env_suffix: args.env_suffix.clone(),
@@ -346,6 +439,86 @@ fn lint(args: &LintArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+#[cfg(feature = "live")]
+fn live(args: &LiveArgs) -> i32 {
+    let prepared = match prepare(&args.run, None) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if let Some(dir) = &args.save_snapshot
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: --save-snapshot {}: {e}", dir.display());
+        return EXIT_ERROR;
+    }
+    let opts = crate::live::Options {
+        regions: args.region.clone(),
+        aggregator: args.aggregator.clone(),
+        aws_profile: args.aws_profile.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        progress: args.progress || std::io::stderr().is_terminal(),
+    };
+    let started = std::time::Instant::now();
+    let audit = match crate::live::audit(&opts) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut notices = Vec::new();
+    let mut incomplete = false;
+    let mut report_fault = |scope: &str, message: &str| {
+        let others = if opts.aggregator.is_some() {
+            ""
+        } else {
+            "; the other regions were audited"
+        };
+        eprintln!("drlint: {scope}: {message}{others}");
+        notices.push(format!("audit incomplete: {scope}: {message}"));
+        incomplete = true;
+    };
+    for f in &audit.faults {
+        report_fault(&f.scope, &f.message);
+    }
+    let mut loaded = Vec::new();
+    for doc in audit.documents {
+        let file = match &args.save_snapshot {
+            Some(dir) => {
+                let path = dir.join(format!("{}.json", doc.label));
+                if let Err(e) = std::fs::write(&path, &doc.json) {
+                    eprintln!("error: --save-snapshot {}: {e}", path.display());
+                    return EXIT_ERROR;
+                }
+                input::load(&path.to_string_lossy())
+            }
+            // Not a file on disk: SARIF reports such findings as notifications, not locations.
+            None => input::decode(
+                &format!("{}{}", input::LIVE_PREFIX, doc.label),
+                doc.json.into_bytes(),
+            ),
+        };
+        match file {
+            Ok(f) => loaded.push(f),
+            Err(e) => report_fault(&doc.label, &e.to_string()),
+        }
+    }
+    if opts.progress {
+        let n: usize = loaded.len();
+        eprintln!(
+            "drlint: audit fetched {n} document{} in {:.1} s",
+            if n == 1 { "" } else { "s" },
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let code = run(&args.run, prepared, &loaded, &notices, started);
+    if incomplete && code != EXIT_ERROR {
+        EXIT_INCOMPLETE
+    } else {
+        code
     }
 }
 

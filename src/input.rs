@@ -33,6 +33,9 @@ impl InputKind {
     }
 }
 
+/// Name prefix of inputs that are not files on disk (`drlint live` without `--save-snapshot`).
+pub const LIVE_PREFIX: &str = "live:";
+
 /// A loaded input: its name for messages and its decoded text.
 #[derive(Debug)]
 pub struct SourceFile {

@@ -6,6 +6,8 @@ pub mod config;
 pub mod findings;
 pub mod input;
 pub mod json;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod model;
 pub mod read;
 pub mod report;

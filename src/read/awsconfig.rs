@@ -40,6 +40,28 @@ const SKIPPED_STATUS: &[&str] = &[
     "ResourceNotRecorded",
 ];
 
+/// The AWS Config resource types this adapter maps (what `drlint live` asks AWS Config for).
+pub const MAPPED_TYPES: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::Table",
+    "AWS::KMS::Key",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::GlobalCluster",
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPCPeeringConnection",
+    "AWS::Route53::HostedZone",
+    "AWS::Route53::HealthCheck",
+    "AWS::Lambda::Function",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::Logs::LogGroup",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::BackupPlan",
+    "AWS::Backup::BackupSelection",
+];
+
 /// The message for a cloud-custodian "placebo" recording (`{"status_code":…, "data":{…}}`).
 pub const PLACEBO_MESSAGE: &str = "this is a cloud-custodian placebo test recording ({\"status_code\": …, \"data\": {…}}), not AWS Config output";
 const PLACEBO_HINT: &str = "pass the AWS CLI / API output itself (e.g. `aws configservice get-resource-config-history … > items.json`) or an S3-delivered Config snapshot; to use this recording anyway, extract its `data` member";
@@ -1279,5 +1301,22 @@ fn link(out: &mut [Resource], ctx: &Ctx) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mapped_types_match_the_adapter() {
+        let src = include_str!("awsconfig.rs");
+        let mut arms: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\" => {"))
+            .filter(|t| t.starts_with("AWS::"))
+            .collect();
+        arms.sort_unstable();
+        let mut listed = super::MAPPED_TYPES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(arms, listed);
     }
 }

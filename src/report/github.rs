@@ -23,10 +23,12 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             (_, Level::Error) => "error",
         };
         let mut props = Vec::new();
-        if let Some(name) = file_name(report, f) {
+        // `drlint live` documents held in memory are not files an annotation could point at.
+        let name = file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX));
+        if let Some(name) = name {
             props.push(format!("file={}", escape_property(name)));
         }
-        if let Some(l) = location(report, f) {
+        if let Some(l) = location(report, f).filter(|_| name.is_some()) {
             props.push(format!("line={}", l.line));
             props.push(format!("col={}", l.column));
             props.push(format!("endLine={}", l.end_line));

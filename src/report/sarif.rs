@@ -190,6 +190,12 @@ fn uri(path: &str) -> String {
     }
 }
 
+/// The finding's file, if it is a file on disk (`drlint live` without `--save-snapshot` reads
+/// documents held in memory; a SARIF location pointing at them would not resolve on upload).
+fn real_file<'r>(report: &'r Report, f: &crate::findings::Finding) -> Option<&'r str> {
+    file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))
+}
+
 pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let rules: Vec<RuleDescriptor> = ALL
         .iter()
@@ -233,7 +239,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             None => f.message.clone(),
         };
         let (Some(name), Some(loc), Some(span)) =
-            (file_name(report, f), location(report, f), f.span)
+            (real_file(report, f), location(report, f), f.span)
         else {
             notifications.push(Notification {
                 level,
