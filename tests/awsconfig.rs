@@ -128,13 +128,105 @@ fn failing(path: &str) -> Vec<String> {
 fn parity(family: &str, rules: &[&str]) {
     for rule in rules {
         for (kind, fires) in [("bad", true), ("good", false)] {
-            let tf = failing(&format!("fixtures/awsconfig/{family}_{kind}.tf.json"));
+            let tf_path = format!("fixtures/awsconfig/{family}_{kind}.tf.json");
+            let tf = failing(&tf_path);
+            let plan = failing(&as_plan(&tf_path, &format!("{family}_{kind}")));
             let cfg = failing(&format!("fixtures/awsconfig/{family}_{kind}.snapshot.json"));
-            let (t, c) = (tf.iter().any(|i| i == rule), cfg.iter().any(|i| i == rule));
+            let (t, p, c) = (
+                tf.iter().any(|i| i == rule),
+                plan.iter().any(|i| i == rule),
+                cfg.iter().any(|i| i == rule),
+            );
             assert_eq!(t, fires, "{rule} on {family}_{kind}.tf.json: {tf:?}");
+            assert_eq!(p, fires, "{rule} on the plan of {family}_{kind}: {plan:?}");
             assert_eq!(c, fires, "{rule} on {family}_{kind}.snapshot.json: {cfg:?}");
         }
     }
+}
+
+/// The same stack as `terraform show -json` would write it for a first apply: every argument in
+/// `after` (nested blocks as lists), `${...}` values unknown with their references in the
+/// configuration. Returns the path of the plan written to a scratch directory.
+fn as_plan(tf_path: &str, name: &str) -> String {
+    use serde_json::{Value as J, json};
+    fn blocks_as_lists(key: &str, v: &J) -> J {
+        match v {
+            J::Object(m) if !matches!(key, "tags" | "tags_all" | "variables") => {
+                let inner: serde_json::Map<String, J> = m
+                    .iter()
+                    .map(|(k, x)| (k.clone(), blocks_as_lists(k, x)))
+                    .collect();
+                if key.is_empty() {
+                    J::Object(inner)
+                } else {
+                    json!([J::Object(inner)])
+                }
+            }
+            J::Array(a) => J::Array(
+                a.iter()
+                    .map(|x| match x {
+                        J::Object(_) => blocks_as_lists("", x),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    let doc: J =
+        serde_json::from_str(&std::fs::read_to_string(common::root().join(tf_path)).unwrap())
+            .unwrap();
+    let mut provider_config = serde_json::Map::new();
+    for p in doc["provider"]["aws"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![doc["provider"]["aws"].clone()])
+    {
+        let key = p["alias"]
+            .as_str()
+            .map_or("aws".to_string(), |a| format!("aws.{a}"));
+        provider_config.insert(key, json!({"name": "aws", "alias": p["alias"], "expressions": {"region": {"constant_value": p["region"]}}}));
+    }
+    let (mut changes, mut config) = (Vec::new(), Vec::new());
+    for (rtype, by_name) in doc["resource"].as_object().unwrap() {
+        for (rname, body) in by_name.as_object().unwrap() {
+            let (mut after, mut unknown, mut exprs) = (
+                serde_json::Map::new(),
+                serde_json::Map::new(),
+                serde_json::Map::new(),
+            );
+            for (k, v) in body.as_object().unwrap() {
+                if matches!(k.as_str(), "provider" | "//" | "depends_on" | "lifecycle") {
+                    continue;
+                }
+                match v.as_str().filter(|s| s.starts_with("${")) {
+                    Some(t) => {
+                        let r = t.trim_start_matches("${").trim_end_matches('}');
+                        let res = r.rsplit_once('.').map_or(r, |(a, _)| a);
+                        unknown.insert(k.clone(), json!(true));
+                        exprs.insert(k.clone(), json!({"references": [r, res]}));
+                    }
+                    None => {
+                        after.insert(k.clone(), blocks_as_lists(k, v));
+                    }
+                }
+            }
+            let address = format!("{rtype}.{rname}");
+            let key = body["provider"].as_str().unwrap_or("aws");
+            changes.push(json!({"address": address, "mode": "managed", "type": rtype, "name": rname,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": null, "after": after, "after_unknown": unknown, "after_sensitive": {}}}));
+            config.push(
+                json!({"address": address, "mode": "managed", "type": rtype, "name": rname,
+                "provider_config_key": key, "expressions": exprs}),
+            );
+        }
+    }
+    let plan = json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": changes,
+        "configuration": {"provider_config": provider_config, "root_module": {"resources": config}}});
+    let path = common::scratch(&format!("plan_{name}")).join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
 }
 
 #[test]
