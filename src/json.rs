@@ -773,12 +773,14 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let b = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(
-            b.iter()
-                .enumerate()
-                .filter(|(_, c)| **c == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+        // ASCII text (most plans): characters are bytes, no table is needed.
+        if text.is_ascii() {
+            return LineIndex {
+                line_starts,
+                block_chars: Vec::new(),
+            };
+        }
         let mut block_chars = Vec::with_capacity(b.len() / BLOCK + 1);
         let mut total = 0;
         for chunk in b.chunks(BLOCK) {
@@ -794,6 +796,9 @@ impl LineIndex {
 
     /// Characters before byte `offset`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.block_chars.is_empty() {
+            return offset;
+        }
         let block = offset / BLOCK;
         self.block_chars.get(block).copied().unwrap_or(0)
             + count_chars(&text.as_bytes()[block * BLOCK..offset])
