@@ -472,7 +472,7 @@ fn live(args: &LiveArgs) -> i32 {
     let mut notices = Vec::new();
     let mut incomplete = false;
     let mut report_fault = |scope: &str, message: &str| {
-        let others = if opts.aggregator.is_some() {
+        let others = if opts.aggregator.is_some() || opts.regions.len() < 2 {
             ""
         } else {
             "; the other regions were audited"

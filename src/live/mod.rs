@@ -161,9 +161,12 @@ async fn client(opts: &Options, region: &str) -> Result<Client, String> {
         None => return Err(format!("no AWS credentials: {chain} is not configured")),
         Some(p) => {
             if let Err(e) = p.provide_credentials().await {
+                // The SDK's full error lists every provider it tried with debug dumps; the first
+                // line says what matters.
+                let first = e.to_string();
+                let first = first.lines().next().unwrap_or_default().to_string();
                 return Err(format!(
-                    "no AWS credentials found by {chain}: {}; configure one, or pass --aws-profile NAME",
-                    DisplayErrorContext(&e)
+                    "no AWS credentials found by {chain} ({first}); configure one, or pass --aws-profile NAME"
                 ));
             }
         }
