@@ -46,8 +46,8 @@ pub struct Resource<'a> {
     pub span: Span,
     /// CDKTF construct path (`tap/payments-table`), from the `"//"` metadata.
     pub construct_path: Option<String>,
-    /// The provider configuration key the resource uses, when known.
-    pub provider_key: Option<String>,
+    /// Which kind of input the resource was read from.
+    pub origin: Origin,
 }
 
 impl<'a> Resource<'a> {
@@ -56,6 +56,26 @@ impl<'a> Resource<'a> {
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.attrs.tag(key)
+    }
+}
+
+/// The kind of input a resource was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Plan,
+    State,
+    TerraformJson,
+    /// AWS Config items (files or `drlint live`): what is deployed, not what will be.
+    AwsConfig,
+}
+
+impl Origin {
+    /// How to say that a value is not in the input.
+    pub fn unknown_phrase(&self) -> &'static str {
+        match self {
+            Origin::AwsConfig => "not recorded by AWS Config",
+            _ => "only known after apply",
+        }
     }
 }
 

@@ -277,3 +277,25 @@ fn parity_teardown_deletion_protection() {
 fn parity_naming_hardcoded_environment() {
     parity("naming", &["DR103"]);
 }
+
+#[test]
+fn undecided_results_on_config_input_say_not_recorded() {
+    let r = drlint(&[
+        "../shared/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
+        "--env-suffix",
+        "x",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        r.stdout
+            .contains("force_destroy is not recorded by AWS Config"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("after apply"),
+        "plan wording on deployed resources: {}",
+        r.stdout
+    );
+}

@@ -487,7 +487,7 @@ fn map_item<'a>(file: usize, sp: Span, item: &J, ctx: &mut Ctx, out: &mut Vec<Re
             meta: Value::new(Kind::Obj(Vec::new()), sp),
             span: sp,
             construct_path: None,
-            provider_key: None,
+            origin: crate::model::Origin::AwsConfig,
         });
     };
     match ctype.as_str() {

@@ -38,6 +38,7 @@ struct Ctx<'a> {
     providers: HashMap<String, ProviderEntry>,
     config: HashMap<String, ConfigResource<'a>>,
     has_configuration: bool,
+    is_state: bool,
 }
 
 pub fn read<'a>(
@@ -87,6 +88,7 @@ pub fn read<'a>(
         providers: HashMap::new(),
         config: HashMap::new(),
         has_configuration: false,
+        is_state,
     };
     if let Some(conf) = root.get("configuration") {
         ctx.has_configuration = true;
@@ -343,7 +345,6 @@ fn build_resource<'a>(
     }
 
     let (region, region_source) = resolve_region(ctx, &attrs, config, &module_plain);
-    let provider_key = config.and_then(|c| c.provider_config_key.clone());
     let mut r = Resource {
         file: ctx.file,
         rtype,
@@ -356,7 +357,11 @@ fn build_resource<'a>(
         meta: Value::new(Kind::Absent, Default::default()),
         span: attrs_raw.span(),
         construct_path: None,
-        provider_key,
+        origin: if ctx.is_state {
+            crate::model::Origin::State
+        } else {
+            crate::model::Origin::Plan
+        },
     };
     attach_account(&mut r);
     Some(r)

@@ -186,7 +186,7 @@ fn build<'a>(
         meta,
         span: body.span(),
         construct_path,
-        provider_key: Some(provider_key),
+        origin: crate::model::Origin::TerraformJson,
     };
     attach_account(&mut r);
     r
