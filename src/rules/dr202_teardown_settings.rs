@@ -17,17 +17,9 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx, out: &mut Out) {
     let ephemeral = cx.settings.profile == Profile::Ephemeral;
     let m = cx.model;
-    for &id in m
-        .of_types(&["aws_rds_cluster", "aws_db_instance"])
-        .collect::<Vec<_>>()
-        .iter()
-    {
-        let r = m.get(id);
-        // Replicas and global secondaries take no final snapshot of their own.
-        if r.get("replicate_source_db").is_set() {
-            continue;
-        }
-        let v = r.get("skip_final_snapshot");
+    // Read replicas take no final snapshot of their own.
+    for id in cx.databases() {
+        let v = m.get(id).get("skip_final_snapshot");
         match (v.tri(false), ephemeral) {
             (Tri::No, true) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot is not true: destroying this ephemeral database fails without a final snapshot identifier and leaves a snapshot behind"),
             (Tri::Yes, false) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot = true on a production database: destroying it keeps no final snapshot"),

@@ -40,16 +40,8 @@ fn check(cx: &Ctx, out: &mut Out) {
             }
         }
     }
-    for &id in m
-        .of_types(&["aws_rds_cluster", "aws_db_instance"])
-        .collect::<Vec<_>>()
-        .iter()
-    {
-        let r = m.get(id);
-        if r.get("replicate_source_db").is_set() {
-            continue;
-        }
-        let v = r.get("backup_retention_period");
+    for id in cx.databases() {
+        let v = m.get(id).get("backup_retention_period");
         let days = match (v.kind(), v.num()) {
             (_, Some(n)) => n,
             (Kind::Unknown(u), None) if u.configured => {

@@ -141,6 +141,14 @@ pub struct Ctx<'m, 'a> {
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
+    /// RDS / Aurora clusters and instances that keep their own backups and snapshots: read
+    /// replicas (`replicate_source_db`) are left out.
+    pub fn databases(&self) -> impl Iterator<Item = ResourceId> + '_ {
+        self.model
+            .of_types(&["aws_rds_cluster", "aws_db_instance"])
+            .filter(|&id| !self.model.get(id).get("replicate_source_db").is_set())
+    }
+
     pub fn new(model: &'m Model<'a>, settings: &'m Settings) -> Ctx<'m, 'a> {
         Ctx {
             model,
