@@ -2,7 +2,7 @@
 //! parallel environments (and a DR rehearsal next to production) never collide.
 
 use super::names::{has_token, name_attrs};
-use super::{Ctx, Level, Out, OutcomeKind, Rule};
+use super::{Ctx, Level, Out, OutcomeKind, Rule, unknown_phrase};
 use crate::value::Kind;
 
 pub static RULE: Rule = Rule {
@@ -45,7 +45,16 @@ fn check(cx: &Ctx, out: &mut Out) {
                 }
                 Kind::Unknown(u) if u.configured => {
                     any_set = true;
-                    out.undecided(cx, id, attr, v, format!("{attr} is only known after apply, so the suffix `{suffix}` cannot be checked"));
+                    out.undecided(
+                        cx,
+                        id,
+                        attr,
+                        v,
+                        format!(
+                            "{attr} is {}, so the suffix `{suffix}` cannot be checked",
+                            unknown_phrase(cx, id)
+                        ),
+                    );
                 }
                 _ => {}
             }

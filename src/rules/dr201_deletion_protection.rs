@@ -1,7 +1,7 @@
 //! DR201 deletion-protection: production databases and load balancers must be protected from
 //! deletion; ephemeral stacks must not be, or they cannot be torn down.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::config::Profile;
 use crate::value::Tri;
 
@@ -44,7 +44,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     v,
                     format!("{attr} is true: in the ephemeral profile the stack must be destroyable"),
                 ),
-                (Tri::Unknown, _) => out.undecided(cx, id, attr, v, format!("{attr} is only known after apply")),
+                (Tri::Unknown, _) => out.undecided(cx, id, attr, v, format!("{attr} is {}", unknown_phrase(cx, id))),
                 _ => {}
             }
         }

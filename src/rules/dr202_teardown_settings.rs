@@ -1,7 +1,7 @@
 //! DR202 teardown-settings: ephemeral stacks must be destroyable without manual clean-up;
 //! production stacks must not throw data away on destroy.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::config::Profile;
 use crate::value::Tri;
 
@@ -23,7 +23,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         match (v.tri(false), ephemeral) {
             (Tri::No, true) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot is not true: destroying this ephemeral database fails without a final snapshot identifier and leaves a snapshot behind"),
             (Tri::Yes, false) => out.fail(cx, id, "skip_final_snapshot", v, "skip_final_snapshot = true on a production database: destroying it keeps no final snapshot"),
-            (Tri::Unknown, _) => out.undecided(cx, id, "skip_final_snapshot", v, "skip_final_snapshot is only known after apply"),
+            (Tri::Unknown, _) => out.undecided(cx, id, "skip_final_snapshot", v, format!("skip_final_snapshot is {}", unknown_phrase(cx, id))),
             _ => {}
         }
     }
@@ -36,7 +36,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             match (v.tri(false), ephemeral) {
                 (Tri::No, true) => out.fail(cx, id, "force_destroy", v, format!("force_destroy is not true: this ephemeral {what} cannot be destroyed while it holds objects")),
                 (Tri::Yes, false) if rtype == "aws_s3_bucket" => out.fail(cx, id, "force_destroy", v, "force_destroy = true on a production bucket: `terraform destroy` deletes all of its objects"),
-                (Tri::Unknown, _) => out.undecided(cx, id, "force_destroy", v, "force_destroy is only known after apply"),
+                (Tri::Unknown, _) => out.undecided(cx, id, "force_destroy", v, format!("force_destroy is {}", unknown_phrase(cx, id))),
                 _ => {}
             }
         }

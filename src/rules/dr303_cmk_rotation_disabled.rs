@@ -1,6 +1,6 @@
 //! DR303 cmk-rotation-disabled: symmetric customer-managed keys rotate automatically.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -38,7 +38,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 id,
                 "enable_key_rotation",
                 v,
-                "enable_key_rotation is only known after apply",
+                format!("enable_key_rotation is {}", unknown_phrase(cx, id)),
             ),
             Tri::Yes => {}
         }

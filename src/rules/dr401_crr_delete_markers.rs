@@ -2,7 +2,7 @@
 //! markers only when `delete_marker_replication` is Enabled; a tag-filtered rule never can. Without
 //! them, objects deleted in the primary stay visible in the DR bucket — a failover serves stale data.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -27,7 +27,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 rule.owner,
                 &format!("{}.filter", rule.path),
                 filter,
-                "the rule's filter is only known after apply",
+                format!("the rule's filter is {}", unknown_phrase(cx, rule.owner)),
             );
             continue;
         }
@@ -55,7 +55,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 format!("the replication rule uses `filter` and delete marker replication is {other}: deletes in the source never reach the replica"),
             ),
             None if dm.is_unknown() && dm.is_set() => {
-                out.undecided(cx, rule.owner, &format!("{}.{}", rule.path, rule.delete_marker_attr()), dm, "delete marker replication is only known after apply")
+                out.undecided(cx, rule.owner, &format!("{}.{}", rule.path, rule.delete_marker_attr()), dm, format!("delete marker replication is {}", unknown_phrase(cx, rule.owner)))
             }
             None => out.fail(
                 cx,

@@ -2,7 +2,7 @@
 //! without it the replication configuration is rejected (or stops when versioning is suspended).
 
 use super::s3::BucketRef;
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::ResourceId;
 use crate::value::Tri;
 
@@ -40,7 +40,10 @@ fn check(cx: &Ctx, out: &mut Out) {
                 owner,
                 attr,
                 at,
-                format!("versioning of replication {role} {name} is only known after apply"),
+                format!(
+                    "versioning of replication {role} {name} is {}",
+                    unknown_phrase(cx, owner)
+                ),
             ),
         }
     };

@@ -3,7 +3,7 @@
 
 use super::kms::{KeyRegion, key_region};
 use super::s3::{BucketRef, Sse};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -47,7 +47,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 rule.rule.get("source_selection_criteria"),
                 "the source bucket uses SSE-KMS but the rule does not select SSE-KMS encrypted objects: they are not replicated",
             ),
-            Tri::Unknown => out.undecided(cx, rule.owner, &format!("{}.{sel_attr}", rule.path), rule.rule, "source_selection_criteria is only known after apply"),
+            Tri::Unknown => out.undecided(cx, rule.owner, &format!("{}.{sel_attr}", rule.path), rule.rule, format!("source_selection_criteria is {}", unknown_phrase(cx, rule.owner))),
             Tri::Yes => {}
         }
         if !key.is_set() {

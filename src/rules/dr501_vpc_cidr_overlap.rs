@@ -5,7 +5,7 @@
 //! Sort-and-sweep over all blocks: O(n log n + overlapping pairs), no pairwise loop.
 
 use super::net::{peered_pairs, vpc_blocks};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 
 pub static RULE: Rule = Rule {
     id: "DR501",
@@ -25,7 +25,10 @@ fn check(cx: &Ctx, out: &mut Out) {
             v,
             "cidr_block",
             m.get(v).get("cidr_block"),
-            "the VPC's CIDR block is only known after apply (IPAM?), so overlaps cannot be checked",
+            format!(
+                "the VPC's CIDR block is {} (IPAM?), so overlaps cannot be checked",
+                unknown_phrase(cx, v)
+            ),
         );
     }
     blocks.sort_by_key(|b| (b.cidr.start, b.cidr.end));

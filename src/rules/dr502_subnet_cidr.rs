@@ -2,7 +2,7 @@
 //! apply fails half-way through building the DR network.
 
 use super::net::{Cidr, vpc_blocks, vpc_of};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::ResourceId;
 use std::collections::HashMap;
 
@@ -33,7 +33,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     s,
                     "cidr_block",
                     c,
-                    "the subnet's CIDR block is only known after apply",
+                    format!("the subnet's CIDR block is {}", unknown_phrase(cx, s)),
                 );
             }
             continue;

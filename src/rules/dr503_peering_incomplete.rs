@@ -3,7 +3,7 @@
 //! leaves replication traffic with nowhere to go.
 
 use super::net::{Cidr, vpc_of};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::{ResourceId, Target};
 use crate::value::Value;
 use std::collections::HashMap;
@@ -101,7 +101,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     p,
                     "peer_region",
                     pr,
-                    "peer_region is only known after apply",
+                    format!("peer_region is {}", unknown_phrase(cx, p)),
                 );
                 continue;
             }

@@ -1,7 +1,7 @@
 //! DR601 backup-retention: recovery points are kept at least `min_retention_days` (7), so a
 //! corruption noticed late can still be rolled back.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Kind;
 
 pub static RULE: Rule = Rule {
@@ -34,7 +34,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     p,
                     &format!("rule[{i}].lifecycle[0].delete_after"),
                     d,
-                    "delete_after is only known after apply",
+                    format!("delete_after is {}", unknown_phrase(cx, p)),
                 ),
                 _ => {}
             }
@@ -50,7 +50,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     id,
                     "backup_retention_period",
                     v,
-                    "backup_retention_period is only known after apply",
+                    format!("backup_retention_period is {}", unknown_phrase(cx, id)),
                 );
                 continue;
             }

@@ -2,7 +2,7 @@
 //! for data that has no continuous replication (no global database, no table replicas).
 
 use super::backup::schedule_interval;
-use super::{Ctx, Level, Out, Rule, human_duration};
+use super::{Ctx, Level, Out, Rule, human_duration, unknown_phrase};
 use crate::model::ResourceId;
 
 pub static RULE: Rule = Rule {
@@ -58,7 +58,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                         p,
                         &attr,
                         sched,
-                        "the schedule is only known after apply",
+                        format!("the schedule is {}", unknown_phrase(cx, p)),
                     );
                 } else {
                     // No schedule: AWS Backup's default is daily.

@@ -2,7 +2,7 @@
 //! plan, and every DynamoDB table and replica has point-in-time recovery.
 
 use super::backup::protected_candidates;
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -48,7 +48,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 t,
                 "point_in_time_recovery",
                 pitr,
-                "point_in_time_recovery is only known after apply",
+                format!("point_in_time_recovery is {}", unknown_phrase(cx, t)),
             ),
             Tri::Yes => {}
         }
@@ -68,7 +68,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     t,
                     &format!("replica[{i}].point_in_time_recovery"),
                     v,
-                    "point_in_time_recovery is only known after apply",
+                    format!("point_in_time_recovery is {}", unknown_phrase(cx, t)),
                 ),
                 Tri::Yes => {}
             }

@@ -2,7 +2,7 @@
 //! health-checked; without a health check the PRIMARY is always considered healthy.
 
 use super::route53::health_checked;
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -33,7 +33,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                         id,
                         "failover_routing_policy[0].type",
                         t,
-                        "the failover type is only known after apply",
+                        format!("the failover type is {}", unknown_phrase(cx, id)),
                     );
                 }
                 continue;
@@ -48,7 +48,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 r.get("health_check_id"),
                 "PRIMARY failover record without health_check_id (or alias with evaluate_target_health): Route 53 will never fail over",
             ),
-            Tri::Unknown => out.undecided(cx, id, "alias[0].evaluate_target_health", r.get("alias"), "evaluate_target_health is only known after apply"),
+            Tri::Unknown => out.undecided(cx, id, "alias[0].evaluate_target_health", r.get("alias"), format!("evaluate_target_health is {}", unknown_phrase(cx, id))),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! health-checked, or Route 53 keeps sending traffic to a dead region.
 
 use super::route53::{health_checked, sets_with_policy};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -43,7 +43,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                     r.get("health_check_id"),
                     format!("{} record of the {rtype} set `{name}` has no health check: Route 53 keeps routing to it when its region fails", policy.trim_end_matches("_routing_policy")),
                 ),
-                Tri::Unknown => out.undecided(cx, id, "alias[0].evaluate_target_health", r.get("alias"), "evaluate_target_health is only known after apply"),
+                Tri::Unknown => out.undecided(cx, id, "alias[0].evaluate_target_health", r.get("alias"), format!("evaluate_target_health is {}", unknown_phrase(cx, id))),
                 Tri::Yes => {}
             }
         }

@@ -2,7 +2,7 @@
 //! name. An ARN or host name in an A record is rejected at apply — or, worse, never resolves
 //! during the failover it was meant for.
 
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::Model;
 use crate::value::{Kind, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -117,7 +117,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                             ),
                         );
                     } else if kinds.is_empty() || kinds.iter().all(|k| *k == "unknown") {
-                        out.undecided(cx, id, &attr, v, "the record value is only known after apply and its source cannot tell whether it is an address");
+                        out.undecided(cx, id, &attr, v, format!("the record value is {} and its source cannot tell whether it is an address", unknown_phrase(cx, id)));
                     }
                 }
                 _ => {}

@@ -118,9 +118,10 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
                     "server_side_encryption is not enabled, so DynamoDB uses an AWS owned key"
                         .into(),
                 ),
-                Tri::Unknown => Protection::Unknown(
-                    "server_side_encryption.enabled is only known after apply".into(),
-                ),
+                Tri::Unknown => Protection::Unknown(format!(
+                    "server_side_encryption.enabled is {}",
+                    r.origin.unknown_phrase()
+                )),
                 Tri::Yes => key_attr(sse.get("kms_key_arn"), "server_side_encryption.kms_key_arn"),
             };
             add(
@@ -158,9 +159,10 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
                 Tri::No => Protection::NoCmk(
                     "storage_encrypted is not true: the database is not encrypted at rest".into(),
                 ),
-                Tri::Unknown => {
-                    Protection::Unknown("storage_encrypted is only known after apply".into())
-                }
+                Tri::Unknown => Protection::Unknown(format!(
+                    "storage_encrypted is {}",
+                    r.origin.unknown_phrase()
+                )),
                 Tri::Yes => key_attr(r.get("kms_key_id"), "kms_key_id"),
             };
             let at = if r.get("kms_key_id").is_set() {
@@ -190,7 +192,9 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
             let enc = r.get("encrypted");
             let protection = match enc.tri(false) {
                 Tri::No => Protection::NoCmk("encrypted is not true".into()),
-                Tri::Unknown => Protection::Unknown("encrypted is only known after apply".into()),
+                Tri::Unknown => {
+                    Protection::Unknown(format!("encrypted is {}", r.origin.unknown_phrase()))
+                }
                 Tri::Yes => key_attr(r.get("kms_key_id"), "kms_key_id"),
             };
             add("kms_key_id", r.get("kms_key_id"), protection);

@@ -38,7 +38,7 @@ mod dr704_health_check_rto;
 mod dr705_record_value_invalid;
 
 use crate::config::Settings;
-use crate::model::{Model, Origin, ResourceId};
+use crate::model::{Model, ResourceId};
 use crate::value::{Span, Value};
 use serde::Serialize;
 
@@ -222,13 +222,6 @@ impl Out {
         message: String,
     ) {
         let r = cx.model.get(id);
-        // Rules word a missing value as a plan does ("only known after apply"); for deployed
-        // resources read from AWS Config the value is simply not recorded.
-        let message = if kind == OutcomeKind::Undecided && r.origin == Origin::AwsConfig {
-            message.replace(Origin::Plan.unknown_phrase(), r.origin.unknown_phrase())
-        } else {
-            message
-        };
         let span = if at.span.is_empty() || at.is_absent() {
             Span::new(r.span.start as usize, r.span.start as usize + 1)
         } else {
@@ -328,6 +321,12 @@ pub fn run(cx: &Ctx, rules: &[&'static Rule]) -> Vec<Outcome> {
             ))
     });
     all
+}
+
+/// How to say that a value of resource `id` is not in the input: "only known after apply" for a
+/// plan, "not recorded by AWS Config" for a deployed resource.
+pub fn unknown_phrase(cx: &Ctx, id: ResourceId) -> &'static str {
+    cx.model.get(id).origin.unknown_phrase()
 }
 
 /// Fixed-precision display of a duration in seconds ("15m", "90s", "1h30m").

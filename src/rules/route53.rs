@@ -24,11 +24,11 @@ pub fn set_key(cx: &Ctx, id: ResourceId) -> Result<SetKey, String> {
     let name = r
         .get("name")
         .str()
-        .ok_or("its name is only known after apply")?;
+        .ok_or_else(|| format!("its name is {}", r.origin.unknown_phrase()))?;
     let rtype = r
         .get("type")
         .str()
-        .ok_or("its type is only known after apply")?;
+        .ok_or_else(|| format!("its type is {}", r.origin.unknown_phrase()))?;
     Ok((
         zone,
         name.trim_end_matches('.').to_ascii_lowercase(),

@@ -229,7 +229,10 @@ impl S3Index {
             return (
                 owner,
                 if configured {
-                    Sse::Unknown("the encryption configuration is only known after apply".into())
+                    Sse::Unknown(format!(
+                        "the encryption configuration is {}",
+                        m.get(owner).origin.unknown_phrase()
+                    ))
                 } else {
                     Sse::Unset
                 },
@@ -250,9 +253,10 @@ impl S3Index {
                 }
             }
             Some(a) => Sse::Other(a.to_string()),
-            None if alg.is_unknown() && alg.is_set() => {
-                Sse::Unknown("sse_algorithm is only known after apply".into())
-            }
+            None if alg.is_unknown() && alg.is_set() => Sse::Unknown(format!(
+                "sse_algorithm is {}",
+                m.get(owner).origin.unknown_phrase()
+            )),
             None => Sse::Unset,
         };
         (owner, sse)
