@@ -5,7 +5,7 @@
 mod common;
 use common::{drlint, results};
 
-const SAMPLES: &str = "../shared/samples/awsconfig";
+const SAMPLES: &str = "fixtures/samples/awsconfig";
 
 #[test]
 fn every_sample_loads_or_is_rejected_as_a_placebo_recording() {
@@ -252,7 +252,7 @@ fn parity_network_cidr_overlap() {
 #[test]
 fn route53_rules_are_undecided_not_silent_on_config_input() {
     let r = common::drlint(&[
-        "../shared/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
+        "fixtures/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
         "--env-suffix",
         "x",
         "--format",
@@ -281,7 +281,7 @@ fn parity_naming_hardcoded_environment() {
 #[test]
 fn undecided_results_on_config_input_say_not_recorded() {
     let r = drlint(&[
-        "../shared/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
+        "fixtures/samples/awsconfig/rdk__ci_s3_bucket_versioning_policy.json",
         "--env-suffix",
         "x",
         "--format",

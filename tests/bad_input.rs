@@ -112,7 +112,7 @@ fn binary_tfplan_is_explained() {
 #[test]
 fn utf16_with_bom_is_decoded() {
     let r = drlint(&[
-        "../shared/samples/plan/checkov__utf16le_bom_s3_iam_fv0.2.json",
+        "fixtures/samples/plan/checkov__utf16le_bom_s3_iam_fv0.2.json",
         "--format",
         "json",
     ]);
@@ -306,11 +306,11 @@ fn bad_configuration_is_rejected() {
 #[test]
 fn aws_config_input_is_recognised_and_explained() {
     // AWS Config items are read (the KMS key there is AWS managed, so nothing is checked).
-    let r = drlint(&["../shared/samples/awsconfig/rdk__ci_kms_key.json"]);
+    let r = drlint(&["fixtures/samples/awsconfig/rdk__ci_kms_key.json"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     // A cloud-custodian placebo recording is not AWS output: refused with an explanation.
     let r = drlint(&[
-        "../shared/samples/awsconfig/custodian__placebo_select_resource_config_kms_key.json",
+        "fixtures/samples/awsconfig/custodian__placebo_select_resource_config_kms_key.json",
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("placebo"), "{}", r.stderr);

@@ -40,8 +40,8 @@ fn samples() -> Vec<Vec<u8>> {
     let base = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
     for dir in [
-        "../shared/samples/plan",
-        "../shared/samples/tfjson",
+        "fixtures/samples/plan",
+        "fixtures/samples/tfjson",
         "fixtures/seed002",
         "fixtures/plan",
     ] {

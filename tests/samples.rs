@@ -1,4 +1,4 @@
-//! Every real third-party sample in ../shared/samples loads, and the regions of the multi-region
+//! Every real third-party sample in fixtures/samples loads, and the regions of the multi-region
 //! samples are pinned resource by resource.
 
 use drlint::input;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 fn samples(dir: &str) -> Vec<PathBuf> {
     let d = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/samples")
+        .join("fixtures/samples")
         .join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&d)
         .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
