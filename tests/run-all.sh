@@ -1,14 +1,39 @@
 #!/usr/bin/env bash
-# The one test command: every Rust test (unit, integration, snapshot, property, live-audit against
-# a local mock AWS Config endpoint), then the reference stack's Python tests, which lint its
-# synthesized output with the drlint binary that `cargo test` built. One cargo invocation builds
-# everything once (a separate `cargo build` would compile the AWS SDK a second time, because the
-# test build enables aws-smithy-mocks features).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# The one test command: every Rust test (unit, integration, snapshot, property, live audit against
+# a local fake AWS Config endpoint), then the reference stack's Python tests, which lint its
+# synthesized output with the drlint binary that `cargo test` built.
+#
+# Works from any directory and with any CARGO_TARGET_DIR: the binary is found through
+# `cargo metadata`, never at a fixed path. One cargo invocation builds everything once (a separate
+# `cargo build` would compile the AWS SDK a second time, because the test build enables
+# aws-smithy-mocks features). `--no-fail-fast` runs every test binary even when one fails, and the
+# Python tests run even when a Rust test failed; the exit code is non-zero if anything failed.
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-echo "== cargo test (builds target/debug/drlint too)"
-cargo test --locked --all-targets
+failed=()
+
+echo "== cargo test"
+if ! cargo test --locked --all-targets --no-fail-fast; then
+    failed+=("cargo test")
+fi
+
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+bin="$target_dir/debug/drlint"
+
 echo "== reference stack (pytest; creates reference-stack/.venv when missing)"
-DRLINT_BIN="$PWD/target/debug/drlint" bash reference-stack/scripts/test.sh -q
+if [[ ! -x "$bin" ]]; then
+    echo "tests/run-all.sh: $bin was not built by cargo test; the reference-stack tests need it" >&2
+    failed+=("reference stack (no drlint binary)")
+elif ! DRLINT_BIN="$bin" bash reference-stack/scripts/test.sh -q; then
+    failed+=("reference stack")
+fi
+
+if ((${#failed[@]})); then
+    echo "== FAILED: ${failed[*]}" >&2
+    exit 1
+fi
+echo "== all tests passed"
