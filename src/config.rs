@@ -1,5 +1,5 @@
 //! Configuration: `drlint.toml` (next to the first input, or `--config`), overridden by flags,
-//! completed by inference from the model (SPEC section 5).
+//! completed by inference from the model (docs/design.md §6).
 
 use crate::model::Inferred;
 use crate::rules::Level;

@@ -355,7 +355,7 @@ impl<'a> Model<'a> {
         v
     }
 
-    /// Infers the environment suffix and the primary / DR regions (SPEC section 5). Each answer
+    /// Infers the environment suffix and the primary / DR regions (docs/design.md §6). Each answer
     /// carries a note saying how it was found, printed in the summary.
     pub fn infer(&self) -> Inferred {
         let mut inf = Inferred::default();

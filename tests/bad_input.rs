@@ -1,4 +1,4 @@
-//! SPEC section 7: every bad input gets a clear message (which file, where, what to do) and exit
+//! docs/design.md §8: every bad input gets a clear message (which file, where, what to do) and exit
 //! code 2 — or a documented warning — and never a panic.
 
 mod common;
