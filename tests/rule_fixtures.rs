@@ -64,7 +64,12 @@ fn lint(rel: &Path, extra: &[&str]) -> common::Run {
 fn check_fixture(id: &str, file: &str) {
     let rule = drlint::rules::by_id(id)
         .filter(|r| r.id == id)
-        .unwrap_or_else(|| panic!("fixtures/rules/{id}/ has no rule src/rules/{}_*.rs", id.to_ascii_lowercase()));
+        .unwrap_or_else(|| {
+            panic!(
+                "fixtures/rules/{id}/ has no rule src/rules/{}_*.rs",
+                id.to_ascii_lowercase()
+            )
+        });
     let rel = Path::new("fixtures/rules").join(id).join(file);
     let shown = rel.display();
     let r = lint(&rel, &["--format", "json"]);
@@ -77,7 +82,10 @@ fn check_fixture(id: &str, file: &str) {
             rule.id
         );
     } else if file.starts_with("pass") {
-        assert!(res.is_empty(), "{shown} must be clean for every rule: {res:?}");
+        assert!(
+            res.is_empty(),
+            "{shown} must be clean for every rule: {res:?}"
+        );
     } else {
         panic!("{shown}: a fixture's name starts with `fail` or `pass`");
     }
@@ -132,7 +140,9 @@ fn layout_problems(root: &Path) -> Vec<String> {
     for id in &rule_ids {
         let file = id.to_ascii_lowercase();
         if !page_ids.contains(id) {
-            problems.push(format!("src/rules/{file}_*.rs has no help page rules/{id}.md"));
+            problems.push(format!(
+                "src/rules/{file}_*.rs has no help page rules/{id}.md"
+            ));
         }
         let fixtures = names(&root.join("fixtures/rules").join(id));
         for kind in ["fail", "pass"] {
@@ -157,12 +167,18 @@ fn layout_problems(root: &Path) -> Vec<String> {
     }
     for id in &page_ids {
         if !rule_ids.contains(id) {
-            problems.push(format!("rules/{id}.md is the help page of no rule (no src/rules/{}_*.rs)", id.to_ascii_lowercase()));
+            problems.push(format!(
+                "rules/{id}.md is the help page of no rule (no src/rules/{}_*.rs)",
+                id.to_ascii_lowercase()
+            ));
         }
     }
     for id in &fixture_dirs {
         if !rule_ids.contains(id) {
-            problems.push(format!("fixtures/rules/{id}/ belongs to no rule (no src/rules/{}_*.rs)", id.to_ascii_lowercase()));
+            problems.push(format!(
+                "fixtures/rules/{id}/ belongs to no rule (no src/rules/{}_*.rs)",
+                id.to_ascii_lowercase()
+            ));
         }
     }
     problems
@@ -244,21 +260,32 @@ fn redacted(mut v: serde_json::Value) -> String {
     // SARIF lists every rule: keep those the results name (so a new rule elsewhere does not
     // change these snapshots), after checking each result's ruleIndex points at its rule.
     if let Some(run) = v.pointer_mut("/runs/0") {
-        let rules = run["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let mut named = Vec::new();
         for res in run["results"].as_array_mut().into_iter().flatten() {
             let idx = res["ruleIndex"].as_u64().expect("ruleIndex") as usize;
-            assert_eq!(rules[idx]["id"], res["ruleId"], "ruleIndex points at another rule");
+            assert_eq!(
+                rules[idx]["id"], res["ruleId"],
+                "ruleIndex points at another rule"
+            );
             res["ruleIndex"] = "[checked]".into();
             named.push(res["ruleId"].clone());
         }
-        let kept: Vec<serde_json::Value> =
-            rules.into_iter().filter(|r| named.contains(&r["id"])).collect();
+        let kept: Vec<serde_json::Value> = rules
+            .into_iter()
+            .filter(|r| named.contains(&r["id"]))
+            .collect();
         run["tool"]["driver"]["rules"] = kept.into();
     }
     let text = serde_json::to_string_pretty(&v).unwrap();
     let abs = root().to_string_lossy().into_owned();
-    assert!(!text.contains(&abs), "a report names an absolute path: {text}");
+    assert!(
+        !text.contains(&abs),
+        "a report names an absolute path: {text}"
+    );
     text
 }
 

@@ -196,7 +196,9 @@ mod tests {
     fn the_readme_table_is_replaced_between_the_markers_only() {
         let readme = format!("intro\n{TABLE_START}\nold table\n{TABLE_END}\nrest\n");
         let new = readme_with_current_table(&readme).unwrap();
-        assert!(new.starts_with("intro\n<!-- rules:start -->\n| id | name | level | fails when |\n"));
+        assert!(
+            new.starts_with("intro\n<!-- rules:start -->\n| id | name | level | fails when |\n")
+        );
         assert!(new.ends_with("|\n<!-- rules:end -->\nrest\n"), "{new}");
         assert!(!new.contains("old table"));
         assert_eq!(readme_with_current_table(&new).unwrap(), new);

@@ -14,7 +14,6 @@ pub mod net;
 pub mod route53;
 pub mod s3;
 
-
 use crate::config::Settings;
 use crate::model::{Model, ResourceId};
 use crate::value::{Span, Value};
@@ -350,7 +349,8 @@ mod tests {
             .map(|r| r.id)
             .collect();
         assert_eq!(needing, ["DR701", "DR702", "DR703", "DR704", "DR705"]);
-        let gaps: Vec<(&str, &str)> = run(&cx, ALL)
+        let outcomes = run(&cx, ALL);
+        let gaps: Vec<(&str, &str)> = outcomes
             .iter()
             .filter(|o| o.resource.is_none() && o.kind == OutcomeKind::Undecided)
             .filter(|o| o.message == "no record sets in this input")
