@@ -38,9 +38,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print the rule table.
+    /// Print the rules: id, name, level and summary.
     Rules {
-        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        /// `json`: an array of {id, name, family, level, security_severity, summary, help_uri,
+        /// needs}; `markdown`: the README table.
+        #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Human)]
         format: TableFormat,
     },
     /// Print a rule's help page (by id or name).
@@ -90,11 +92,13 @@ pub struct LiveArgs {
     pub run: RunArgs,
 }
 
+/// `drlint rules --format`: the same words as the main command's --format.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum TableFormat {
-    Text,
-    Markdown,
+    #[value(alias = "text")]
+    Human,
     Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -174,37 +178,19 @@ pub fn main() -> i32 {
 }
 
 fn print_rules(format: TableFormat) -> i32 {
-    let mut out = std::io::stdout().lock();
-    let r = match format {
-        TableFormat::Markdown => write!(out, "{}", rules::docs::rule_table_markdown()),
-        TableFormat::Json => {
-            let v: Vec<serde_json::Value> = rules::ALL
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "id": r.id, "name": r.name, "family": r.family, "level": r.level.as_str(),
-                        "security_severity": r.security_severity, "summary": r.summary(),
-                    })
-                })
-                .collect();
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )
-        }
-        TableFormat::Text => rules::ALL.iter().try_for_each(|r| {
-            writeln!(
-                out,
-                "{}  {:<26} {:<8} {}",
-                r.id,
-                r.name,
-                r.level.as_str(),
-                r.summary()
-            )
-        }),
+    let text = match format {
+        TableFormat::Human => rules::docs::rule_list_human(),
+        TableFormat::Json => rules::docs::rule_list_json(),
+        TableFormat::Markdown => rules::docs::rule_table_markdown(),
     };
-    if r.is_err() { EXIT_ERROR } else { EXIT_OK }
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot write the rule list: {e}");
+            EXIT_ERROR
+        }
+    }
 }
 
 fn explain(id: &str) -> i32 {

@@ -111,9 +111,9 @@ pub struct Model<'a> {
     /// Root variables with string values, per file: used for suffix and region inference.
     pub variables: Vec<(usize, String, String)>,
     pub warnings: Vec<Warning>,
-    /// (rule id, reason): rules the inputs cannot feed at all (e.g. Route 53 records are not in
-    /// AWS Config); each becomes one undecided outcome.
-    pub coverage_gaps: Vec<(String, String)>,
+    /// (resource type, reason): types the inputs cannot contain at all (e.g. AWS Config does not
+    /// record `aws_route53_record`); every rule that `needs` one is undecided for the run.
+    pub unrecorded_types: Vec<(String, String)>,
     by_type: HashMap<String, Vec<ResourceId>>,
     /// (file, module instance, `type.name`) → instances: references resolve within a module
     /// instance, so this lookup is O(1) however many times a module is instantiated.
@@ -199,7 +199,7 @@ impl<'a> Model<'a> {
             providers,
             variables,
             warnings,
-            coverage_gaps: Vec::new(),
+            unrecorded_types: Vec::new(),
             by_type,
             by_local_name,
             by_ident,

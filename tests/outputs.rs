@@ -8,6 +8,22 @@ const SEED: &str = "fixtures/seed002/cdk.tf.json";
 const PLAN: &str = "fixtures/plan/two_region_plan.json";
 const ALL_FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "markdown"];
 
+/// `DR401` for `src/rules/dr401_crr_delete_markers.rs`: the rules as the folder has them, not
+/// as the registry lists them.
+fn rule_ids_on_disk() -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(common::root().join("src/rules"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            n.starts_with("dr") && n.len() > 6 && n[2..5].bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(|n| n[..5].to_ascii_uppercase())
+        .collect();
+    ids.sort();
+    assert!(!ids.is_empty());
+    ids
+}
+
 fn sarif(args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.extend(["--format", "sarif"]);
@@ -22,7 +38,12 @@ fn sarif_has_full_rule_metadata_and_regions() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 24);
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        rule_ids_on_disk(),
+        "SARIF lists every rule, in id order"
+    );
     for r in rules {
         for key in ["id", "name"] {
             assert!(r[key].is_string(), "{r}");
@@ -234,10 +255,33 @@ fn exit_codes_follow_fail_on() {
 
 #[test]
 fn rules_and_explain() {
+    let ids = rule_ids_on_disk();
     let r = drlint(&["rules"]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout.lines().count(), 24);
+    assert_eq!(r.stdout.lines().count(), ids.len());
     assert!(r.stdout.contains("DR401  crr-delete-markers"));
+    // The same words as the main command's --format; `text` is the old name of `human`.
+    for human in ["human", "text"] {
+        assert_eq!(drlint(&["rules", "--format", human]).stdout, r.stdout);
+    }
+    let r = drlint(&["rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    let listed: Vec<&str> = list.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids);
+    for x in &list {
+        for key in ["id", "name", "family", "level", "summary", "help_uri"] {
+            assert!(x[key].as_str().is_some_and(|v| !v.is_empty()), "{key}: {x}");
+        }
+        assert!(x["needs"].is_array(), "{x}");
+    }
+    let md = drlint(&["rules", "--format", "markdown"]).stdout;
+    assert!(
+        md.starts_with("| id | name | level | fails when |\n"),
+        "{md}"
+    );
+    assert_eq!(md.lines().count(), ids.len() + 2);
+    assert_eq!(drlint(&["rules", "--format", "sarif"]).code, 2);
     let r = drlint(&["explain", "DR401"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("# DR401 crr-delete-markers"));

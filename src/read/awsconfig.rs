@@ -162,17 +162,15 @@ pub fn read<'a>(
     parts.warnings.push(Warning {
         file: Some(file),
         span: None,
-        message: "AWS Config does not record Route 53 record sets, Terraform-only settings (force_destroy, skip_final_snapshot, lifecycle) or S3 replication time control: DR701–DR705 cannot be checked and settings Config omits are undecided (see docs/live-coverage.md)".into(),
+        message: "AWS Config does not record Route 53 record sets, Terraform-only settings (force_destroy, skip_final_snapshot, lifecycle) or S3 replication time control: the Route 53 record rules cannot be checked and settings Config omits are undecided (see docs/live-coverage.md)".into(),
     });
-    // Rules whose inputs AWS Config never records are undecided in this mode, never a silent pass.
-    for rule in ["DR701", "DR702", "DR703", "DR704", "DR705"] {
-        let gap = (
-            rule.to_string(),
-            "AWS Config does not record Route 53 record sets, so this rule cannot be decided from AWS Config input (route53:ListResourceRecordSets would close the gap; see docs/live-coverage.md)".to_string(),
-        );
-        if !parts.coverage_gaps.contains(&gap) {
-            parts.coverage_gaps.push(gap);
-        }
+    // Rules that need a type AWS Config never records are undecided in this mode, never a silent pass.
+    let gap = (
+        "aws_route53_record".to_string(),
+        "AWS Config does not record Route 53 record sets, so this rule cannot be decided from AWS Config input (route53:ListResourceRecordSets would close the gap; see docs/live-coverage.md)".to_string(),
+    );
+    if !parts.unrecorded_types.contains(&gap) {
+        parts.unrecorded_types.push(gap);
     }
     parts.resources.extend(out);
     Ok(())

@@ -15,8 +15,8 @@ pub struct Parts<'a> {
     pub providers: Vec<ProviderConfig>,
     pub variables: Vec<(usize, String, String)>,
     pub warnings: Vec<Warning>,
-    /// (rule id, reason): rules an input format cannot feed at all.
-    pub coverage_gaps: Vec<(String, String)>,
+    /// (resource type, reason): types an input format cannot contain at all.
+    pub unrecorded_types: Vec<(String, String)>,
 }
 
 /// Takes the account id from a known ARN.
@@ -53,6 +53,6 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
         parts.variables,
         parts.warnings,
     );
-    model.coverage_gaps = parts.coverage_gaps;
+    model.unrecorded_types = parts.unrecorded_types;
     Ok(model)
 }

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "naming",
     level: Level::Error,
     security_severity: 4.0,
+    needs: &[],
     check,
 };
 

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     family: "naming",
     level: Level::Error,
     security_severity: 3.0,
+    needs: &[],
     check,
 };
 

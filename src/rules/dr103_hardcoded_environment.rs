@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     family: "naming",
     level: Level::Warning,
     security_severity: 3.0,
+    needs: &[],
     check,
 };
 

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "teardown",
     level: Level::Error,
     security_severity: 6.0,
+    needs: &[],
     check,
 };
 

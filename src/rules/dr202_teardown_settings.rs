@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "teardown",
     level: Level::Error,
     security_severity: 5.0,
+    needs: &[],
     check,
 };
 

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "encryption",
     level: Level::Error,
     security_severity: 8.0,
+    needs: &[],
     check,
 };
 

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     family: "encryption",
     level: Level::Warning,
     security_severity: 4.0,
+    needs: &["aws_kms_key"],
     check,
 };
 

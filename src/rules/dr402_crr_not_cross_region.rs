@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "replication",
     level: Level::Error,
     security_severity: 7.0,
+    needs: &["aws_s3_bucket"],
     check,
 };
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     family: "replication",
     level: Level::Error,
     security_severity: 6.0,
+    needs: &["aws_s3_bucket"],
     check,
 };
 

@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     family: "network",
     level: Level::Error,
     security_severity: 6.0,
+    needs: &["aws_vpc"],
     check,
 };
 

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     family: "network",
     level: Level::Error,
     security_severity: 4.0,
+    needs: &["aws_vpc", "aws_subnet"],
     check,
 };
 

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     family: "network",
     level: Level::Error,
     security_severity: 5.0,
+    needs: &["aws_vpc_peering_connection"],
     check,
 };
 

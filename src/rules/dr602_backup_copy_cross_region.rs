@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     family: "backup",
     level: Level::Error,
     security_severity: 7.0,
+    needs: &["aws_backup_plan"],
     check,
 };
 

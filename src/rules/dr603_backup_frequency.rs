@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "backup",
     level: Level::Warning,
     security_severity: 4.0,
+    needs: &["aws_backup_plan"],
     check,
 };
 

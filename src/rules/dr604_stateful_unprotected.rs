@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "backup",
     level: Level::Error,
     security_severity: 7.0,
+    needs: &[],
     check,
 };
 

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "dns",
     level: Level::Error,
     security_severity: 8.0,
+    needs: &["aws_route53_record"],
     check,
 };
 

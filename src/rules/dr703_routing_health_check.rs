@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     family: "dns",
     level: Level::Warning,
     security_severity: 5.0,
+    needs: &["aws_route53_record"],
     check,
 };
 

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     family: "dns",
     level: Level::Warning,
     security_severity: 4.0,
+    needs: &["aws_route53_record"],
     check,
 };
 

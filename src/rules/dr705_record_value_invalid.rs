@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     family: "dns",
     level: Level::Error,
     security_severity: 6.0,
+    needs: &["aws_route53_record"],
     check,
 };
 
