@@ -50,7 +50,7 @@ pub enum Command {
         rule: String,
     },
     /// Print the region resolved for every resource, and why.
-    Regions(RegionsArgs),
+    Regions(Box<RegionsArgs>),
     /// Audit live AWS accounts through AWS Config (read-only calls) and lint what is deployed.
     #[cfg(feature = "live")]
     Live(Box<LiveArgs>),
