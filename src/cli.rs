@@ -309,7 +309,16 @@ fn load_all(files: &[String], stdin_name: Option<&str>) -> Result<Vec<SourceFile
             }
         }
     }
-    if failed { Err(EXIT_ERROR) } else { Ok(ok) }
+    if failed {
+        return Err(EXIT_ERROR);
+    }
+    // A file named and also found in a named directory is one input, not two.
+    let mut seen = std::collections::HashSet::new();
+    ok.retain(|f| match std::fs::canonicalize(&f.name) {
+        Ok(p) => seen.insert(p),
+        Err(_) => true,
+    });
+    Ok(ok)
 }
 
 /// "read 2 files from cdktf.out/: a/cdk.tf.json, b/cdk.tf.json (skipped 1 other JSON file)"

@@ -205,24 +205,25 @@ pub fn find(explicit: Option<&Path>, first_input: Option<&str>) -> Option<PathBu
                 _ => PathBuf::from("."),
             }
         };
-        // Walk the absolute path so `..` and `.` climb correctly; report the found file
-        // relative to the input as given when it is in the start directory.
-        let mut dir = std::fs::canonicalize(&start).unwrap_or(start.clone());
-        let mut rel = start;
+        // Walk the absolute path so that `..` and `.` climb correctly; show the file relative
+        // to the current directory when it is below it.
+        let mut dir = std::fs::canonicalize(&start).unwrap_or(start);
         loop {
             let c = dir.join("drlint.toml");
             if c.is_file() {
-                let shown = rel.join("drlint.toml");
-                return Some(if shown.is_file() { shown } else { c });
+                let cwd = std::env::current_dir()
+                    .and_then(std::fs::canonicalize)
+                    .unwrap_or_default();
+                return Some(match c.strip_prefix(&cwd) {
+                    Ok(rel) if !cwd.as_os_str().is_empty() => rel.to_path_buf(),
+                    _ => c,
+                });
             }
             if dir.join(".git").exists() {
                 break;
             }
             match dir.parent() {
-                Some(up) => {
-                    dir = up.to_path_buf();
-                    rel = rel.join("..");
-                }
+                Some(up) => dir = up.to_path_buf(),
                 None => break,
             }
         }

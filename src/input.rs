@@ -384,7 +384,7 @@ pub fn load_dir(dir: &str) -> Result<DirInputs, InputError> {
             input_err(
                 dir,
                 "no plan, state, Terraform JSON configuration or AWS Config file in this directory",
-                "pass a directory that holds `terraform show -json` output, a CDKTF `cdk.tf.json` (e.g. cdktf.out/) or AWS Config JSON",
+                "pass a directory that holds `terraform show -json` output, a CDKTF `cdk.tf.json` (e.g. cdktf.out/) or AWS Config JSON; what .gitignore excludes is not searched unless named (e.g. `drlint cdktf.out/`)",
             )
         });
     }

@@ -69,10 +69,36 @@ fn directory_inputs_are_found_by_content_and_named() {
         "{}",
         r.stderr
     );
+    // A file named and found in a named directory is read once.
+    let r = drlint(&[d.to_str().unwrap(), &want[0], "--format", "json"]);
+    assert_eq!(inputs(&r.stdout).len(), 2, "{}", r.stdout);
     // Named explicitly, a JSON file of another kind is still an error.
     let r = drlint(&[d.join("package.json").to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unrecognised kind"), "{}", r.stderr);
+}
+
+#[test]
+fn a_gitignored_directory_is_searched_when_named() {
+    let repo = scratch("cli_dir_gitignored");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo.join(".gitignore"), "cdktf.out/\n*.log\n");
+    let stack = write(
+        &repo.join("cdktf.out/stacks/a/cdk.tf.json"),
+        UNDECIDED_TFJSON,
+    );
+    write(&repo.join("cdktf.out/stacks/a/plan.log"), &plan_text());
+    let r = drlint(&[repo.join("cdktf.out").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(inputs(&r.stdout), [stack], "{}", r.stderr);
+    // From the repository root, the ignored output is not searched.
+    let r = drlint(&[repo.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("what .gitignore excludes is not searched"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
