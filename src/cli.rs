@@ -519,7 +519,7 @@ fn lint(args: &LintArgs) -> i32 {
         return EXIT_ERROR;
     }
     let anchor = anchor(&args.files, args.stdin_filename.as_deref());
-    let prepared = match prepare(&args.run, anchor.as_deref()) {
+    let prepared = match prepare(&args.run, &args.files, anchor.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -625,7 +625,8 @@ fn target_key(path: &Path) -> PathBuf {
 
 /// Checks `--output` / `--report` targets and loads the configuration (found from `anchor`, the
 /// first input).
-fn prepare(args: &RunArgs, anchor: Option<&str>) -> Result<Prepared, i32> {
+/// `inputs` are the paths given on the command line: a report must not overwrite one.
+fn prepare(args: &RunArgs, inputs: &[String], anchor: Option<&str>) -> Result<Prepared, i32> {
     let mut extra = Vec::new();
     for spec in &args.report {
         let Some((fmt, path)) = spec.split_once('=') else {
@@ -659,6 +660,17 @@ fn prepare(args: &RunArgs, anchor: Option<&str>) -> Result<Prepared, i32> {
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             eprintln!(
                 "error: {flag}: {} is also the target of {first}; each report needs its own file",
+                path.display()
+            );
+            return Err(EXIT_ERROR);
+        }
+        // (A report inside an input directory is fine: it is not one of drlint's input kinds.)
+        if inputs
+            .iter()
+            .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == key))
+        {
+            eprintln!(
+                "error: {flag}: {} is an input; writing the report there would overwrite it",
                 path.display()
             );
             return Err(EXIT_ERROR);
@@ -814,7 +826,7 @@ fn run(
 
 #[cfg(feature = "live")]
 fn live(args: &LiveArgs) -> i32 {
-    let prepared = match prepare(&args.run, None) {
+    let prepared = match prepare(&args.run, &[], None) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -257,7 +257,10 @@ pub fn parse_file(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     })
 }
 
-/// Parses "5m", "15m", "1h", "90s", "1h30m", "2d".
+/// Parses "5m", "15m", "1h", "90s", "1h30m", "2d", and a bare number of seconds ("90").
+///
+/// Hand-written rather than `humantime`/`jiff`: those reject the documented bare-seconds form
+/// and accept forms (months, "1 hour") that an RPO/RTO should not be written in.
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
     if s.is_empty() {

@@ -465,6 +465,27 @@ fn bad_report_targets_fail_before_any_work() {
             "each report needs its own file",
         ),
     ];
+    let input = d.join("plan.json");
+    std::fs::write(&input, plan_text()).unwrap();
+    let r = drlint(&[
+        input.to_str().unwrap(),
+        "--report",
+        &format!("sarif={}", input.display()),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is an input"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), plan_text());
+    // A report inside an input directory is fine (and not read back as an input).
+    let r = drlint(&[
+        d.to_str().unwrap(),
+        "--report",
+        &format!("sarif={}/r.sarif", d.display()),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let r = drlint(&[d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(inputs(&r.stdout).len(), 1, "{}", r.stderr);
+    std::fs::remove_file(d.join("r.sarif")).unwrap();
+    std::fs::remove_file(&input).unwrap();
     for (extra, want) in cases {
         // An unreadable input too: the target is checked first, so only its error shows.
         let mut args: Vec<&str> = vec!["no/such/input.json"];
