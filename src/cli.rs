@@ -24,8 +24,9 @@ pub const EXIT_INCOMPLETE: i32 = 3;
     version,
     about = "Policy and compliance linter for multi-region disaster-recovery infrastructure on AWS",
     long_about = "Checks Terraform plans (`terraform show -json`), Terraform state, and Terraform JSON / CDKTF \
-`cdk.tf.json` against the DR contract: naming, teardown settings, customer-managed keys in the right region, \
-S3 cross-region replication, CIDRs and peering, backups, and Route 53 failover.\n\n\
+`cdk.tf.json` (and AWS Config snapshots) against the DR contract: naming, teardown settings, customer-managed \
+keys in the right region, S3 cross-region replication, CIDRs and peering, backups, and Route 53 failover. \
+A directory argument (`drlint cdktf.out/`, `drlint .`) is searched for such files by content.\n\n\
 Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error or unreadable input; \
 3 `drlint live` audit incomplete (a region could not be audited).",
     args_conflicts_with_subcommands = true

@@ -91,10 +91,14 @@ pub enum UndecidedMode {
 /// The threshold for a non-zero exit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum FailOn {
+    /// Errors make the exit code 1 (default).
     #[default]
     Error,
+    /// Warnings and errors.
     Warning,
+    /// Any finding, notes (and undecided notes) included.
     Note,
+    /// Always exit 0 when the inputs could be read.
     Never,
 }
 

@@ -136,6 +136,17 @@ fn hcl_gets_a_clear_message() {
         );
         assert!(!r.stderr.contains("unexpected character"), "{}", r.stderr);
     }
+    // HCL on standard input is recognised by its content.
+    let r = drlint_with_stdin(
+        &["-"],
+        b"# main\nterraform {\n  required_version = \">= 1.5\"\n}\n",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("<stdin>: HCL is not read yet"),
+        "{}",
+        r.stderr
+    );
     // Next to a plan, .tf files are simply not inputs.
     write(&d.join("plan.json"), &plan_text());
     let r = drlint(&[d.to_str().unwrap(), "--format", "json"]);
