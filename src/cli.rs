@@ -5,11 +5,12 @@ use crate::config::{self, FailOn, Overrides, Profile, UndecidedMode};
 use crate::input::{self, SourceFile};
 use crate::report::{self, Format};
 use crate::rules::{self, Ctx};
+use crate::selection::{self, Selection};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -23,8 +24,9 @@ pub const EXIT_INCOMPLETE: i32 = 3;
     version,
     about = "Policy and compliance linter for multi-region disaster-recovery infrastructure on AWS",
     long_about = "Checks Terraform plans (`terraform show -json`), Terraform state, and Terraform JSON / CDKTF \
-`cdk.tf.json` against the DR contract: naming, teardown settings, customer-managed keys in the right region, \
-S3 cross-region replication, CIDRs and peering, backups, and Route 53 failover.\n\n\
+`cdk.tf.json` (and AWS Config snapshots) against the DR contract: naming, teardown settings, customer-managed \
+keys in the right region, S3 cross-region replication, CIDRs and peering, backups, and Route 53 failover. \
+A directory argument (`drlint cdktf.out/`, `drlint .`) is searched for such files by content.\n\n\
 Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage error or unreadable input; \
 3 `drlint live` audit incomplete (a region could not be audited).",
     args_conflicts_with_subcommands = true
@@ -46,15 +48,38 @@ pub enum Command {
         format: TableFormat,
     },
     /// Print a rule's help page (by id or name).
-    Explain { rule: String },
-    /// Print the region resolved for every resource, and why.
-    Regions {
-        #[arg(required = true)]
-        files: Vec<String>,
+    Explain {
+        /// Rule id or name, any case: `DR401`, `dr401` or `crr-delete-markers`.
+        rule: String,
     },
+    /// Print the region resolved for every resource, and why.
+    Regions(Box<RegionsArgs>),
     /// Audit live AWS accounts through AWS Config (read-only calls) and lint what is deployed.
     #[cfg(feature = "live")]
     Live(Box<LiveArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct RegionsArgs {
+    /// Plan / state / Terraform JSON / AWS Config files or directories; `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    /// Name standard input (`-`) by this path in the output.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = RegionsFormat::Human)]
+    pub format: RegionsFormat,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RegionsFormat {
+    /// One aligned line per resource, after the primary and DR regions.
+    Human,
+    /// A JSON object with the regions and one entry per resource.
+    Json,
 }
 
 #[cfg(feature = "live")]
@@ -103,23 +128,34 @@ pub enum TableFormat {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ColorWhen {
+    /// Color when standard output is a terminal and NO_COLOR is not set.
     Auto,
+    /// Always color.
     Always,
+    /// Never color.
     Never,
 }
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Plan / state / Terraform JSON files; `-` reads standard input. Several files are one system.
+    /// Plan / state / Terraform JSON / AWS Config files, or directories to search for them
+    /// (by content; `.gitignore`d, hidden, `.terraform/` and `node_modules/` entries are
+    /// skipped); `-` reads standard input. Several inputs are one system.
     pub files: Vec<String>,
+    /// Name standard input (`-`) by this path in reports (SARIF, GitHub annotations) and
+    /// messages; without it, standard input is `<stdin>` in messages and `stdin.json` in SARIF.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
     #[command(flatten)]
     pub run: RunArgs,
 }
 
-/// Settings and output options shared by `drlint FILE...` and `drlint live`.
+/// What shapes the settings: configuration file, DR facts, rule selection. Shared by linting,
+/// `drlint live` and `drlint regions`.
 #[derive(Args, Debug)]
-pub struct RunArgs {
-    /// Configuration file (default: drlint.toml next to the first input, else in the current directory).
+pub struct SettingsArgs {
+    /// Configuration file (default: drlint.toml in the first input's directory or a parent up to
+    /// the repository root, else in the current directory).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Environment suffix every name must carry (overrides environment_suffix).
@@ -128,18 +164,35 @@ pub struct RunArgs {
     /// DR profile: production stacks keep data; ephemeral stacks must be destroyable.
     #[arg(long, value_enum)]
     pub profile: Option<Profile>,
+    /// The primary region (overrides [regions] primary and inference).
     #[arg(long, value_name = "REGION")]
     pub primary_region: Option<String>,
+    /// The DR region (overrides [regions] dr and inference).
     #[arg(long, value_name = "REGION")]
     pub dr_region: Option<String>,
     /// Recovery point objective, e.g. 5m.
-    #[arg(long)]
+    #[arg(long, value_name = "DURATION")]
     pub rpo: Option<String>,
     /// Recovery time objective, e.g. 15m.
-    #[arg(long)]
+    #[arg(long, value_name = "DURATION")]
     pub rto: Option<String>,
+    /// Shortest acceptable backup retention in days (default 7).
     #[arg(long, value_name = "DAYS")]
     pub min_retention_days: Option<u32>,
+    /// Rules to run: ids (DR401), id prefixes (DR4), names (crr-delete-markers), families
+    /// (replication) or ALL; comma-separated or repeated. Replaces `select` in drlint.toml.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules not to run (same selectors as --select); adds to `ignore` in drlint.toml.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+/// Settings and output options shared by `drlint FILE...` and `drlint live`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     /// Output format for standard output (or --output).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -155,6 +208,7 @@ pub struct RunArgs {
     /// How to report checks that cannot be decided from the input.
     #[arg(long, value_enum)]
     pub undecided: Option<UndecidedMode>,
+    /// When to color the human output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 }
@@ -170,7 +224,7 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Rules { format }) => print_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Regions { files }) => regions(&files),
+        Some(Command::Regions(args)) => regions(&args),
         #[cfg(feature = "live")]
         Some(Command::Live(args)) => live(&args),
         None => lint(&cli.lint),
@@ -194,41 +248,122 @@ fn print_rules(format: TableFormat) -> i32 {
 }
 
 fn explain(id: &str) -> i32 {
-    match rules::by_id(id) {
+    match selection::find_rule(id) {
         Some(r) => {
             print!("{}", r.help_markdown());
             EXIT_OK
         }
         None => {
-            eprintln!("error: no rule `{id}`; `drlint rules` lists them");
+            eprintln!("error: {}", selection::unknown_message("rule", id));
             EXIT_ERROR
         }
     }
 }
 
-fn load_all(files: &[String]) -> Result<Vec<SourceFile>, i32> {
+/// Loads every input: files, `-`, and directories (searched by content). Prints on stderr which
+/// files a directory contributed.
+fn load_all(files: &[String], stdin_name: Option<&str>) -> Result<Vec<SourceFile>, i32> {
     if files.iter().filter(|f| *f == "-").count() > 1 {
         eprintln!("error: `-` (standard input) can be given only once");
         return Err(EXIT_ERROR);
     }
-    let loaded: Vec<Result<SourceFile, input::InputError>> =
-        files.par_iter().map(|f| input::load(f)).collect();
+    enum Loaded {
+        File(SourceFile),
+        Dir(String, input::DirInputs),
+    }
+    let loaded: Vec<Result<Loaded, input::InputError>> = files
+        .par_iter()
+        .map(|f| {
+            if f != "-" && Path::new(f).is_dir() {
+                input::load_dir(f).map(|d| Loaded::Dir(f.clone(), d))
+            } else {
+                input::load_as(f, stdin_name).map(Loaded::File)
+            }
+        })
+        .collect();
     let mut ok = Vec::new();
     let mut failed = false;
     for l in loaded {
         match l {
-            Ok(f) => ok.push(f),
+            Ok(Loaded::File(f)) => ok.push(f),
+            Ok(Loaded::Dir(dir, d)) => {
+                eprintln!("drlint: {}", dir_summary(&dir, &d));
+                ok.extend(d.files);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 failed = true;
             }
         }
     }
-    if failed { Err(EXIT_ERROR) } else { Ok(ok) }
+    if failed {
+        return Err(EXIT_ERROR);
+    }
+    // A file named and also found in a named directory is one input, not two.
+    let mut seen = std::collections::HashSet::new();
+    ok.retain(|f| match std::fs::canonicalize(&f.name) {
+        Ok(p) => seen.insert(p),
+        Err(_) => true,
+    });
+    Ok(ok)
 }
 
-fn regions(files: &[String]) -> i32 {
-    let loaded = match load_all(files) {
+/// "read 2 files from cdktf.out/: a/cdk.tf.json, b/cdk.tf.json (skipped 1 other JSON file)"
+fn dir_summary(dir: &str, d: &input::DirInputs) -> String {
+    const SHOWN: usize = 8;
+    let n = d.files.len();
+    let mut names: Vec<&str> = d
+        .files
+        .iter()
+        .take(SHOWN)
+        .map(|f| f.name.as_str())
+        .collect();
+    if n > SHOWN {
+        names.push("…");
+    }
+    let mut s = format!(
+        "read {n} file{} from {dir}: {}",
+        if n == 1 { "" } else { "s" },
+        names.join(", ")
+    );
+    if d.skipped > 0 {
+        s.push_str(&format!(
+            " (skipped {} other JSON file{})",
+            d.skipped,
+            if d.skipped == 1 { "" } else { "s" }
+        ));
+    }
+    s
+}
+
+/// What a resource's region came from, in words.
+fn describe_source(r: &crate::model::Resource) -> String {
+    use crate::model::RegionSource;
+    match &r.region_source {
+        RegionSource::Attribute => "the resource's `region` attribute".to_string(),
+        RegionSource::Arn => "the region in the resource's ARN".to_string(),
+        RegionSource::Provider(p) => format!("provider `{p}`"),
+        RegionSource::Variable(v) => format!("provider region variable {v}"),
+        RegionSource::ConfigItem => "the configuration item's awsRegion".to_string(),
+        RegionSource::Unknown(why) => why.clone(),
+    }
+}
+
+/// `google`, `azurerm`, `random`… for a resource that is not an AWS resource.
+fn non_aws_provider(rtype: &str) -> Option<&str> {
+    if rtype.starts_with("aws_") || rtype.starts_with("AWS::") {
+        return None;
+    }
+    Some(rtype.split('_').next().unwrap_or(rtype))
+}
+
+fn regions(args: &RegionsArgs) -> i32 {
+    let anchor = anchor(&args.files, args.stdin_filename.as_deref());
+    let cfg = match load_config(&args.settings, anchor.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -239,47 +374,246 @@ fn regions(files: &[String]) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let mut out = std::io::stdout().lock();
-    for r in &model.resources {
-        let _ = writeln!(
-            out,
-            "{}\t{}\t{:?}",
-            r.address,
-            r.region.as_deref().unwrap_or("unknown"),
-            r.region_source
-        );
+    let settings = match resolve_settings(&args.settings, None, None, cfg, &model) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    struct Row {
+        address: String,
+        rtype: String,
+        region: Option<String>,
+        role: &'static str,
+        source: String,
     }
-    EXIT_OK
+    let rows: Vec<Row> = model
+        .resources
+        .iter()
+        .map(|r| {
+            let non_aws = non_aws_provider(&r.rtype);
+            let region = if non_aws.is_some() {
+                None
+            } else {
+                r.region.clone()
+            };
+            let role = match (&region, non_aws) {
+                (_, Some(_)) => "not AWS",
+                (None, _) => "unknown",
+                (Some(g), _) if settings.primary.as_ref() == Some(g) => "primary",
+                (Some(g), _) if settings.dr.as_ref() == Some(g) => "DR",
+                (Some(_), _) => "other",
+            };
+            let source = match non_aws {
+                Some(p) => format!("not an AWS resource (provider {p}); it has no AWS region"),
+                None if r.region.is_none() => format!("region unknown: {}", describe_source(r)),
+                None => describe_source(r),
+            };
+            Row {
+                address: r.address.clone(),
+                rtype: r.rtype.clone(),
+                region,
+                role,
+                source,
+            }
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    let res = match args.format {
+        RegionsFormat::Json => {
+            let v = serde_json::json!({
+                "primary_region": settings.primary,
+                "primary_region_source": settings.primary_source,
+                "dr_region": settings.dr,
+                "dr_region_source": settings.dr_source,
+                "config_file": settings.config_file,
+                "resources": rows.iter().map(|r| serde_json::json!({
+                    "address": r.address,
+                    "type": r.rtype,
+                    "region": r.region,
+                    "role": r.role,
+                    "source": r.source,
+                })).collect::<Vec<_>>(),
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )
+        }
+        RegionsFormat::Human => (|| {
+            let show = |v: &Option<String>, src: &str| match v {
+                Some(v) => format!("{v} ({src})"),
+                None => "unknown".to_string(),
+            };
+            writeln!(
+                out,
+                "primary region: {}",
+                show(&settings.primary, &settings.primary_source)
+            )?;
+            writeln!(
+                out,
+                "DR region: {}",
+                show(&settings.dr, &settings.dr_source)
+            )?;
+            writeln!(out)?;
+            let aw = rows
+                .iter()
+                .map(|r| r.address.chars().count())
+                .max()
+                .unwrap_or(0);
+            let rw = rows
+                .iter()
+                .map(|r| r.region.as_deref().unwrap_or("-").len())
+                .max()
+                .unwrap_or(0);
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{:<aw$}  {:<rw$}  {:<7}  {}",
+                    r.address,
+                    r.region.as_deref().unwrap_or("-"),
+                    r.role,
+                    r.source
+                )?;
+            }
+            Ok(())
+        })(),
+    };
+    match res {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
+        _ => EXIT_OK,
+    }
+}
+
+/// The path that anchors configuration discovery: the first input, or `--stdin-filename` when
+/// the first input is standard input.
+fn anchor(files: &[String], stdin_name: Option<&str>) -> Option<String> {
+    let first = files.first()?;
+    if first == "-" {
+        stdin_name.map(str::to_string)
+    } else {
+        Some(first.clone())
+    }
 }
 
 fn lint(args: &LintArgs) -> i32 {
     if args.files.is_empty() {
         eprintln!(
-            "error: no input files\n  help: run `drlint plan.json` (from `terraform show -json tfplan > plan.json`) or `drlint cdktf.out/stacks/<stack>/cdk.tf.json`; `drlint --help` lists the options"
+            "error: no input files\n  help: run `drlint plan.json` (from `terraform show -json tfplan > plan.json`), `drlint cdktf.out/` or `drlint .`; `drlint --help` lists the options"
         );
         return EXIT_ERROR;
     }
-    let prepared = match prepare(&args.run, args.files.first().map(String::as_str)) {
+    let anchor = anchor(&args.files, args.stdin_filename.as_deref());
+    let prepared = match prepare(&args.run, &args.files, anchor.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let started = std::time::Instant::now();
-    let loaded = match load_all(&args.files) {
+    let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
         Ok(f) => f,
         Err(code) => return code,
     };
     run(&args.run, prepared, &loaded, &[], started)
 }
 
+/// The configuration file and the rule selection, checked before any input is read.
+pub struct LoadedConfig {
+    file_cfg: config::FileConfig,
+    /// The file's name for messages and sources (`drlint.toml` when there is none).
+    cfg_name: String,
+    cfg_path: Option<PathBuf>,
+    selection: Selection,
+}
+
 /// What is checked before any input is read: report targets and the configuration file.
 pub struct Prepared {
     extra: Vec<(Format, PathBuf)>,
-    file_cfg: config::FileConfig,
-    cfg_name: String,
+    cfg: LoadedConfig,
 }
 
-/// Checks `--report` specs and loads the configuration (next to `anchor`, the first input).
-fn prepare(args: &RunArgs, anchor: Option<&str>) -> Result<Prepared, i32> {
+fn load_config(args: &SettingsArgs, anchor: Option<&str>) -> Result<LoadedConfig, i32> {
+    let cfg_path = config::find(args.config.as_deref(), anchor);
+    let (file_cfg, cfg_name) = match &cfg_path {
+        Some(p) => match config::load_file(p) {
+            Ok(c) => (c, p.display().to_string()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(EXIT_ERROR);
+            }
+        },
+        None => (config::FileConfig::default(), "drlint.toml".to_string()),
+    };
+    let selection = match selection::resolve(&file_cfg, &cfg_name, &args.select, &args.ignore) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_ERROR);
+        }
+    };
+    Ok(LoadedConfig {
+        file_cfg,
+        cfg_name,
+        cfg_path,
+        selection,
+    })
+}
+
+/// Why a report cannot be written to `path`, checked before any work (the path itself is not
+/// created or truncated here).
+fn target_problem(path: &Path) -> Option<String> {
+    if path.as_os_str().is_empty() {
+        return Some("the path is empty".to_string());
+    }
+    if path.is_dir() {
+        return Some("is a directory; give a file path, e.g. reports/drlint.sarif".to_string());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Some(if parent.exists() {
+            format!("{} is not a directory", parent.display())
+        } else {
+            format!(
+                "directory {} does not exist; create it first (e.g. `mkdir -p {}`)",
+                parent.display(),
+                parent.display()
+            )
+        });
+    }
+    if path.exists()
+        && let Err(e) = std::fs::OpenOptions::new().append(true).open(path)
+    {
+        return Some(format!("cannot be written: {e}"));
+    }
+    if let Ok(m) = std::fs::metadata(parent)
+        && m.permissions().readonly()
+    {
+        return Some(format!("directory {} is read-only", parent.display()));
+    }
+    None
+}
+
+/// The same file, however it is spelled (`a.sarif`, `./a.sarif`, `dir/../a.sarif`).
+fn target_key(path: &Path) -> PathBuf {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let dir = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+    match path.file_name() {
+        Some(n) => dir.join(n),
+        None => path.to_path_buf(),
+    }
+}
+
+/// Checks `--output` / `--report` targets and loads the configuration (found from `anchor`, the
+/// first input).
+/// `inputs` are the paths given on the command line: a report must not overwrite one.
+fn prepare(args: &RunArgs, inputs: &[String], anchor: Option<&str>) -> Result<Prepared, i32> {
     let mut extra = Vec::new();
     for spec in &args.report {
         let Some((fmt, path)) = spec.split_once('=') else {
@@ -296,22 +630,87 @@ fn prepare(args: &RunArgs, anchor: Option<&str>) -> Result<Prepared, i32> {
             }
         }
     }
-    let cfg_path = config::find(args.config.as_deref(), anchor);
-    let (file_cfg, cfg_name) = match &cfg_path {
-        Some(p) => match config::load_file(p) {
-            Ok(c) => (c, p.display().to_string()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Err(EXIT_ERROR);
-            }
-        },
-        None => (config::FileConfig::default(), "drlint.toml".to_string()),
-    };
-    Ok(Prepared {
-        extra,
+    let mut targets: Vec<(String, &Path)> = Vec::new();
+    if let Some(o) = &args.output {
+        targets.push(("--output".to_string(), o.as_path()));
+    }
+    for (spec, (_, p)) in args.report.iter().zip(&extra) {
+        targets.push((format!("--report {spec}"), p.as_path()));
+    }
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for (flag, path) in &targets {
+        if let Some(why) = target_problem(path) {
+            eprintln!("error: {flag}: {}: {why}", path.display());
+            return Err(EXIT_ERROR);
+        }
+        let key = target_key(path);
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            eprintln!(
+                "error: {flag}: {} is also the target of {first}; each report needs its own file",
+                path.display()
+            );
+            return Err(EXIT_ERROR);
+        }
+        // (A report inside an input directory is fine: it is not one of drlint's input kinds.)
+        if inputs
+            .iter()
+            .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == key))
+        {
+            eprintln!(
+                "error: {flag}: {} is an input; writing the report there would overwrite it",
+                path.display()
+            );
+            return Err(EXIT_ERROR);
+        }
+        seen.push((key, flag));
+    }
+    let cfg = load_config(&args.settings, anchor)?;
+    Ok(Prepared { extra, cfg })
+}
+
+/// Configuration file + flags + inference from the model, with the rule selection applied.
+fn resolve_settings(
+    args: &SettingsArgs,
+    fail_on: Option<FailOn>,
+    undecided: Option<UndecidedMode>,
+    cfg: LoadedConfig,
+    model: &crate::model::Model,
+) -> Result<config::Settings, i32> {
+    let LoadedConfig {
         file_cfg,
         cfg_name,
-    })
+        cfg_path,
+        selection,
+    } = cfg;
+    let overrides = Overrides {
+        env_suffix: args.env_suffix.clone(),
+        profile: args.profile,
+        primary: args.primary_region.clone(),
+        dr: args.dr_region.clone(),
+        rpo: args.rpo.clone(),
+        rto: args.rto.clone(),
+        min_retention_days: args.min_retention_days,
+        fail_on,
+        undecided,
+    };
+    let mut settings = match config::resolve(file_cfg, &cfg_name, &overrides, &model.infer()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_ERROR);
+        }
+    };
+    settings.config_file = cfg_path.map(|p| p.display().to_string());
+    settings.rule_levels = selection.levels;
+    for (w, id) in settings.waivers.iter_mut().zip(selection.waiver_rules) {
+        w.rule = id.to_string();
+    }
+    settings.disabled_rules = rules::ALL
+        .iter()
+        .filter(|r| !selection.enabled.iter().any(|e| e.id == r.id))
+        .map(|r| r.id.to_string())
+        .collect();
+    Ok(settings)
 }
 
 /// Loaded sources to reports and an exit code: the one pipeline behind `drlint FILE...` and
@@ -324,11 +723,7 @@ fn run(
     notices: &[String],
     started: std::time::Instant,
 ) -> i32 {
-    let Prepared {
-        extra,
-        file_cfg,
-        cfg_name,
-    } = prepared;
+    let Prepared { extra, cfg } = prepared;
     // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
     let mut clock = started;
@@ -354,26 +749,14 @@ fn run(
             message: n.clone(),
         }));
     phase("model");
-    let overrides = Overrides {
-        env_suffix: args.env_suffix.clone(),
-        profile: args.profile,
-        primary: args.primary_region.clone(),
-        dr: args.dr_region.clone(),
-        rpo: args.rpo.clone(),
-        rto: args.rto.clone(),
-        min_retention_days: args.min_retention_days,
-        fail_on: args.fail_on,
-        undecided: args.undecided,
-    };
-    let settings = match config::resolve(file_cfg, &cfg_name, &overrides, &model.infer()) {
+    let enabled = cfg.selection.enabled.clone();
+    let settings = match resolve_settings(&args.settings, args.fail_on, args.undecided, cfg, &model)
+    {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
+        Err(code) => return code,
     };
     let cx = Ctx::new(&model, &settings);
-    let outcomes = rules::run(&cx, rules::ALL);
+    let outcomes = rules::run(&cx, &enabled);
     let report = crate::findings::build(&model, &settings, outcomes);
     phase("rules");
 
@@ -430,7 +813,7 @@ fn run(
 
 #[cfg(feature = "live")]
 fn live(args: &LiveArgs) -> i32 {
-    let prepared = match prepare(&args.run, None) {
+    let prepared = match prepare(&args.run, &[], None) {
         Ok(p) => p,
         Err(code) => return code,
     };

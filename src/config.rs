@@ -1,30 +1,18 @@
-//! Configuration: `drlint.toml` (next to the first input, or `--config`), overridden by flags,
-//! completed by inference from the model (docs/design.md §6).
+//! Configuration: `drlint.toml` (found from the first input up to the repository root, else in
+//! the current directory, or `--config`), overridden by flags, completed by inference from the
+//! model (docs/design.md §6).
+//!
+//! This module knows nothing about the rule registry: rule ids in `[rules.X]`, waivers and
+//! `select`/`ignore` are checked against it in [`crate::selection`].
 
+use crate::level::Level;
 use crate::model::Inferred;
-use crate::rules::Level;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// Long-lived stacks: deletion protection on, final snapshots kept.
-    #[default]
-    Production,
-    /// Short-lived stacks (CI, previews): everything must be destroyable.
-    Ephemeral,
-}
-
-impl Profile {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Profile::Production => "production",
-            Profile::Ephemeral => "ephemeral",
-        }
-    }
-}
+pub use crate::level::Profile;
+pub use crate::pattern::glob_match;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +31,11 @@ pub struct FileConfig {
     pub waivers: Vec<Waiver>,
     pub fail_on: Option<String>,
     pub undecided: Option<String>,
+    /// Rule selectors (ids, `DR4`-style prefixes, names, families) that pick the enabled rules.
+    pub select: Option<Vec<String>>,
+    /// Rule selectors removed from the enabled rules.
+    #[serde(default)]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,10 +91,14 @@ pub enum UndecidedMode {
 /// The threshold for a non-zero exit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum FailOn {
+    /// Errors make the exit code 1 (default).
     #[default]
     Error,
+    /// Warnings and errors.
     Warning,
+    /// Any finding, notes (and undecided notes) included.
     Note,
+    /// Always exit 0 when the inputs could be read.
     Never,
 }
 
@@ -122,6 +119,12 @@ pub struct Settings {
     pub env_suffix: Option<String>,
     pub env_suffix_source: String,
     pub profile: Profile,
+    /// `--profile`, the configuration file's name, or `default`.
+    pub profile_source: String,
+    /// The configuration file that was read, if any.
+    pub config_file: Option<String>,
+    /// Rules that do not run (`select`/`ignore`/`level = "off"`), by id.
+    pub disabled_rules: Vec<String>,
     pub primary: Option<String>,
     pub primary_source: String,
     pub dr: Option<String>,
@@ -129,7 +132,7 @@ pub struct Settings {
     pub rpo_secs: u64,
     pub rto_secs: u64,
     pub min_retention_days: u32,
-    /// Per-rule level override; `None` means off.
+    /// Per-rule level override by rule id; `None` means off. Filled by [`crate::selection`].
     pub rule_levels: BTreeMap<String, Option<Level>>,
     pub waivers: Vec<Waiver>,
     pub fail_on: FailOn,
@@ -144,6 +147,9 @@ impl Default for Settings {
             env_suffix: None,
             env_suffix_source: String::new(),
             profile: Profile::Production,
+            profile_source: "default".to_string(),
+            config_file: None,
+            disabled_rules: Vec::new(),
             primary: None,
             primary_source: String::new(),
             dr: None,
@@ -186,17 +192,44 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// Finds `drlint.toml`: the given path, else next to the first input file, else the current
-/// directory.
+/// Finds `drlint.toml`: the given path; else in the first input's directory (the input itself
+/// when it is a directory) and each parent up to the repository root (the first directory that
+/// contains `.git`); else in the current directory.
 pub fn find(explicit: Option<&Path>, first_input: Option<&str>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_path_buf());
     }
     if let Some(inp) = first_input.filter(|i| *i != "-") {
-        let dir = Path::new(inp).parent().unwrap_or(Path::new("."));
-        let c = dir.join("drlint.toml");
-        if c.is_file() {
-            return Some(c);
+        let p = Path::new(inp);
+        let start = if p.is_dir() {
+            p.to_path_buf()
+        } else {
+            match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            }
+        };
+        // Walk the absolute path so that `..` and `.` climb correctly; show the file relative
+        // to the current directory when it is below it.
+        let mut dir = std::fs::canonicalize(&start).unwrap_or(start);
+        loop {
+            let c = dir.join("drlint.toml");
+            if c.is_file() {
+                let cwd = std::env::current_dir()
+                    .and_then(std::fs::canonicalize)
+                    .unwrap_or_default();
+                return Some(match c.strip_prefix(&cwd) {
+                    Ok(rel) if !cwd.as_os_str().is_empty() => rel.to_path_buf(),
+                    _ => c,
+                });
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+            match dir.parent() {
+                Some(up) => dir = up.to_path_buf(),
+                None => break,
+            }
         }
     }
     let c = PathBuf::from("drlint.toml");
@@ -228,7 +261,10 @@ pub fn parse_file(name: &str, text: &str) -> Result<FileConfig, ConfigError> {
     })
 }
 
-/// Parses "5m", "15m", "1h", "90s", "1h30m", "2d".
+/// Parses "5m", "15m", "1h", "90s", "1h30m", "2d", and a bare number of seconds ("90").
+///
+/// Hand-written rather than `humantime`/`jiff`: those reject the documented bare-seconds form
+/// and accept forms (months, "1 hour") that an RPO/RTO should not be written in.
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
     if s.is_empty() {
@@ -289,7 +325,11 @@ pub fn resolve(
         s.env_suffix = Some(v);
         s.env_suffix_source = src;
     }
-    s.profile = o.profile.or(file.profile).unwrap_or_default();
+    (s.profile, s.profile_source) = match (o.profile, file.profile) {
+        (Some(p), _) => (p, "--profile".to_string()),
+        (None, Some(p)) => (p, file_name.to_string()),
+        (None, None) => (Profile::default(), "default".to_string()),
+    };
     if let Some((v, src)) = pick(
         &o.primary,
         &file.regions.primary,
@@ -332,28 +372,7 @@ pub fn resolve(
     if let Some(d) = o.min_retention_days.or(file.backup.min_retention_days) {
         s.min_retention_days = d;
     }
-    for (id, rc) in &file.rules {
-        let Some(rule) = crate::rules::by_id(id) else {
-            return Err(bad(format!(
-                "[rules.{id}]: no such rule (see `drlint rules`)"
-            )));
-        };
-        if let Some(l) = &rc.level {
-            let level = match l.as_str() {
-                "off" => None,
-                other => Some(Level::parse(other).ok_or_else(|| {
-                    bad(format!(
-                        "[rules.{id}] level = \"{other}\": use error, warning, note or off"
-                    ))
-                })?),
-            };
-            s.rule_levels.insert(rule.id.to_string(), level);
-        }
-    }
     for w in &file.waivers {
-        if crate::rules::by_id(&w.rule).is_none() {
-            return Err(bad(format!("waiver for {}: no such rule", w.rule)));
-        }
         if w.reason.trim().is_empty() {
             return Err(bad(format!(
                 "waiver for {} on {}: a reason is required",
@@ -361,10 +380,10 @@ pub fn resolve(
             )));
         }
         if let Some(e) = &w.expires
-            && !is_date(e)
+            && let Err(why) = parse_date(e)
         {
             return Err(bad(format!(
-                "waiver for {} on {}: expires = \"{e}\" is not a YYYY-MM-DD date",
+                "waiver for {} on {}: expires = \"{e}\" is not a date ({why}); write YYYY-MM-DD, e.g. \"2027-03-31\"",
                 w.rule, w.resource
             )));
         }
@@ -397,68 +416,28 @@ pub fn resolve(
             }
         },
     };
+    // The test hook: pin "today" for waiver expiry.
     if let Ok(t) = std::env::var("DRLINT_TODAY")
-        && is_date(&t)
+        && parse_date(&t).is_ok()
     {
         s.today = t;
     }
     Ok(s)
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+/// A real calendar date written `YYYY-MM-DD` (so `2027-02-30` and `2027-13-45` are rejected).
+/// Zero-padded ISO dates compare correctly as strings, which is how expiry is checked.
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, format).map_err(|e| match e {
+        time::error::Parse::TryFromParsed(t) => t.to_string(),
+        other => format!("{other}"),
+    })
 }
 
-/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, no date crate needed).
+/// Today's UTC date as `YYYY-MM-DD`.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    civil_date((secs / 86400) as i64)
-}
-
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Glob match with `*` only.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(p) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(p);
-        } else if let Some(pos) = rest.find(p) {
-            rest = &rest[pos + p.len()..];
-        } else {
-            return false;
-        }
-    }
-    true
+    time::OffsetDateTime::now_utc().date().to_string()
 }
 
 #[cfg(test)]
@@ -475,15 +454,12 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_779), "2026-11-22");
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("aws_s3_bucket.*", "aws_s3_bucket.logs"));
-        assert!(glob_match("*bucket*", "module.x.aws_s3_bucket.y"));
-        assert!(!glob_match("aws_s3_bucket.a", "aws_s3_bucket.ab"));
+        assert!(parse_date("2026-11-22").is_ok());
+        assert!(parse_date("2028-02-29").is_ok());
+        assert!(parse_date("2027-02-29").is_err());
+        assert!(parse_date("2027-13-45").is_err());
+        assert!(parse_date("27-1-1").is_err());
+        assert_eq!(today().len(), 10);
     }
 
     #[test]

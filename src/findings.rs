@@ -59,6 +59,10 @@ impl Report<'_, '_> {
             .filter(|f| f.level == level && f.outcome == outcome)
             .count()
     }
+    /// Findings reported at `level`, failed or undecided: what a reader sees labelled so.
+    pub fn at_level(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
     pub fn undecided(&self) -> usize {
         self.findings
             .iter()

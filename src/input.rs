@@ -36,6 +36,12 @@ impl InputKind {
 /// Name prefix of inputs that are not files on disk (`drlint live` without `--save-snapshot`).
 pub const LIVE_PREFIX: &str = "live:";
 
+/// The name of standard input in messages when `--stdin-filename` is not given.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// What to do with `.tf` (HCL) files.
+pub const HCL_HINT: &str = "lint `terraform show -json` output: terraform plan -out tfplan && terraform show -json tfplan > plan.json";
+
 /// A loaded input: its name for messages and its decoded text.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -87,11 +93,17 @@ const SHOW_JSON_HINT: &str = "pass the output of `terraform show -json PLANFILE 
 
 /// Reads a path (or `-` for standard input) and decodes it.
 pub fn load(path: &str) -> Result<SourceFile, InputError> {
+    load_as(path, None)
+}
+
+/// [`load`], naming standard input `stdin_name` (`--stdin-filename`) instead of `<stdin>`.
+pub fn load_as(path: &str, stdin_name: Option<&str>) -> Result<SourceFile, InputError> {
+    let stdin_name = stdin_name.unwrap_or(STDIN_NAME);
     let bytes = if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
-            .map_err(|e| input_err("<stdin>", format!("cannot read standard input: {e}"), ""))?;
+            .map_err(|e| input_err(stdin_name, format!("cannot read standard input: {e}"), ""))?;
         buf
     } else {
         let p = Path::new(path);
@@ -109,7 +121,7 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
         std::fs::read(p).map_err(|e| io_error(path, &e))?
     };
     let name = if path == "-" {
-        "<stdin>".to_string()
+        stdin_name.to_string()
     } else {
         path.to_string()
     };
@@ -204,6 +216,9 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         return Err(input_err(name, "the file is empty", SHOW_JSON_HINT));
     }
     if let Err(e) = json::validate(&text) {
+        if looks_like_hcl(name, &text) {
+            return Err(input_err(name, "HCL is not read yet", HCL_HINT));
+        }
         let (line, col) = json::line_col(&text, e.offset);
         let hint = if e.message.contains("truncated") {
             "the file looks cut off; regenerate it (for plans: `terraform show -json tfplan > plan.json`)"
@@ -227,6 +242,203 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         notes,
         top,
     })
+}
+
+/// A `.tf` file, or text that starts like a Terraform HCL block (`resource "…"`, `terraform {`).
+fn looks_like_hcl(name: &str, text: &str) -> bool {
+    if name.ends_with(".tf") || name.ends_with(".tfvars") {
+        return true;
+    }
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+        .unwrap_or("");
+    let word: String = first
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let after = first[word.len()..].trim_start();
+    matches!(
+        word.as_str(),
+        "resource"
+            | "data"
+            | "provider"
+            | "terraform"
+            | "module"
+            | "variable"
+            | "output"
+            | "locals"
+            | "import"
+            | "moved"
+    ) && (after.starts_with('"') || after.starts_with('{'))
+}
+
+/// Inputs found in a directory.
+#[derive(Debug, Default)]
+pub struct DirInputs {
+    pub files: Vec<SourceFile>,
+    /// JSON-looking files that are not one of drlint's kinds (skipped silently).
+    pub skipped: usize,
+}
+
+/// Does the beginning of a file name keys only drlint's kinds have? Used to tell a broken input
+/// (an error) from someone else's JSON (skipped) when searching a directory.
+fn looks_like_our_kind(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    [
+        "\"format_version\"",
+        "\"planned_values\"",
+        "\"resource_changes\"",
+        "\"terraform_version\"",
+        "\"configurationItems\"",
+        "\"baseConfigurationItems\"",
+        "\"configSnapshotId\"",
+        "\"configurationItemCaptureTime\"",
+    ]
+    .iter()
+    .any(|k| head.contains(k))
+        || (head.contains("\"//\"") && head.contains("\"cdktf"))
+}
+
+/// Does the start of a file look like JSON (or gzip, which may hold JSON)?
+fn sniff_json(path: &Path) -> bool {
+    let mut head = [0u8; 512];
+    let n = match std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) => n,
+        Err(_) => return false,
+    };
+    let head = &head[..n];
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return true;
+    }
+    let (body, step) = if head.starts_with(&[0xFF, 0xFE]) {
+        (&head[2..], 2)
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        (head.get(3..).unwrap_or(&[]), 2)
+    } else {
+        (
+            head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head),
+            1,
+        )
+    };
+    body.iter()
+        .step_by(step)
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{' || *b == b'[')
+}
+
+/// Finds the inputs in a directory by content: files that sniff as JSON and decode as a plan,
+/// state, Terraform JSON configuration or AWS Config file. Skips `.terraform/`, `node_modules/`,
+/// `.git/`, hidden entries and what `.gitignore` / `.ignore` files exclude (walked with the
+/// `ignore` crate, as ripgrep does). Files that look like JSON but are not one of these kinds
+/// (package.json, tsconfig.json, CDKTF's manifest.json) are skipped silently.
+///
+/// A directory with no input is an error; when it holds `.tf` files the error says how to get
+/// JSON from them.
+pub fn load_dir(dir: &str) -> Result<DirInputs, InputError> {
+    let mut candidates = Vec::new();
+    let mut tf_files = 0usize;
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !matches!(
+                    e.file_name().to_str(),
+                    Some(".terraform" | "node_modules" | ".git")
+                )
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(input_err(
+                    dir,
+                    format!("cannot read the directory: {e}"),
+                    "check the path and its permissions",
+                ));
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "tf") {
+            tf_files += 1;
+            continue;
+        }
+        if sniff_json(path) {
+            let shown = path.strip_prefix("./").unwrap_or(path);
+            candidates.push(shown.to_string_lossy().into_owned());
+        }
+    }
+    candidates.sort();
+    use rayon::prelude::*;
+    // JSON of another kind (package.json, a SARIF report, a tsconfig.json with comments) is
+    // skipped. A file that cannot be read, or whose beginning shows one of drlint's kinds but that
+    // does not decode (a truncated plan), is an error: linting the rest without it would present a
+    // partial report as complete.
+    let decoded: Vec<Result<Option<SourceFile>, InputError>> = candidates
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| io_error(p, &e))?;
+            let ours = looks_like_our_kind(&bytes);
+            match decode(p, bytes) {
+                Ok(f) => Ok(Some(f)),
+                Err(e) if ours => Err(e),
+                Err(_) => Ok(None),
+            }
+        })
+        .collect();
+    let mut out = DirInputs::default();
+    let mut broken = Vec::new();
+    for d in decoded {
+        match d {
+            Ok(Some(f)) => out.files.push(f),
+            Ok(None) => out.skipped += 1,
+            Err(e) => broken.push(e),
+        }
+    }
+    if let Some(first) = broken.first() {
+        let others = broken.len() - 1;
+        let mut e = first.clone();
+        if others > 0 {
+            e.message.push_str(&format!(
+                " (and {others} more unreadable file{} in {dir}: {})",
+                if others == 1 { "" } else { "s" },
+                broken[1..]
+                    .iter()
+                    .map(|b| b.file.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        e.hint = format!(
+            "{}; or lint only the files you mean (name them, or a narrower directory; what .gitignore excludes is not searched)",
+            e.hint
+        );
+        return Err(e);
+    }
+    if out.files.is_empty() {
+        return Err(if tf_files > 0 {
+            input_err(
+                dir,
+                format!(
+                    "holds {tf_files} .tf file{} but no JSON input: HCL is not read yet",
+                    if tf_files == 1 { "" } else { "s" }
+                ),
+                HCL_HINT,
+            )
+        } else {
+            input_err(
+                dir,
+                "no plan, state, Terraform JSON configuration or AWS Config file in this directory",
+                "pass a directory that holds `terraform show -json` output, a CDKTF `cdk.tf.json` (e.g. cdktf.out/) or AWS Config JSON; what .gitignore excludes is not searched unless named (e.g. `drlint cdktf.out/`)",
+            )
+        });
+    }
+    Ok(out)
 }
 
 /// Recognises the input format by its top-level keys.

@@ -6,12 +6,15 @@ pub mod config;
 pub mod findings;
 pub mod input;
 pub mod json;
+pub mod level;
 #[cfg(feature = "live")]
 pub mod live;
 pub mod model;
+pub mod pattern;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod selection;
 pub mod value;
 
 /// Where the rule help pages live (SARIF `helpUri`).

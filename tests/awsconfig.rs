@@ -43,23 +43,49 @@ fn every_sample_loads_or_is_rejected_as_a_placebo_recording() {
     assert_eq!((accepted, rejected), (12, 6));
 }
 
+/// How `drlint regions` says a region came from a configuration item's `awsRegion`.
+const CONFIG_ITEM_SOURCE: &str = "the configuration item's awsRegion";
+
+/// (address, region, source) of every resource in `drlint regions --format json`.
+fn region_rows(json: &str) -> Vec<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+            (s("address"), s("region"), s("source"))
+        })
+        .collect()
+}
+
 #[test]
 fn samples_map_to_terraform_types_with_config_regions() {
     let r = drlint(&[
         "regions",
+        "--format",
+        "json",
         &format!("{SAMPLES}/custodian__ci_s3_bucket_cross_account_replication_v1.2.json"),
         &format!("{SAMPLES}/custodian__get_resource_config_history_rds_dbcluster.json"),
         &format!("{SAMPLES}/rdk__ci_lambda_function_vpc.json"),
         &format!("{SAMPLES}/rdk__ci_ec2_vpc_peering_connection.json"),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = region_rows(&r.stdout);
     for want in [
-        "arn:aws:s3:::testing-99\tus-east-1\tConfigItem",
-        "arn:aws:rds:us-east-1:644160558196:cluster:database-1\tus-east-1\tConfigItem",
-        "arn:aws:lambda:us-east-1:823362693882:function:test-function\tus-east-1\tConfigItem",
-        "#aws_vpc_peering_connection_accepter\tus-east-1\tConfigItem",
+        "arn:aws:s3:::testing-99",
+        "arn:aws:rds:us-east-1:644160558196:cluster:database-1",
+        "arn:aws:lambda:us-east-1:823362693882:function:test-function",
+        "#aws_vpc_peering_connection_accepter",
     ] {
-        assert!(r.stdout.contains(want), "{want} missing in:\n{}", r.stdout);
+        assert!(
+            rows.iter().any(|(a, region, src)| a.ends_with(want)
+                && region == "us-east-1"
+                && src == CONFIG_ITEM_SOURCE),
+            "{want} missing in:\n{}",
+            r.stdout
+        );
     }
 }
 
@@ -92,12 +118,13 @@ fn select_results_and_batch_items_are_read() {
     std::fs::write(&p1, select.to_string()).unwrap();
     std::fs::write(&p2, batch).unwrap();
     for p in [&p1, &p2] {
-        let r = drlint(&["regions", p.to_str().unwrap()]);
+        let r = drlint(&["regions", "--format", "json", p.to_str().unwrap()]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(
-            r.stdout.contains(
-                "arn:aws:dynamodb:eu-west-1:111122223333:table/t1\teu-west-1\tConfigItem"
-            ),
+            region_rows(&r.stdout).iter().any(|(a, region, src)| a
+                == "arn:aws:dynamodb:eu-west-1:111122223333:table/t1"
+                && region == "eu-west-1"
+                && src == CONFIG_ITEM_SOURCE),
             "{}",
             r.stdout
         );

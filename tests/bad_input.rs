@@ -182,10 +182,11 @@ fn unknown_format_version_warns_and_continues() {
 #[test]
 fn directory_missing_file_and_permissions() {
     let d = scratch("bad_paths");
+    // A directory is searched for inputs; one without any is an error.
     rejected(
         &[d.to_str().unwrap()],
         "bad_paths",
-        "is a directory, not a file",
+        "no plan, state, Terraform JSON configuration or AWS Config file in this directory",
     );
     rejected(&["no/such/plan.json"], "no/such/plan.json", "no such file");
     // Unreadable permissions: root reads anything, so the message itself is unit-tested in

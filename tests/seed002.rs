@@ -147,9 +147,10 @@ fn seed002_human_report_shows_snippets_and_inferred_regions() {
         r.stdout
             .contains("\"${aws_lambda_function.primary_payment_lambda.arn}\"")
     );
-    assert!(r.stdout.contains(
-        "drlint: 15 errors, 0 warnings, 0 notes, 0 undecided in 21 resources across 1 file"
-    ));
+    assert!(
+        r.stdout
+            .contains("drlint: 15 errors, 0 warnings, 0 notes in 21 resources across 1 file")
+    );
     assert!(
         r.stdout
             .contains("primary region: us-east-1 (inferred: region of provider alias `primary`)")

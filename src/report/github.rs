@@ -17,10 +17,11 @@ fn escape_property(s: &str) -> String {
 
 pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     for f in &report.findings {
-        let cmd = match (f.outcome, f.level) {
-            (OutcomeKind::Undecided, _) | (_, Level::Note) => "notice",
-            (_, Level::Warning) => "warning",
-            (_, Level::Error) => "error",
+        // The annotation kind is the level the summary counts the finding under.
+        let cmd = match f.level {
+            Level::Note => "notice",
+            Level::Warning => "warning",
+            Level::Error => "error",
         };
         let mut props = Vec::new();
         // `drlint live` documents held in memory are not files an annotation could point at.

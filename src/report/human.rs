@@ -18,11 +18,12 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
     let mut file_ids: HashMap<usize, usize> = HashMap::new();
     let config = term::Config::default();
     for f in &report.findings {
-        let severity = match (f.outcome, f.level) {
-            (OutcomeKind::Undecided, _) => codespan_reporting::diagnostic::Severity::Note,
-            (_, Level::Error) => codespan_reporting::diagnostic::Severity::Error,
-            (_, Level::Warning) => codespan_reporting::diagnostic::Severity::Warning,
-            (_, Level::Note) => codespan_reporting::diagnostic::Severity::Note,
+        // Labelled with the level it is counted under in the summary (an undecided check is
+        // a note unless `--undecided fail`); the title says it is undecided.
+        let severity = match f.level {
+            Level::Error => codespan_reporting::diagnostic::Severity::Error,
+            Level::Warning => codespan_reporting::diagnostic::Severity::Warning,
+            Level::Note => codespan_reporting::diagnostic::Severity::Note,
         };
         let title = match f.outcome {
             OutcomeKind::Undecided => format!("undecided: {}", f.message),
@@ -92,10 +93,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
         w.reset()?;
         writeln!(w, ": {}{}", place.unwrap_or_default(), n.message)?;
     }
-    let failed = report
-        .findings
-        .iter()
-        .any(|f| f.outcome == OutcomeKind::Fail);
+    let failed = report.failed();
     w.set_color(&termcolor_spec(if failed {
         Level::Error
     } else {

@@ -28,7 +28,9 @@ struct Tool {
 
 #[derive(Serialize)]
 struct JsonSettings<'r> {
+    config_file: Option<&'r str>,
     profile: &'static str,
+    profile_source: &'r str,
     environment_suffix: Option<&'r str>,
     environment_suffix_source: &'r str,
     primary_region: Option<&'r str>,
@@ -86,7 +88,6 @@ struct JsonNotice<'r> {
 
 pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let s = report.settings;
-    let fails = |l| report.count(l, OutcomeKind::Fail);
     let out = JsonReport {
         schema: SCHEMA,
         tool: Tool {
@@ -94,7 +95,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             version: env!("CARGO_PKG_VERSION"),
         },
         settings: JsonSettings {
+            config_file: s.config_file.as_deref(),
             profile: s.profile.as_str(),
+            profile_source: &s.profile_source,
             environment_suffix: s.env_suffix.as_deref(),
             environment_suffix_source: &s.env_suffix_source,
             primary_region: s.primary.as_deref(),
@@ -123,9 +126,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .collect(),
         summary: Summary {
             resources: report.model.resources.len(),
-            errors: fails(Level::Error),
-            warnings: fails(Level::Warning),
-            notes: fails(Level::Note),
+            errors: report.at_level(Level::Error),
+            warnings: report.at_level(Level::Warning),
+            notes: report.at_level(Level::Note),
             undecided: report.undecided(),
             waived: report.waived,
         },

@@ -55,12 +55,14 @@ pub fn file_name<'r>(report: &'r Report, f: &Finding) -> Option<&'r str> {
     f.file.map(|i| report.model.file(i).name.as_str())
 }
 
-/// One-line summary used by several formats.
+/// One-line summary used by several formats. Findings are counted by the level they are
+/// labelled with (an undecided check is a note, or an error with `--undecided fail`); how many
+/// of them are undecided follows in parentheses.
 pub fn summary_line(report: &Report) -> String {
-    use crate::rules::{Level, OutcomeKind};
-    let e = report.count(Level::Error, OutcomeKind::Fail);
-    let w = report.count(Level::Warning, OutcomeKind::Fail);
-    let n = report.count(Level::Note, OutcomeKind::Fail);
+    use crate::rules::Level;
+    let e = report.at_level(Level::Error);
+    let w = report.at_level(Level::Warning);
+    let n = report.at_level(Level::Note);
     let u = report.undecided();
     let plural = |n: usize, s: &str| {
         if n == 1 {
@@ -70,16 +72,22 @@ pub fn summary_line(report: &Report) -> String {
         }
     };
     let mut s = format!(
-        "{}, {}, {}, {} undecided in {} across {}",
+        "{}, {}, {} in {} across {}",
         plural(e, "error"),
         plural(w, "warning"),
         plural(n, "note"),
-        u,
         plural(report.model.resources.len(), "resource"),
         plural(report.model.files.len(), "file"),
     );
+    let mut extra = Vec::new();
+    if u > 0 {
+        extra.push(format!("{u} undecided"));
+    }
     if report.waived > 0 {
-        s.push_str(&format!(" ({} waived)", report.waived));
+        extra.push(format!("{} waived", report.waived));
+    }
+    if !extra.is_empty() {
+        s.push_str(&format!(" ({})", extra.join(", ")));
     }
     s
 }
@@ -91,13 +99,41 @@ pub fn context_lines(report: &Report) -> Vec<String> {
         Some(v) => format!("{v} ({src})"),
         None => "unknown".to_string(),
     };
-    vec![
-        format!("profile: {}", s.profile.as_str()),
+    let mut lines = vec![
+        format!(
+            "configuration: {}",
+            s.config_file
+                .as_deref()
+                .unwrap_or("none (no drlint.toml found)")
+        ),
+        format!("profile: {} ({})", s.profile.as_str(), s.profile_source),
         format!(
             "environment suffix: {}",
             show(&s.env_suffix, &s.env_suffix_source)
         ),
         format!("primary region: {}", show(&s.primary, &s.primary_source)),
         format!("DR region: {}", show(&s.dr, &s.dr_source)),
-    ]
+    ];
+    if !s.disabled_rules.is_empty() {
+        let enabled: Vec<&str> = crate::rules::ALL
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !s.disabled_rules.iter().any(|d| d == id))
+            .collect();
+        // Name the shorter list.
+        lines.push(if enabled.len() < s.disabled_rules.len() {
+            format!(
+                "rules: only {} of {} run (--select/--ignore/level = \"off\"): {}",
+                enabled.len(),
+                crate::rules::ALL.len(),
+                enabled.join(", ")
+            )
+        } else {
+            format!(
+                "rules not run (--select/--ignore/level = \"off\"): {}",
+                s.disabled_rules.join(", ")
+            )
+        });
+    }
+    lines
 }

@@ -171,9 +171,17 @@ fn sarif_level(l: Level) -> &'static str {
     }
 }
 
+/// The artifact URI of standard input when `--stdin-filename` is not given.
+pub const STDIN_URI: &str = "stdin.json";
+
 /// A URI for a path as given: relative paths stay relative (GitHub resolves them against the
 /// checkout), with forward slashes.
 fn uri(path: &str) -> String {
+    // Standard input without --stdin-filename: a placeholder that is a valid relative URI
+    // (README "Standard input").
+    if path == crate::input::STDIN_NAME {
+        return STDIN_URI.to_string();
+    }
     let p = path.strip_prefix("./").unwrap_or(path);
     let p = match std::env::current_dir() {
         Ok(cwd) if std::path::Path::new(p).is_absolute() => std::path::Path::new(p)
