@@ -289,6 +289,8 @@ struct Follow {
     /// after at least one hop across a module boundary.
     dead_end: Option<(String, bool)>,
     hops: usize,
+    /// When asked for: the attribute each resource traversal reached reads.
+    attrs: Option<Vec<String>>,
 }
 
 impl Follow {
@@ -531,7 +533,14 @@ impl<'a> Model<'a> {
         let t = t.trim();
         let hopped = f.hops > 0;
         if let Some(parsed) = parse_traversal(t) {
-            if !self.push_local(file, scope, parsed, f) {
+            let found = self.push_local(file, scope, parsed, f);
+            if found
+                && let (Some(attrs), Some(a)) = (f.attrs.as_mut(), traversal_attribute(t))
+                && !attrs.iter().any(|x| x == a)
+            {
+                attrs.push(a.to_string());
+            }
+            if !found {
                 f.end(
                     if hopped {
                         format!("`{t}` in {}, which is not in the inputs", scope_name(scope))
@@ -733,22 +742,34 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The name of the attribute a reference reads (`arn` in `aws_lambda_function.f.arn`).
+    /// The name of the attribute a reference reads (`arn` in `aws_lambda_function.f.arn`), for
+    /// the references that name a resource directly. See [`Model::referenced_attributes_from`]
+    /// for references through modules.
     pub fn referenced_attributes<'v>(v: &'v Value<'a>) -> Vec<&'v str> {
         match v.kind() {
             Kind::Unknown(u) => u
                 .refs
                 .iter()
-                .filter_map(|t| {
-                    let (_, name, _) = parse_traversal(t)?;
-                    let after = t.split_once(name)?.1;
-                    let after = after.trim_start_matches(|c| c != '.');
-                    let attr = after.strip_prefix('.')?;
-                    Some(attr.split(['.', '[']).next().unwrap_or(attr))
-                })
+                .filter_map(|t| traversal_attribute(t))
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The attributes read at the end of each reference chain of `v` (set on `from`) that leads
+    /// to a resource: `arn` for `var.key` when the module call passes `module.keys.key_arn` and
+    /// that output is `aws_kms_key.this.arn`. Chains that end unresolved contribute nothing.
+    pub fn referenced_attributes_from(&self, from: ResourceId, v: &Value<'a>) -> Vec<String> {
+        let Kind::Unknown(u) = v.kind() else {
+            return Vec::new();
+        };
+        let r = &self.resources[from];
+        let mut f = Follow {
+            attrs: Some(Vec::new()),
+            ..Follow::default()
+        };
+        self.follow_all(r.file, &r.module, &u.refs, &mut f);
+        f.attrs.unwrap_or_default()
     }
 
     /// Resources of `rtype` whose attribute `attr` equals `value` (e.g. a bucket by name).
@@ -953,6 +974,21 @@ pub fn parse_traversal(t: &str) -> Option<(&str, &str, Option<&str>)> {
     Some((first, name, index))
 }
 
+/// The attribute a resource traversal reads: `arn` in `aws_kms_key.k[0].arn`, `key_id` in
+/// `aws_kms_key.key.key_id`; `None` when it reads the whole resource or is not a resource.
+pub fn traversal_attribute(t: &str) -> Option<&str> {
+    let t = t.trim();
+    let (rtype, name, _) = parse_traversal(t)?;
+    let mut rest = t.get(rtype.len() + 1..)?.strip_prefix(name)?;
+    if rest.starts_with('[') {
+        let segs = address_segments(rest);
+        rest = rest.get(segs.first()?.len()..)?;
+    }
+    let attr = rest.strip_prefix('.')?;
+    let attr = attr.split(['.', '[']).next().unwrap_or(attr);
+    (!attr.is_empty() && attr != "*").then_some(attr)
+}
+
 /// Splits an address into segments, respecting quoted instance keys.
 pub fn address_segments(addr: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -1118,6 +1154,51 @@ mod tests {
             module_of_address("module.m.data.aws_iam_policy_document.d"),
             "module.m"
         );
+    }
+
+    #[test]
+    fn attributes_of_traversals() {
+        assert_eq!(
+            traversal_attribute("aws_kms_key.key.key_id"),
+            Some("key_id")
+        );
+        assert_eq!(traversal_attribute("aws_kms_key.k[0].arn"), Some("arn"));
+        assert_eq!(
+            traversal_attribute(r#"aws_s3_bucket.b["a.b"].id"#),
+            Some("id")
+        );
+        assert_eq!(traversal_attribute("aws_kms_key.k"), None);
+        assert_eq!(traversal_attribute("aws_kms_key.k[0]"), None);
+        assert_eq!(traversal_attribute("var.key"), None);
+    }
+
+    #[test]
+    fn module_references_and_scopes() {
+        assert_eq!(
+            split_module_ref(r#"module.store["a.b"].bucket_id"#),
+            Some(("store", r#"["a.b"]"#, vec!["bucket_id"]))
+        );
+        assert_eq!(
+            split_module_ref("module.keys"),
+            Some(("keys", "", Vec::new()))
+        );
+        assert_eq!(split_module_ref("var.x"), None);
+        assert_eq!(
+            parent_scope(r#"module.a[0].module.b["x.y"]"#),
+            "module.a[0]"
+        );
+        assert_eq!(parent_scope("module.a"), "");
+        assert_eq!(child_scope("", "a", "[0]"), "module.a[0]");
+        assert_eq!(child_scope("module.a[0]", "b", ""), "module.a[0].module.b");
+        assert!(literal_index("[0]") && literal_index(r#"["k"]"#));
+        assert!(!literal_index("[count.index]") && !literal_index("[*]") && !literal_index(""));
+        // Terraform's own prefixes add nothing next to the full reference …
+        let refs = ["module.r[0].arn", "module.r[0]", "module.r"];
+        assert!(!is_bare_prefix(&refs, 0));
+        assert!(is_bare_prefix(&refs, 1) && is_bare_prefix(&refs, 2));
+        // … but a whole module on its own is kept (and ends unresolved).
+        assert!(!is_bare_prefix(&["module.r"], 0));
+        assert!(!is_bare_prefix(&["module.rr.x", "module.r"], 1));
     }
 
     #[test]

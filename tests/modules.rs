@@ -22,7 +22,12 @@ fn lint(file: &str, extra: &[&str], rules: &[&str]) -> Vec<Row> {
     ];
     args.extend_from_slice(extra);
     let r = drlint(&args);
-    assert!(r.code == 0 || r.code == 1, "{file}: exit {}: {}", r.code, r.stderr);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "{file}: exit {}: {}",
+        r.code,
+        r.stderr
+    );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let s = |x: &serde_json::Value| x.as_str().unwrap_or("").to_string();
     let mut rows: Vec<Row> = v["results"]
@@ -72,7 +77,11 @@ fn replication_configured_inside_a_module_from_nested_module_outputs() {
 
 #[test]
 fn replication_to_a_module_bucket_in_the_same_region_fails_dr402() {
-    let rows = lint("fixtures/modules/replication/fail-same-region.json", &[], CRR);
+    let rows = lint(
+        "fixtures/modules/replication/fail-same-region.json",
+        &[],
+        CRR,
+    );
     assert_eq!(
         keys(&rows),
         vec![("DR402", "fail", PRIMARY_BUCKET, "replication")]
@@ -86,7 +95,11 @@ fn replication_to_a_module_bucket_in_the_same_region_fails_dr402() {
 
 #[test]
 fn versioning_of_a_module_destination_is_decided() {
-    let rows = lint("fixtures/modules/replication/fail-versioning.json", &[], CRR);
+    let rows = lint(
+        "fixtures/modules/replication/fail-versioning.json",
+        &[],
+        CRR,
+    );
     assert_eq!(
         keys(&rows),
         vec![(
@@ -242,8 +255,18 @@ fn backup_references_ending_in_a_local_or_data_source_stay_undecided() {
                 "aws_backup_plan.daily",
                 "rule[0].copy_action"
             ),
-            ("DR604", "undecided", "module.db[0].aws_rds_cluster.this", ""),
-            ("DR604", "undecided", "module.db[1].aws_rds_cluster.this", ""),
+            (
+                "DR604",
+                "undecided",
+                "module.db[0].aws_rds_cluster.this",
+                ""
+            ),
+            (
+                "DR604",
+                "undecided",
+                "module.db[1].aws_rds_cluster.this",
+                ""
+            ),
         ]
     );
     assert!(rows[0].4.contains("`local.vault_arn`"), "{}", rows[0].4);
@@ -322,7 +345,9 @@ fn slow_module_health_check_and_split_zones_fail() {
         ]
     );
     assert!(
-        rows[2].4.contains("failure detection (5m) plus TTL (1m) is 6m"),
+        rows[2]
+            .4
+            .contains("failure detection (5m) plus TTL (1m) is 6m"),
         "{}",
         rows[2].4
     );
@@ -374,4 +399,35 @@ fn tfjson_module_outputs_have_no_body_to_follow_and_stay_undecided() {
         "{}",
         rows[1].4
     );
+}
+
+/// The model API the rules use, on the keys plan: `target` follows the chain to the key, and
+/// `referenced_attributes_from` says which attribute the chain's end reads.
+#[test]
+fn model_follows_module_chains_per_instance() {
+    use drlint::model::Target;
+    let f = drlint::input::load("fixtures/modules/keys/pass.json").unwrap();
+    let files = [f];
+    let m = drlint::read::build_model(&files).unwrap();
+    let find = |addr: &str| {
+        (0..m.resources.len())
+            .find(|&i| m.get(i).address == addr)
+            .unwrap_or_else(|| panic!("{addr} not in the model"))
+    };
+    let key = find("module.keys.aws_kms_key.this");
+    for t in TABLES {
+        let table = find(t);
+        let v = m
+            .get(table)
+            .get("server_side_encryption")
+            .get("kms_key_arn");
+        match m.target(table, v) {
+            Target::Resources(ids) => assert_eq!(ids, vec![key]),
+            _ => panic!("{t}: the key was not followed"),
+        }
+        assert_eq!(m.referenced_attributes_from(table, v), vec!["arn"]);
+        // The direct-reference API sees only `var.kms_key_arn`.
+        assert!(drlint::model::Model::referenced_attributes(v).is_empty());
+    }
+    assert_eq!(m.resolve_ref(find(TABLES[0]), "var.kms_key_arn"), vec![key]);
 }
