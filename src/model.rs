@@ -122,6 +122,12 @@ pub struct Model<'a> {
     by_local_name: HashMap<u64, Vec<ResourceId>>,
     /// Hash of (type, identifying value) → resources, for lookups by id, ARN or name.
     by_ident: HashMap<u64, Vec<ResourceId>>,
+    /// Module outputs and call inputs, for references across module boundaries.
+    modules: ModuleLinks,
+    /// Hash of (file, module instance, call name) → the instances of that call seen among the
+    /// resources (`module.a[0].module.b["x"]`): a reference without a literal instance key
+    /// (`module.b[count.index].out`) means all of them.
+    module_instances: HashMap<u64, Vec<String>>,
 }
 
 /// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")).
@@ -152,6 +158,212 @@ const IDENT_ATTRS: &[&str] = &[
     "cluster_identifier",
     "function_name",
 ];
+
+/// The expression of a module output or of a module call's input, as the configuration
+/// records it.
+#[derive(Debug, Clone)]
+pub enum LinkExpr {
+    /// The traversals the expression references.
+    Refs(Vec<String>),
+    /// A constant: it names no resource.
+    Constant,
+}
+
+/// One recorded expression: where it is and what it says.
+#[derive(Debug)]
+struct LinkEntry {
+    file: usize,
+    /// Static module path (`module.a.module.b`, no instance keys).
+    module: String,
+    name: String,
+    expr: LinkExpr,
+}
+
+/// A module call as the input shows it.
+#[derive(Debug)]
+struct CallEntry {
+    file: usize,
+    /// Static path of the called module.
+    module: String,
+    source: Option<String>,
+    /// Whether the input contains the module's body (a plan does; a tf.json file does not).
+    has_body: bool,
+}
+
+/// What a configuration says about module boundaries: each module's outputs and the inputs
+/// each module call passes in. Filled by the adapters, used by [`Model::target`] to follow
+/// `module.x.out` (into the module) and `var.name` inside a module (out to the calling
+/// module, through the call's expression). Keyed by hashes like the other indexes; entries
+/// keep their key strings, which are checked on lookup (there are few of them).
+#[derive(Debug, Default)]
+pub struct ModuleLinks {
+    /// (file, module, output name) → the output's expression, relative to that module.
+    outputs: HashMap<u64, Vec<LinkEntry>>,
+    /// (file, called module, input name) → the call's expression, relative to the caller.
+    inputs: HashMap<u64, Vec<LinkEntry>>,
+    /// (file, called module) → the call.
+    calls: HashMap<u64, Vec<CallEntry>>,
+}
+
+impl ModuleLinks {
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
+    /// Records a module call: `module` is the called module's static path (`module.a.module.b`).
+    pub fn add_call(&mut self, file: usize, module: &str, source: Option<String>, has_body: bool) {
+        self.calls
+            .entry(key(file, &[module]))
+            .or_default()
+            .push(CallEntry {
+                file,
+                module: module.to_string(),
+                source,
+                has_body,
+            });
+    }
+
+    /// Records output `name` of the module at static path `module`.
+    pub fn add_output(&mut self, file: usize, module: &str, name: &str, expr: LinkExpr) {
+        Self::add(&mut self.outputs, file, module, name, expr);
+    }
+
+    /// Records the expression a module call passes for input `name` of the called module at
+    /// static path `module`; its references are relative to the calling module.
+    pub fn add_input(&mut self, file: usize, module: &str, name: &str, expr: LinkExpr) {
+        Self::add(&mut self.inputs, file, module, name, expr);
+    }
+
+    fn add(
+        map: &mut HashMap<u64, Vec<LinkEntry>>,
+        file: usize,
+        module: &str,
+        name: &str,
+        expr: LinkExpr,
+    ) {
+        map.entry(key(file, &[module, name]))
+            .or_default()
+            .push(LinkEntry {
+                file,
+                module: module.to_string(),
+                name: name.to_string(),
+                expr,
+            });
+    }
+
+    fn get<'s>(
+        map: &'s HashMap<u64, Vec<LinkEntry>>,
+        file: usize,
+        module: &str,
+        name: &str,
+    ) -> Option<&'s LinkExpr> {
+        map.get(&key(file, &[module, name]))?
+            .iter()
+            .find(|e| e.file == file && e.module == module && e.name == name)
+            .map(|e| &e.expr)
+    }
+
+    fn call(&self, file: usize, module: &str) -> Option<&CallEntry> {
+        self.calls
+            .get(&key(file, &[module]))?
+            .iter()
+            .find(|c| c.file == file && c.module == module)
+    }
+}
+
+/// Longest chain of module hops followed for one reference; Terraform's own graph has no
+/// cycles, so only a malformed input gets near it.
+const MAX_HOPS: usize = 256;
+
+/// The state of following one value's references.
+#[derive(Default)]
+struct Follow {
+    /// Resources found, in the order found, without repeats.
+    ids: Vec<ResourceId>,
+    seen: std::collections::HashSet<ResourceId>,
+    /// Hashes of (file, scope, traversal) already followed: each is followed once.
+    visited: std::collections::HashSet<u64>,
+    /// The ones being followed now: meeting one again is a cycle.
+    stack: Vec<u64>,
+    /// Why the first reference that named no resource ended there, and whether that was
+    /// after at least one hop across a module boundary.
+    dead_end: Option<(String, bool)>,
+    hops: usize,
+    /// When asked for: the attribute each resource traversal reached reads.
+    attrs: Option<Vec<String>>,
+}
+
+impl Follow {
+    fn end(&mut self, why: String, hopped: bool) {
+        if self.dead_end.is_none() {
+            self.dead_end = Some((why, hopped));
+        }
+    }
+}
+
+/// Splits `module.NAME[KEY].REST` into (NAME, `[KEY]` or "", REST segments).
+fn split_module_ref(t: &str) -> Option<(&str, &str, Vec<&str>)> {
+    let segs = address_segments(t);
+    if segs.len() < 2 || segs[0] != "module" {
+        return None;
+    }
+    let (name, index) = match segs[1].find('[') {
+        Some(p) => (&segs[1][..p], &segs[1][p..]),
+        None => (segs[1], ""),
+    };
+    Some((name, index, segs[2..].to_vec()))
+}
+
+/// The module instance containing instance `scope` (`module.a[0].module.b` → `module.a[0]`).
+fn parent_scope(scope: &str) -> &str {
+    let segs = address_segments(scope);
+    if segs.len() < 2 {
+        return "";
+    }
+    let keep: usize = segs[..segs.len() - 2].iter().map(|s| s.len() + 1).sum();
+    &scope[..keep.saturating_sub(1)]
+}
+
+/// How a module instance is named in messages.
+fn scope_name(scope: &str) -> String {
+    if scope.is_empty() {
+        "the root module".into()
+    } else {
+        format!("`{scope}`")
+    }
+}
+
+/// Is `refs[i]` a bare module (`module.x`, `module.x[0]`) that another reference of the same
+/// expression extends (`module.x.out`)? Terraform lists both; only the longer one says which
+/// output is read.
+fn is_bare_prefix<S: AsRef<str>>(refs: &[S], i: usize) -> bool {
+    let t = refs[i].as_ref().trim();
+    let Some((_, _, rest)) = split_module_ref(t) else {
+        return false;
+    };
+    rest.is_empty()
+        && refs.iter().enumerate().any(|(j, o)| {
+            let o = o.as_ref().trim();
+            j != i
+                && o.len() > t.len()
+                && o.starts_with(t)
+                && matches!(o.as_bytes()[t.len()], b'.' | b'[')
+        })
+}
+
+fn child_scope(scope: &str, name: &str, index: &str) -> String {
+    if scope.is_empty() {
+        format!("module.{name}{index}")
+    } else {
+        format!("{scope}.module.{name}{index}")
+    }
+}
+
+/// An instance key written as a literal (`[0]`, `["a"]`) selects one instance; anything else
+/// (`[count.index]`, `[*]`) refers to all of them.
+fn literal_index(index: &str) -> bool {
+    index.len() > 2 && index[1..].starts_with(|c: char| c.is_ascii_digit() || c == '"')
+}
 
 /// A reference target: the resources an expression points at.
 pub enum Target<'m> {
@@ -203,6 +415,46 @@ impl<'a> Model<'a> {
             by_type,
             by_local_name,
             by_ident,
+            modules: ModuleLinks::default(),
+            module_instances: HashMap::new(),
+        }
+    }
+
+    /// Adds what the inputs say about module boundaries (outputs, call inputs), so references
+    /// to `module.x.out` and, inside a module, to `var.name` are followed. Indexes the module
+    /// instances once: one pass over the resources.
+    pub fn set_module_links(&mut self, links: ModuleLinks) {
+        self.modules = links;
+        self.module_instances.clear();
+        if self.modules.is_empty() {
+            return;
+        }
+        // Instances already listed, by hash of (file, instance path).
+        let mut listed: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let mut last: Option<(usize, &str)> = None;
+        for r in &self.resources {
+            // Resources of one module instance are usually adjacent: skip the repeats cheaply.
+            if r.module.is_empty() || last == Some((r.file, r.module.as_str())) {
+                continue;
+            }
+            last = Some((r.file, r.module.as_str()));
+            let segs = address_segments(&r.module);
+            // Every prefix `module.a[0]`, `module.a[0].module.b` is an instance of a call.
+            let (mut end, mut parent_end, mut i) = (0usize, 0usize, 0usize);
+            while i + 1 < segs.len() && segs[i] == "module" {
+                end += usize::from(i > 0) + segs[i].len() + 1 + segs[i + 1].len();
+                let instance = &r.module[..end];
+                if listed.insert(key(r.file, &[instance])) {
+                    let parent = &r.module[..parent_end];
+                    let name = segs[i + 1].split('[').next().unwrap_or(segs[i + 1]);
+                    self.module_instances
+                        .entry(key(r.file, &[parent, name]))
+                        .or_default()
+                        .push(instance.to_string());
+                }
+                parent_end = end;
+                i += 2;
+            }
         }
     }
 
@@ -223,33 +475,234 @@ impl<'a> Model<'a> {
     }
 
     /// Resolves a reference traversal (`aws_kms_key.dr.arn`, `aws_s3_bucket.b[0].id`) made by
-    /// resource `from` to the resources it names. Module outputs, variables, locals and data
-    /// sources resolve to nothing.
+    /// resource `from` to the resources it names. Module outputs (`module.x.out`) and, inside a
+    /// module, variables (`var.name`, through the module call's expression) are followed across
+    /// module boundaries; root variables, locals and data sources resolve to nothing.
     pub fn resolve_ref(&self, from: ResourceId, traversal: &str) -> Vec<ResourceId> {
         let r = &self.resources[from];
-        let Some((rtype, name, index)) = parse_traversal(traversal) else {
-            return Vec::new();
+        let mut f = Follow::default();
+        self.follow(r.file, &r.module, traversal, &mut f);
+        f.ids
+    }
+
+    /// Resources `rtype.name[index]` declared in module instance `scope` of `file`.
+    fn push_local(
+        &self,
+        file: usize,
+        scope: &str,
+        (rtype, name, index): (&str, &str, Option<&str>),
+        f: &mut Follow,
+    ) -> bool {
+        let Some(pool) = self.by_local_name.get(&key(file, &[scope, rtype, name])) else {
+            return false;
         };
-        let Some(pool) = self
-            .by_local_name
-            .get(&key(r.file, &[&r.module, rtype, name]))
-        else {
-            return Vec::new();
+        let mut found = false;
+        for &c in pool {
+            let cand = &self.resources[c];
+            if cand.file == file
+                && cand.module == scope
+                && cand.rtype == rtype
+                && local_name(&cand.address) == name
+                && index.is_none_or(|ix| {
+                    cand.address.ends_with(ix)
+                        && cand.address[..cand.address.len() - ix.len()].ends_with(name)
+                })
+            {
+                found = true;
+                if f.seen.insert(c) {
+                    f.ids.push(c);
+                }
+            }
+        }
+        found
+    }
+
+    /// Follows every reference of one expression evaluated in module instance `scope`.
+    /// Terraform lists a bare `module.x` next to `module.x.out`: the bare one adds nothing.
+    fn follow_all<S: AsRef<str>>(&self, file: usize, scope: &str, refs: &[S], f: &mut Follow) {
+        for (i, t) in refs.iter().enumerate() {
+            if is_bare_prefix(refs, i) {
+                continue;
+            }
+            self.follow(file, scope, t.as_ref(), f);
+        }
+    }
+
+    /// Follows one traversal evaluated in module instance `scope` (`""` is the root module).
+    fn follow(&self, file: usize, scope: &str, t: &str, f: &mut Follow) {
+        let t = t.trim();
+        let hopped = f.hops > 0;
+        if let Some(parsed) = parse_traversal(t) {
+            let found = self.push_local(file, scope, parsed, f);
+            if found
+                && let (Some(attrs), Some(a)) = (f.attrs.as_mut(), traversal_attribute(t))
+                && !attrs.iter().any(|x| x == a)
+            {
+                attrs.push(a.to_string());
+            }
+            if !found {
+                f.end(
+                    if hopped {
+                        format!("`{t}` in {}, which is not in the inputs", scope_name(scope))
+                    } else {
+                        format!("`{t}`")
+                    },
+                    hopped,
+                );
+            }
+            return;
+        }
+        let first = t.split(['.', '[']).next().unwrap_or("");
+        if first != "module" && first != "var" {
+            let what = match first {
+                "data" => "a data source",
+                "local" => "a local value, which plan JSON does not record",
+                _ => "",
+            };
+            f.end(
+                if hopped && !what.is_empty() {
+                    format!("`{t}` ({what})")
+                } else {
+                    format!("`{t}`")
+                },
+                hopped,
+            );
+            return;
+        }
+        let k = key(file, &[scope, t]);
+        if f.stack.contains(&k) {
+            f.end(format!("`{t}` (the references form a cycle)"), hopped);
+            return;
+        }
+        // Followed before from another reference: its resources are already in.
+        if !f.visited.insert(k) {
+            return;
+        }
+        if f.hops >= MAX_HOPS {
+            f.end(
+                format!("`{t}` (more than {MAX_HOPS} module boundaries away)"),
+                hopped,
+            );
+            return;
+        }
+        f.stack.push(k);
+        f.hops += 1;
+        if first == "module" {
+            self.follow_output(file, scope, t, hopped, f);
+        } else {
+            self.follow_input(file, scope, t, hopped, f);
+        }
+        f.hops -= 1;
+        f.stack.pop();
+    }
+
+    /// `module.NAME[KEY].OUT…` in `scope`: the output's expression, in the module's instances.
+    fn follow_output(&self, file: usize, scope: &str, t: &str, hopped: bool, f: &mut Follow) {
+        let Some((name, index, rest)) = split_module_ref(t) else {
+            f.end(format!("`{t}`"), hopped);
+            return;
         };
-        pool.iter()
-            .copied()
-            .filter(|&c| {
-                let cand = &self.resources[c];
-                cand.file == r.file
-                    && cand.module == r.module
-                    && cand.rtype == rtype
-                    && local_name(&cand.address) == name
-                    && index.is_none_or(|ix| {
-                        cand.address.ends_with(ix)
-                            && cand.address[..cand.address.len() - ix.len()].ends_with(name)
-                    })
+        let called = strip_instance_keys(&child_scope(scope, name, ""));
+        let Some(out) = rest.first().map(|s| s.split('[').next().unwrap_or(s)) else {
+            f.end(
+                format!("`{t}` (the whole module, not one of its outputs)"),
+                hopped,
+            );
+            return;
+        };
+        let instances: Vec<String> = if literal_index(index) {
+            vec![child_scope(scope, name, index)]
+        } else {
+            self.instances_of(file, scope, name)
+                .unwrap_or_else(|| vec![child_scope(scope, name, "")])
+        };
+        match ModuleLinks::get(&self.modules.outputs, file, &called, out) {
+            Some(LinkExpr::Refs(refs)) => {
+                for inst in &instances {
+                    self.follow_all(file, inst, refs, f);
+                }
+            }
+            Some(LinkExpr::Constant) => {
+                f.end(format!("`{t}` (an output set to a constant)"), hopped);
+            }
+            None => {
+                // Some tools write a resource inside a module straight after the module
+                // (`module.x.aws_instance.this[0].arn`): follow it where it is declared.
+                let inner = rest.join(".");
+                if parse_traversal(&inner).is_some() {
+                    for inst in &instances {
+                        self.follow(file, inst, &inner, f);
+                    }
+                    return;
+                }
+                let why = match self.modules.call(file, &called) {
+                    // Terraform JSON / CDKTF: the call is in the file, the module's body is
+                    // not, so there is nothing to follow.
+                    Some(c) if !c.has_body => format!(
+                        "`{t}`, an output of module `{name}`{} whose body is not in the input",
+                        c.source
+                            .as_deref()
+                            .map_or_else(String::new, |s| format!(" (source `{s}`)"))
+                    ),
+                    Some(_) => format!(
+                        "`{t}` (module `{called}` has no output `{out}` in the configuration)"
+                    ),
+                    None if hopped => format!("`{t}` (no module call `{called}` is recorded)"),
+                    None => format!("`{t}`"),
+                };
+                f.end(why, hopped);
+            }
+        }
+    }
+
+    /// `var.NAME` in module instance `scope`: the calling module's expression for that input,
+    /// evaluated in the calling module instance.
+    fn follow_input(&self, file: usize, scope: &str, t: &str, hopped: bool, f: &mut Follow) {
+        let name = t["var.".len().min(t.len())..]
+            .split(['.', '['])
+            .next()
+            .unwrap_or("");
+        if scope.is_empty() {
+            f.end(
+                if hopped {
+                    format!("`{t}` (a root variable)")
+                } else {
+                    format!("`{t}`")
+                },
+                hopped,
+            );
+            return;
+        }
+        let called = strip_instance_keys(scope);
+        match ModuleLinks::get(&self.modules.inputs, file, &called, name) {
+            Some(LinkExpr::Refs(refs)) => self.follow_all(file, parent_scope(scope), refs, f),
+            Some(LinkExpr::Constant) => f.end(
+                format!("`{t}` (set to a constant by the call of `{called}`)"),
+                hopped,
+            ),
+            None if self.modules.call(file, &called).is_some() => f.end(
+                format!("`{t}` (not set by the call of `{called}`, so its default applies)"),
+                hopped,
+            ),
+            None => f.end(format!("`{t}`"), hopped),
+        }
+    }
+
+    /// The instances of module call `name` made in module instance `scope`, as the resources
+    /// show them.
+    fn instances_of(&self, file: usize, scope: &str, name: &str) -> Option<Vec<String>> {
+        let plain = child_scope(scope, name, "");
+        let v: Vec<String> = self
+            .module_instances
+            .get(&key(file, &[scope, name]))?
+            .iter()
+            .filter(|i| {
+                i.strip_prefix(plain.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
             })
-            .collect()
+            .cloned()
+            .collect();
+        (!v.is_empty()).then_some(v)
     }
 
     /// What a value points at: a literal, the resources its expression references, or nothing.
@@ -260,44 +713,63 @@ impl<'a> Model<'a> {
             Kind::Str(s) => Target::Literal(s),
             Kind::Unknown(u) if !u.configured => Target::Unset,
             Kind::Unknown(u) => {
-                let mut ids: Vec<ResourceId> = Vec::new();
-                for t in &u.refs {
-                    for id in self.resolve_ref(from, t) {
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
+                let r = &self.resources[from];
+                let mut f = Follow::default();
+                let mut origin: Option<&str> = None;
+                for (i, t) in u.refs.iter().enumerate() {
+                    if is_bare_prefix(&u.refs, i) {
+                        continue;
+                    }
+                    let had_end = f.dead_end.is_some();
+                    self.follow(r.file, &r.module, t, &mut f);
+                    if !had_end && f.dead_end.is_some() {
+                        origin = Some(t);
                     }
                 }
-                if ids.is_empty() {
-                    let what = u.refs.first().map_or_else(
+                if !f.ids.is_empty() {
+                    return Target::Resources(f.ids);
+                }
+                Target::Unresolved(match (f.dead_end, origin) {
+                    (Some((why, true)), Some(o)) => format!("`{}`, which leads to {why}", o.trim()),
+                    (Some((why, _)), _) => why,
+                    (None, _) => u.refs.first().map_or_else(
                         || "an expression without references".to_string(),
                         |r| format!("`{r}`"),
-                    );
-                    Target::Unresolved(what)
-                } else {
-                    Target::Resources(ids)
-                }
+                    ),
+                })
             }
             _ => Target::Unresolved("a value of an unexpected type".into()),
         }
     }
 
-    /// The name of the attribute a reference reads (`arn` in `aws_lambda_function.f.arn`).
+    /// The name of the attribute a reference reads (`arn` in `aws_lambda_function.f.arn`), for
+    /// the references that name a resource directly. See [`Model::referenced_attributes_from`]
+    /// for references through modules.
     pub fn referenced_attributes<'v>(v: &'v Value<'a>) -> Vec<&'v str> {
         match v.kind() {
             Kind::Unknown(u) => u
                 .refs
                 .iter()
-                .filter_map(|t| {
-                    let (_, name, _) = parse_traversal(t)?;
-                    let after = t.split_once(name)?.1;
-                    let after = after.trim_start_matches(|c| c != '.');
-                    let attr = after.strip_prefix('.')?;
-                    Some(attr.split(['.', '[']).next().unwrap_or(attr))
-                })
+                .filter_map(|t| traversal_attribute(t))
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The attributes read at the end of each reference chain of `v` (set on `from`) that leads
+    /// to a resource: `arn` for `var.key` when the module call passes `module.keys.key_arn` and
+    /// that output is `aws_kms_key.this.arn`. Chains that end unresolved contribute nothing.
+    pub fn referenced_attributes_from(&self, from: ResourceId, v: &Value<'a>) -> Vec<String> {
+        let Kind::Unknown(u) = v.kind() else {
+            return Vec::new();
+        };
+        let r = &self.resources[from];
+        let mut f = Follow {
+            attrs: Some(Vec::new()),
+            ..Follow::default()
+        };
+        self.follow_all(r.file, &r.module, &u.refs, &mut f);
+        f.attrs.unwrap_or_default()
     }
 
     /// Resources of `rtype` whose attribute `attr` equals `value` (e.g. a bucket by name).
@@ -502,6 +974,21 @@ pub fn parse_traversal(t: &str) -> Option<(&str, &str, Option<&str>)> {
     Some((first, name, index))
 }
 
+/// The attribute a resource traversal reads: `arn` in `aws_kms_key.k[0].arn`, `key_id` in
+/// `aws_kms_key.key.key_id`; `None` when it reads the whole resource or is not a resource.
+pub fn traversal_attribute(t: &str) -> Option<&str> {
+    let t = t.trim();
+    let (rtype, name, _) = parse_traversal(t)?;
+    let mut rest = t.get(rtype.len() + 1..)?.strip_prefix(name)?;
+    if rest.starts_with('[') {
+        let segs = address_segments(rest);
+        rest = rest.get(segs.first()?.len()..)?;
+    }
+    let attr = rest.strip_prefix('.')?;
+    let attr = attr.split(['.', '[']).next().unwrap_or(attr);
+    (!attr.is_empty() && attr != "*").then_some(attr)
+}
+
 /// Splits an address into segments, respecting quoted instance keys.
 pub fn address_segments(addr: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -667,6 +1154,51 @@ mod tests {
             module_of_address("module.m.data.aws_iam_policy_document.d"),
             "module.m"
         );
+    }
+
+    #[test]
+    fn attributes_of_traversals() {
+        assert_eq!(
+            traversal_attribute("aws_kms_key.key.key_id"),
+            Some("key_id")
+        );
+        assert_eq!(traversal_attribute("aws_kms_key.k[0].arn"), Some("arn"));
+        assert_eq!(
+            traversal_attribute(r#"aws_s3_bucket.b["a.b"].id"#),
+            Some("id")
+        );
+        assert_eq!(traversal_attribute("aws_kms_key.k"), None);
+        assert_eq!(traversal_attribute("aws_kms_key.k[0]"), None);
+        assert_eq!(traversal_attribute("var.key"), None);
+    }
+
+    #[test]
+    fn module_references_and_scopes() {
+        assert_eq!(
+            split_module_ref(r#"module.store["a.b"].bucket_id"#),
+            Some(("store", r#"["a.b"]"#, vec!["bucket_id"]))
+        );
+        assert_eq!(
+            split_module_ref("module.keys"),
+            Some(("keys", "", Vec::new()))
+        );
+        assert_eq!(split_module_ref("var.x"), None);
+        assert_eq!(
+            parent_scope(r#"module.a[0].module.b["x.y"]"#),
+            "module.a[0]"
+        );
+        assert_eq!(parent_scope("module.a"), "");
+        assert_eq!(child_scope("", "a", "[0]"), "module.a[0]");
+        assert_eq!(child_scope("module.a[0]", "b", ""), "module.a[0].module.b");
+        assert!(literal_index("[0]") && literal_index(r#"["k"]"#));
+        assert!(!literal_index("[count.index]") && !literal_index("[*]") && !literal_index(""));
+        // Terraform's own prefixes add nothing next to the full reference …
+        let refs = ["module.r[0].arn", "module.r[0]", "module.r"];
+        assert!(!is_bare_prefix(&refs, 0));
+        assert!(is_bare_prefix(&refs, 1) && is_bare_prefix(&refs, 2));
+        // … but a whole module on its own is kept (and ends unresolved).
+        assert!(!is_bare_prefix(&["module.r"], 0));
+        assert!(!is_bare_prefix(&["module.rr.x", "module.r"], 1));
     }
 
     #[test]

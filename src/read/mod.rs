@@ -6,7 +6,7 @@ pub mod plan;
 pub mod tfjson;
 
 use crate::input::{InputError, InputKind, SourceFile};
-use crate::model::{Model, ProviderConfig, Resource, Warning, parse_arn};
+use crate::model::{Model, ModuleLinks, ProviderConfig, Resource, Warning, parse_arn};
 
 /// What the adapters collect before the model is assembled.
 #[derive(Default)]
@@ -17,6 +17,8 @@ pub struct Parts<'a> {
     pub warnings: Vec<Warning>,
     /// (resource type, reason): types an input format cannot contain at all.
     pub unrecorded_types: Vec<(String, String)>,
+    /// Module outputs and call inputs, for references across module boundaries.
+    pub modules: ModuleLinks,
 }
 
 /// Takes the account id from a known ARN.
@@ -54,5 +56,6 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
         parts.warnings,
     );
     model.unrecorded_types = parts.unrecorded_types;
+    model.set_module_links(parts.modules);
     Ok(model)
 }

@@ -9,8 +9,8 @@ use super::{Parts, attach_account};
 use crate::input::InputError;
 use crate::json::{JsonWarning, Raw};
 use crate::model::{
-    ProviderConfig, RegionSource, Resource, Warning, arn_region, looks_like_region,
-    module_of_address, strip_instance_keys,
+    LinkExpr, ModuleLinks, ProviderConfig, RegionSource, Resource, Warning, arn_region,
+    looks_like_region, module_of_address, strip_instance_keys,
 };
 use crate::value::{Kind, Unknown, Value};
 use rayon::prelude::*;
@@ -122,6 +122,7 @@ pub fn read<'a>(
         }
         if let Some(rm) = conf.get("root_module") {
             walk_config(rm, String::new(), &mut ctx.config);
+            walk_module_links(file, rm, "", &mut parts.modules);
         }
     }
 
@@ -252,6 +253,77 @@ fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, Conf
                 };
                 walk_config(m, p, out);
             }
+        }
+    }
+}
+
+/// Records, for every module call at any depth, the expressions it passes for its inputs and
+/// the expressions of the called module's outputs, so references can be followed across module
+/// boundaries (`module.x.out` into the module, `var.name` inside it out to the caller).
+/// `path` is the static path of `module` (`module.a.module.b`, no instance keys): expressions are
+/// written once per module, whatever its `count` / `for_each`.
+fn walk_module_links(file: usize, module: Raw, path: &str, links: &mut ModuleLinks) {
+    if let Some(outputs) = module.get("outputs") {
+        for (name, _, o) in outputs.entries() {
+            if let Some(expr) = o.get("expression") {
+                links.add_output(file, path, &name, link_expr(expr));
+            }
+        }
+    }
+    let Some(calls) = module.get("module_calls") else {
+        return;
+    };
+    for (name, _, call) in calls.entries() {
+        let called = if path.is_empty() {
+            format!("module.{name}")
+        } else {
+            format!("{path}.module.{name}")
+        };
+        let body = call.get("module").filter(|m| m.is_object());
+        let source = call
+            .get("source")
+            .and_then(|s| s.as_str())
+            .map(Cow::into_owned);
+        links.add_call(file, &called, source, body.is_some());
+        if let Some(exprs) = call.get("expressions") {
+            for (input, _, e) in exprs.entries() {
+                links.add_input(file, &called, &input, link_expr(e));
+            }
+        }
+        if let Some(m) = body {
+            walk_module_links(file, m, &called, links);
+        }
+    }
+}
+
+/// An output or module input expression: its references, or a constant. A nested-block style
+/// expression (an object of expressions, a list of them) contributes the references of all its
+/// parts.
+fn link_expr(e: Raw) -> LinkExpr {
+    let mut refs = Vec::new();
+    collect_refs(e, &mut refs, 0);
+    if refs.is_empty() {
+        LinkExpr::Constant
+    } else {
+        LinkExpr::Refs(refs)
+    }
+}
+
+fn collect_refs(e: Raw, out: &mut Vec<String>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    if is_attribute_expr(e) {
+        if let Some(r) = refs_of(e) {
+            out.extend(r.into_iter().map(Cow::into_owned));
+        }
+    } else if e.is_object() {
+        for (_, _, v) in e.entries() {
+            collect_refs(v, out, depth + 1);
+        }
+    } else if e.is_array() {
+        for v in e.items() {
+            collect_refs(v, out, depth + 1);
         }
     }
 }

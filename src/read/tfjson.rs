@@ -93,6 +93,23 @@ pub fn read<'a>(
             }
         }
     }
+    // Module calls: the file holds the call (`source` and the inputs) but not the module's
+    // body — its resources and outputs live in the module's own source, which drlint does not
+    // fetch. So a `${module.x.out}` reference has nothing to be followed to: recording the call
+    // as bodiless makes such references unresolved (the rule's outcome is undecided, with the
+    // reason), never a guess. Inputs are not recorded: no resource of the module is in the model
+    // to read them through `var.*`.
+    if let Some(modules) = root.get("module") {
+        for (name, _, call) in modules.entries() {
+            let source = call
+                .get("source")
+                .and_then(|s| s.as_str())
+                .map(Cow::into_owned);
+            parts
+                .modules
+                .add_call(file, &format!("module.{name}"), source, false);
+        }
+    }
     if root
         .get("module")
         .is_some_and(|m| m.entries().next().is_some())

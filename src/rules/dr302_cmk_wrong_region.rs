@@ -3,7 +3,6 @@
 
 use super::kms::{KeyRegion, Protection, TYPES, at_rest, has_replica_in, key_region};
 use super::{Ctx, Level, Out, Rule};
-use crate::model::Model;
 
 pub static RULE: Rule = Rule {
     id: "DR302",
@@ -38,9 +37,11 @@ fn check(cx: &Ctx, out: &mut Out) {
                 KeyRegion::Region(kr, key_res) if kr != region => {
                     // A multi-region key's id (`mrk-…`) resolves to its replica in the caller's
                     // region; its ARN names the primary's region and is rejected there.
-                    let by_id = Model::referenced_attributes(key)
+                    let by_id = cx
+                        .model
+                        .referenced_attributes_from(a.owner, key)
                         .iter()
-                        .all(|a| *a == "key_id" || *a == "id");
+                        .all(|a| a == "key_id" || a == "id");
                     if let Some(k) = key_res.filter(|_| by_id)
                         && has_replica_in(cx, k, region)
                     {

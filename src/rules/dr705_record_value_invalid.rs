@@ -3,7 +3,6 @@
 //! during the failover it was meant for.
 
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
-use crate::model::Model;
 use crate::value::{Kind, Value};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -99,14 +98,14 @@ fn check(cx: &Ctx, out: &mut Out) {
                     }
                 }
                 Kind::Unknown(u) if u.configured => {
-                    let attrs = Model::referenced_attributes(v);
+                    let attrs = cx.model.referenced_attributes_from(id, v);
                     let kinds: Vec<&str> = attrs.iter().map(|a| attr_kind(a)).collect();
                     if let Some(pos) = kinds.iter().position(|k| *k != want && *k != "unknown") {
                         let src = u
                             .refs
                             .iter()
-                            .find(|t| t.ends_with(attrs[pos]))
-                            .map_or_else(|| attrs[pos].to_string(), |t| t.to_string());
+                            .find(|t| t.ends_with(attrs[pos].as_str()))
+                            .map_or_else(|| attrs[pos].clone(), |t| t.to_string());
                         out.fail(
                             cx,
                             id,
