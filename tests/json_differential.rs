@@ -46,7 +46,9 @@ fn compare(text: &str) -> Result<(), String> {
             if got == expected {
                 Ok(())
             } else {
-                Err(format!("values differ:\n drlint: {got}\n  serde: {expected}"))
+                Err(format!(
+                    "values differ:\n drlint: {got}\n  serde: {expected}"
+                ))
             }
         }
         (Err(_), Err(_)) => Ok(()),
@@ -76,7 +78,11 @@ fn every_sample_and_fixture_reads_the_same() {
     let mut files = Vec::new();
     json_files(&root, &mut files);
     files.sort();
-    assert!(files.len() > 100, "found only {} JSON fixtures", files.len());
+    assert!(
+        files.len() > 100,
+        "found only {} JSON fixtures",
+        files.len()
+    );
     let mut compared = 0;
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
@@ -163,11 +169,11 @@ fn arb_json() -> impl Strategy<Value = J> {
     let leaf = prop_oneof![
         Just(J::Null),
         any::<bool>().prop_map(J::Bool),
-        any::<i64>().prop_map(|n| J::from(n)),
-        any::<u64>().prop_map(|n| J::from(n)),
+        any::<i64>().prop_map(J::from),
+        any::<u64>().prop_map(J::from),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
-            .prop_map(|f| J::from(f)),
+            .prop_map(J::from),
         any::<String>().prop_map(J::String),
         "[a-z\\\\\"/\u{e9}\u{1F600}\n\t ]{0,12}".prop_map(J::String),
     ];
