@@ -128,6 +128,22 @@ fn check(cx: &Ctx, out: &mut Out) {
             out.undecided(cx, g, "", at, format!("the input holds no AWS Config items from the DR region {d}, so member clusters there cannot be seen; add that region's snapshot"));
             continue;
         }
+        // The AWS Config adapter links a cluster to its global cluster (from the GlobalCluster
+        // item's member list) within one input file only: a DR-region cluster from another
+        // snapshot file may be an unlinked member.
+        if gr.origin == Origin::AwsConfig
+            && let Some(d) = dr
+            && let Some(&c) = m.of_type("aws_rds_cluster").iter().find(|&&c| {
+                let r = m.get(c);
+                r.origin == Origin::AwsConfig
+                    && r.file != gr.file
+                    && r.region.as_deref() == Some(d)
+                    && !r.get("global_cluster_identifier").is_set()
+            })
+        {
+            out.undecided(cx, g, "", at, format!("cluster {} in the DR region {d} may be a member of global database {name}: its membership is {} in that cluster's item (AWS Config lists members on the global cluster's item; give both regions' items in one snapshot, e.g. an aggregator query)", m.get(c).address, unknown_phrase(cx, c)));
+            continue;
+        }
         let listed = if regions.is_empty() {
             "it has no member cluster".to_string()
         } else {

@@ -42,11 +42,32 @@ fn check(cx: &Ctx, out: &mut Out) {
         let global = global_v.is_set() || sources.contains(&c);
         let postgres = engine == Some("aurora-postgresql");
         let bw = r.get("backtrack_window");
+        // AWS Config links clusters to their global cluster within one input file only, so a
+        // cluster without a global cluster identifier may still be a member of a global cluster
+        // read from another file.
+        let maybe_global = !global
+            && r.origin == Origin::AwsConfig
+            && m
+                .of_type("aws_rds_global_cluster")
+                .iter()
+                .any(|&g| m.get(g).file != r.file);
         let why = if global {
             let g = global_v.str().map_or_else(String::new, |s| format!(" `{s}`"));
             format!("this cluster is a member of the global database{g}, and Aurora global databases do not support backtracking")
         } else if postgres {
             "Aurora PostgreSQL does not support backtracking (only Aurora MySQL does)".to_string()
+        } else if maybe_global && bw.is_absent() {
+            out.undecided(
+                cx,
+                c,
+                "backtrack_window",
+                bw,
+                format!(
+                    "backtrack_window and this cluster's global database membership are {} (a global cluster of the input is in another file, and AWS Config links members within one file only; give all regions' items in one snapshot)",
+                    unknown_phrase(cx, c)
+                ),
+            );
+            continue;
         } else if engine.is_none() && bw.num().is_some_and(|n| n > 0.0) {
             out.undecided(
                 cx,
