@@ -309,3 +309,120 @@ fn per_region_snapshots_leave_global_membership_undecided() {
         "{dr802:?}"
     );
 }
+
+/// Terraform JSON edge cases: what the input cannot tell is undecided, what it shows is decided,
+/// and the false positives DR808 must avoid (other stacks' ARNs, wildcards, default tags) are not
+/// failures.
+#[test]
+fn terraform_json_undecided_and_false_positive_guards() {
+    let dir = scratch("rules_region_loss_tfjson");
+    let p = |region: &str| {
+        if region == "dr" {
+            "aws.dr"
+        } else {
+            "aws.primary"
+        }
+    };
+    let stack = json!({
+        "provider": {"aws": [
+            {"alias": "primary", "region": "us-east-1",
+             "default_tags": [{"tags": {"Project": "payments"}}]},
+            {"alias": "dr", "region": "us-west-2"},
+        ]},
+        "variable": {"global_id": {"type": "string"}, "dr_region": {"type": "string"},
+                     "window": {"type": "number"}, "tables": {"type": "list(string)"}},
+        "resource": {
+            "aws_rds_global_cluster": {
+                "unlinked": {"provider": p("primary"), "global_cluster_identifier": "unlinked-test",
+                             "engine": "aurora-mysql"},
+            },
+            "aws_rds_cluster": {
+                "by_variable": {"provider": p("primary"), "cluster_identifier": "by-variable-test",
+                                "engine": "aurora-mysql", "global_cluster_identifier": "${var.global_id}",
+                                "backtrack_window": "${var.window}"},
+                "reports": {"provider": p("primary"), "cluster_identifier": "reports-test",
+                            "engine": "aurora-postgresql", "backtrack_window": 3600},
+                "mysql": {"provider": p("primary"), "cluster_identifier": "mysql-test",
+                          "engine": "aurora-mysql", "backtrack_window": 3600},
+            },
+            "aws_dynamodb_table": {
+                "by_variable": {"provider": p("primary"), "name": "by-variable-test", "hash_key": "id",
+                                "replica": [{"region_name": "${var.dr_region}"}]},
+                "by_resource": {"provider": p("primary"), "name": "by-resource-test", "hash_key": "id"},
+            },
+            "aws_dynamodb_table_replica": {
+                "by_resource": {"provider": p("dr"),
+                                "global_table_arn": "${aws_dynamodb_table.by_resource.arn}"},
+            },
+            "aws_backup_plan": {
+                "main": {"provider": p("primary"), "name": "main-test", "rule": []},
+            },
+            "aws_backup_selection": {
+                "other_stack": {"provider": p("primary"), "name": "other-stack-test",
+                                "plan_id": "${aws_backup_plan.main.id}",
+                                "resources": ["arn:aws:dynamodb:us-east-1:999999999999:table/other-test"]},
+                "wildcard": {"provider": p("primary"), "name": "wildcard-test",
+                             "plan_id": "${aws_backup_plan.main.id}",
+                             "resources": ["arn:aws:dynamodb:*:*:table/*"]},
+                "default_tag": {"provider": p("primary"), "name": "default-tag-test",
+                                "plan_id": "${aws_backup_plan.main.id}",
+                                "selection_tag": [{"type": "STRINGEQUALS", "key": "Project", "value": "payments"}]},
+                "typo": {"provider": p("primary"), "name": "typo-test",
+                         "plan_id": "${aws_backup_plan.main.id}",
+                         "selection_tag": [{"type": "STRINGEQUALS", "key": "project", "value": "payments"}]},
+                "variable": {"provider": p("primary"), "name": "variable-test",
+                             "plan_id": "${aws_backup_plan.main.id}", "resources": "${var.tables}"},
+                "by_arn": {"provider": p("primary"), "name": "by-arn-test",
+                           "plan_id": "${aws_backup_plan.main.id}",
+                           "resources": ["arn:aws:rds:us-east-1:111122223333:cluster:reports-test"]},
+            },
+        },
+    });
+    let path = dir.join("cdk.tf.json");
+    std::fs::write(&path, stack.to_string()).unwrap();
+    let got = lint(&[path.to_str().unwrap()]);
+    let one = |rule: &str, res: &str| -> (String, String) {
+        let hits: Vec<_> = got.iter().filter(|r| r.0 == rule && r.2 == res).collect();
+        assert_eq!(hits.len(), 1, "{rule} on {res}: {got:#?}");
+        (hits[0].1.clone(), hits[0].4.clone())
+    };
+    let none = |rule: &str, res: &str| {
+        assert!(
+            !got.iter().any(|r| r.0 == rule && r.2 == res),
+            "{rule} must not report {res}: {got:#?}"
+        )
+    };
+    // DR801: a member reference through a variable cannot be followed.
+    let (k, msg) = one("DR801", "aws_rds_global_cluster.unlinked");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("`var.global_id`"), "{msg}");
+    // DR802: PostgreSQL fails; a plain Aurora MySQL cluster may backtrack; a window from a
+    // variable on a (possible) global member is undecided.
+    let (k, msg) = one("DR802", "aws_rds_cluster.reports");
+    assert_eq!(k, "fail");
+    assert!(msg.contains("Aurora PostgreSQL"), "{msg}");
+    none("DR802", "aws_rds_cluster.mysql");
+    let (k, msg) = one("DR802", "aws_rds_cluster.by_variable");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("only known after apply"), "{msg}");
+    // DR803: a replica region from a variable is undecided; a table replica resource in the DR
+    // region pointing at the table by reference is a replica.
+    let (k, _) = one("DR803", "aws_dynamodb_table.by_variable");
+    assert_eq!(k, "undecided");
+    none("DR803", "aws_dynamodb_table.by_resource");
+    // DR808: another stack's ARN is undecided, a wildcard and a provider default tag select, a
+    // tag that differs in case selects nothing, a variable is undecided, an ARN of a resource of
+    // the input selects it.
+    let (k, msg) = one("DR808", "aws_backup_selection.other_stack");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("not in the input"), "{msg}");
+    none("DR808", "aws_backup_selection.wildcard");
+    none("DR808", "aws_backup_selection.default_tag");
+    let (k, msg) = one("DR808", "aws_backup_selection.typo");
+    assert_eq!(k, "fail");
+    assert!(msg.contains("tag project = \"payments\""), "{msg}");
+    let (k, _) = one("DR808", "aws_backup_selection.variable");
+    assert_eq!(k, "undecided");
+    none("DR808", "aws_backup_selection.by_arn");
+    none("DR808", "aws_backup_plan.main");
+}
