@@ -349,6 +349,12 @@ fn terraform_json_undecided_and_false_positive_guards() {
                 "by_variable": {"provider": p("primary"), "name": "by-variable-test", "hash_key": "id",
                                 "replica": [{"region_name": "${var.dr_region}"}]},
                 "by_resource": {"provider": p("primary"), "name": "by-resource-test", "hash_key": "id"},
+                "legacy": {"provider": p("primary"), "name": "legacy-test", "hash_key": "id"},
+                "legacy_dr": {"provider": p("dr"), "name": "legacy-test", "hash_key": "id"},
+            },
+            "aws_dynamodb_global_table": {
+                "legacy": {"provider": p("primary"), "name": "legacy-test",
+                           "replica": [{"region_name": "us-east-1"}, {"region_name": "us-west-2"}]},
             },
             "aws_dynamodb_table_replica": {
                 "by_resource": {"provider": p("dr"),
@@ -406,10 +412,12 @@ fn terraform_json_undecided_and_false_positive_guards() {
     assert_eq!(k, "undecided");
     assert!(msg.contains("only known after apply"), "{msg}");
     // DR803: a replica region from a variable is undecided; a table replica resource in the DR
-    // region pointing at the table by reference is a replica.
+    // region pointing at the table by reference is a replica ...
     let (k, _) = one("DR803", "aws_dynamodb_table.by_variable");
     assert_eq!(k, "undecided");
     none("DR803", "aws_dynamodb_table.by_resource");
+    // ... and so is a region of a legacy (2017.11.29) global table of the same name.
+    none("DR803", "aws_dynamodb_table.legacy");
     // DR808: another stack's ARN is undecided, a wildcard and a provider default tag select, a
     // tag that differs in case selects nothing, a variable is undecided, an ARN of a resource of
     // the input selects it.

@@ -1,5 +1,6 @@
 //! DR803 dynamodb-global-replica: a DynamoDB table in the primary region has a replica in the DR
-//! region (global table), inline or as an `aws_dynamodb_table_replica`. Without one, losing the
+//! region (global table), inline, as an `aws_dynamodb_table_replica`, or through a legacy
+//! `aws_dynamodb_global_table` of the same name. Without one, losing the
 //! primary region loses the table; backups restore only into a region that is still up, hours
 //! later.
 
@@ -106,6 +107,26 @@ fn check(cx: &Ctx, out: &mut Out) {
                         "the region of table replica {} is unknown",
                         rr.address
                     ));
+                }
+            }
+        }
+        // Global tables version 2017.11.29: an aws_dynamodb_global_table of the same name lists
+        // the regions, each holding its own aws_dynamodb_table.
+        if let Some(name) = at.str() {
+            for &gt in m.find_by_attr("aws_dynamodb_global_table", "name", name).iter() {
+                for rep in m.get(gt).get("replica").items() {
+                    match rep.get("region_name").str() {
+                        Some(x) if x == dr => found = true,
+                        Some(x) if x != region => seen.push(x.to_string()),
+                        Some(_) => {}
+                        None => {
+                            undecided.get_or_insert(format!(
+                                "a region_name of {} is {}",
+                                m.get(gt).address,
+                                unknown_phrase(cx, gt)
+                            ));
+                        }
+                    }
                 }
             }
         }
