@@ -87,6 +87,8 @@ pub struct ProviderConfig {
     pub key: String,
     pub alias: Option<String>,
     pub region: Option<String>,
+    /// The provider's `default_tags` (Terraform JSON; a plan already shows them in `tags_all`).
+    pub default_tags: Vec<(String, String)>,
 }
 
 /// A warning about an input that did not stop the run.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from cdktf import TerraformResource
+from cdktf_cdktf_provider_aws.backup_selection import BackupSelection, BackupSelectionSelectionTag
 
 from .config import DR, PRIMARY, StackConfig
 from .stack import DrStack
@@ -90,6 +91,19 @@ def _replicate_documents_within_primary(stack: DrStack) -> None:
         rule__0__destination__encryption_configuration__replica_kms_key_id=stack.keys.of(PRIMARY).arn,
     )
     _remove(stack, "storage", "documents_dr_replication")
+
+
+def _backup_selection_by_missing_tag(stack: DrStack) -> None:
+    # A second DR selection by a tag no resource carries: the plan gains nothing from it.
+    BackupSelection(
+        stack.backup,
+        "dr_tagged_selection",
+        provider=stack.regions.dr.provider,
+        name=stack.naming.name(DR, "tagged", kind="backup"),
+        plan_id=stack.backup.plans[DR].id,
+        iam_role_arn=stack.backup.role.arn,
+        selection_tag=[BackupSelectionSelectionTag(type="STRINGEQUALS", key="Backup", value="daily")],
+    )
 
 
 R = "resource."
@@ -227,6 +241,30 @@ MUTATIONS: dict[str, Mutation] = {
             "the DR replica of the sessions table has no point-in-time recovery",
             (R + "aws_dynamodb_table.data_sessions.replica",),
             apply=lambda s: _override(s.sessions.table, replica__0__point_in_time_recovery=False),
+        ),
+        Mutation(
+            "dr-cluster-without-instance", "payments", "DR801",
+            "the DR member cluster of the global database has no DB instance: nothing to promote",
+            (R + "aws_rds_cluster_instance.database_dr_instance_0",),
+            apply=lambda s: _remove(s, "database", "dr_instance_0"),
+        ),
+        Mutation(
+            "backtrack-on-global-member", "transactions", "DR802",
+            "the primary Aurora cluster sets a backtrack window although it is in a global database",
+            (R + "aws_rds_cluster.database_primary_cluster.backtrack_window",),
+            apply=lambda s: _override(s.database.of(PRIMARY).cluster, backtrack_window=86400),
+        ),
+        Mutation(
+            "table-without-replica", "transactions", "DR803",
+            "the sessions table has no replica in the DR region",
+            (R + "aws_dynamodb_table.data_sessions.replica",),
+            apply=lambda s: _override(s.sessions.table, replica=None),
+        ),
+        Mutation(
+            "backup-selection-by-missing-tag", "payments", "DR808",
+            "a DR backup selection selects by a tag no resource carries",
+            (R + "aws_backup_selection.backup_dr_tagged_selection",),
+            apply=_backup_selection_by_missing_tag,
         ),
         Mutation(
             "primary-without-health-check", "payments", "DR701",

@@ -109,6 +109,8 @@ pub fn read<'a>(
                     key: key.to_string(),
                     alias: alias.clone(),
                     region: region.as_ref().ok().map(|r| r.0.clone()),
+                    // Planned values carry the default tags in `tags_all`.
+                    default_tags: Vec::new(),
                 });
                 ctx.providers.insert(
                     key.into_owned(),

@@ -67,11 +67,30 @@ pub fn read<'a>(
                     .ok_or_else(|| format!("its region is the expression `{r}`, which cannot be evaluated from the file")),
                 None => Err("its provider block sets no region (it comes from AWS_REGION or the profile at run time)".into()),
             };
+            // `default_tags` is a block: an object, or a list of one object, holding `tags`.
+            let mut default_tags = Vec::new();
+            if let Some(dt) = b.get("default_tags") {
+                let blocks: Vec<Raw> = if dt.is_array() {
+                    dt.items().collect()
+                } else {
+                    vec![dt]
+                };
+                for blk in blocks {
+                    if let Some(tags) = blk.get("tags") {
+                        for (k, _, v) in tags.entries() {
+                            if let Some(v) = v.as_str() {
+                                default_tags.push((k.into_owned(), v.into_owned()));
+                            }
+                        }
+                    }
+                }
+            }
             parts.providers.push(ProviderConfig {
                 file,
                 key: key.clone(),
                 alias,
                 region: region.as_ref().ok().cloned(),
+                default_tags,
             });
             regions.insert(key, region);
         }

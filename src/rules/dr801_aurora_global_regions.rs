@@ -1,0 +1,237 @@
+//! DR801 aurora-global-regions: an Aurora global database survives the loss of the primary
+//! region only if it has a member cluster in the DR region, and a member cluster can take over
+//! only if it has at least one DB instance (no instance: no writer, nothing to promote).
+
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use crate::model::{Origin, ResourceId, Target};
+use crate::value::Value;
+
+pub static RULE: Rule = Rule {
+    id: "DR801",
+    name: "aurora-global-regions",
+    family: "region-loss",
+    level: Level::Error,
+    security_severity: 8.0,
+    needs: &["aws_rds_global_cluster"],
+    check,
+};
+
+/// Instance types whose `cluster_identifier` names the Aurora cluster they run in
+/// (`aws_db_instance` is how AWS Config input shows cluster instances).
+const INSTANCE_TYPES: &[&str] = &["aws_rds_cluster_instance", "aws_db_instance"];
+
+/// The member clusters of global cluster `g`, and the first reason membership cannot be told.
+pub fn members(cx: &Ctx, g: ResourceId) -> (Vec<ResourceId>, Option<String>) {
+    let m = cx.model;
+    let gr = m.get(g);
+    let ident = gr.get("global_cluster_identifier").str();
+    let mut out: Vec<ResourceId> = Vec::new();
+    let mut unresolved: Option<String> = None;
+    // A global cluster made from an existing cluster names it in source_db_cluster_identifier.
+    let src = gr.get("source_db_cluster_identifier");
+    match m.target(g, src) {
+        Target::Resources(ids) => out.extend(
+            ids.into_iter()
+                .filter(|&i| m.get(i).rtype == "aws_rds_cluster"),
+        ),
+        Target::Literal(s) => {
+            let found: Vec<ResourceId> = m
+                .find_by_attr("aws_rds_cluster", "arn", s)
+                .into_iter()
+                .chain(m.find_by_attr("aws_rds_cluster", "cluster_identifier", s))
+                .collect();
+            if found.is_empty() {
+                unresolved = Some(format!(
+                    "its source cluster `{s}` is not in the input"
+                ));
+            }
+            out.extend(found);
+        }
+        Target::Unresolved(what) => {
+            unresolved = Some(format!("its source_db_cluster_identifier comes from {what}"))
+        }
+        Target::Unset => {}
+    }
+    for &c in m.of_type("aws_rds_cluster") {
+        let v = m.get(c).get("global_cluster_identifier");
+        let is_member = match m.target(c, v) {
+            Target::Resources(ids) => ids.contains(&g),
+            Target::Literal(s) => ident == Some(s) || gr.get("id").str() == Some(s),
+            Target::Unresolved(what) => {
+                unresolved.get_or_insert_with(|| {
+                    format!(
+                        "the global_cluster_identifier of {} comes from {what}",
+                        m.get(c).address
+                    )
+                });
+                false
+            }
+            Target::Unset => false,
+        };
+        if is_member && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    (out, unresolved)
+}
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let m = cx.model;
+    let instances: Vec<ResourceId> = m
+        .of_types(INSTANCE_TYPES)
+        .filter(|&i| m.get(i).get("cluster_identifier").is_set())
+        .collect();
+    let mut checked_members: Vec<(ResourceId, String)> = Vec::new();
+    for &g in m.of_type("aws_rds_global_cluster") {
+        let gr = m.get(g);
+        let at = gr.get("global_cluster_identifier");
+        let name = at
+            .str()
+            .map_or_else(|| gr.address.clone(), |s| format!("`{s}`"));
+        let (members, unresolved) = members(cx, g);
+        checked_members.extend(members.iter().map(|&c| (c, name.clone())));
+        let mut regions: Vec<&str> = Vec::new();
+        let mut unknown_region = None;
+        for &c in &members {
+            match m.get(c).region.as_deref() {
+                Some(r) if !regions.contains(&r) => regions.push(r),
+                Some(_) => {}
+                None => unknown_region = Some(c),
+            }
+        }
+        regions.sort_unstable();
+        let dr = cx.settings.dr.as_deref();
+        let in_dr = dr.is_some_and(|d| regions.contains(&d));
+        if regions.len() >= 2 && in_dr {
+            continue;
+        }
+        if let Some(c) = unknown_region {
+            out.undecided(cx, g, "", at, format!("the region of member cluster {} is unknown, so it is not known whether global database {name} spans two regions", m.get(c).address));
+            continue;
+        }
+        if let Some(why) = unresolved {
+            out.undecided(
+                cx,
+                g,
+                "",
+                at,
+                format!("the member clusters of global database {name} cannot all be found: {why}"),
+            );
+            continue;
+        }
+        // AWS Config snapshots are per region: members in a region whose items are not in the
+        // input are invisible, not missing.
+        if gr.origin == Origin::AwsConfig
+            && let Some(d) = dr
+            && !m.resources.iter().any(|r| r.region.as_deref() == Some(d))
+        {
+            out.undecided(cx, g, "", at, format!("the input holds no AWS Config items from the DR region {d}, so member clusters there cannot be seen; add that region's snapshot"));
+            continue;
+        }
+        // The AWS Config adapter links a cluster to its global cluster (from the GlobalCluster
+        // item's member list) within one input file only: a DR-region cluster from another
+        // snapshot file may be an unlinked member.
+        if gr.origin == Origin::AwsConfig
+            && let Some(d) = dr
+            && let Some(&c) = m.of_type("aws_rds_cluster").iter().find(|&&c| {
+                let r = m.get(c);
+                r.origin == Origin::AwsConfig
+                    && r.file != gr.file
+                    && r.region.as_deref() == Some(d)
+                    && !r.get("global_cluster_identifier").is_set()
+            })
+        {
+            out.undecided(cx, g, "", at, format!("cluster {} in the DR region {d} may be a member of global database {name}: its membership is {} in that cluster's item (AWS Config lists members on the global cluster's item; give both regions' items in one snapshot, e.g. an aggregator query)", m.get(c).address, unknown_phrase(cx, c)));
+            continue;
+        }
+        let listed = if regions.is_empty() {
+            "it has no member cluster".to_string()
+        } else {
+            format!("its member clusters are only in {}", regions.join(", "))
+        };
+        match dr {
+            None if regions.len() >= 2 => out.undecided(
+                cx,
+                g,
+                "",
+                at,
+                format!("the DR region is unknown, so it is not known whether global database {name} has a member there (set [regions] dr)"),
+            ),
+            None => out.fail(
+                cx,
+                g,
+                "",
+                at,
+                format!("global database {name} does not span two regions: {listed}, so losing that region loses the database"),
+            ),
+            Some(d) => out.fail(
+                cx,
+                g,
+                "",
+                at,
+                format!("global database {name} has no member cluster in the DR region {d}: {listed}, so losing the primary region leaves nothing to fail over to"),
+            ),
+        }
+    }
+    for (c, global) in checked_members {
+        check_instances(cx, out, c, &global, &instances);
+    }
+}
+
+/// A member cluster needs an instance: without one it has no writer and cannot be promoted.
+fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instances: &[ResourceId]) {
+    let m = cx.model;
+    let has = instances.iter().any(|&i| {
+        m.points_to(
+            i,
+            m.get(i).get("cluster_identifier"),
+            c,
+            &["id", "cluster_identifier"],
+        )
+    });
+    if has {
+        return;
+    }
+    let r = m.get(c);
+    let at: &Value = r.get("cluster_identifier");
+    let region = r.region.as_deref().unwrap_or("an unknown region");
+    let name = at
+        .str()
+        .map_or_else(|| r.address.clone(), |s| format!("cluster `{s}`"));
+    let unfollowed = instances.iter().find_map(|&i| {
+        match m.target(i, m.get(i).get("cluster_identifier")) {
+            Target::Unresolved(what) => Some(format!(
+                "the cluster_identifier of {} comes from {what}",
+                m.get(i).address
+            )),
+            _ => None,
+        }
+    });
+    if let Some(why) = unfollowed {
+        out.undecided(
+            cx,
+            c,
+            "instances",
+            at,
+            format!("no DB instance is known to run in this member cluster, but {why}"),
+        );
+    } else if r.origin == Origin::AwsConfig
+        && !m
+            .of_type("aws_db_instance")
+            .iter()
+            .any(|&i| m.get(i).region == r.region)
+    {
+        out.undecided(
+            cx,
+            c,
+            "instances",
+            at,
+            format!(
+                "the cluster's DB instances are {} in {region}: the input has no AWS::RDS::DBInstance items from that region",
+                unknown_phrase(cx, c)
+            ),
+        );
+    } else {
+        out.fail(cx, c, "instances", at, format!("{name}, the {region} member of global database {global}, has no DB instance (aws_rds_cluster_instance): it has no writer, and there is nothing to promote when the primary region is lost"));
+    }
+}

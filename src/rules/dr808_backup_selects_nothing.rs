@@ -1,0 +1,278 @@
+//! DR808 backup-selects-nothing: an AWS Backup selection that matches no resource of the input
+//! (a tag nobody carries, a reference to nothing), or a plan no selection assigns resources to.
+//! The plan runs on schedule, reports success and backs up nothing; the gap shows only when a
+//! restore is needed.
+
+use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use crate::config::glob_match;
+use crate::model::{Origin, RegionSource, ResourceId, Target, parse_arn};
+use crate::value::{Kind, Value};
+
+pub static RULE: Rule = Rule {
+    id: "DR808",
+    name: "backup-selects-nothing",
+    family: "region-loss",
+    level: Level::Warning,
+    security_severity: 5.0,
+    needs: &["aws_backup_selection"],
+    check,
+};
+
+/// Terraform types of resources AWS Backup can protect.
+const BACKUP_TYPES: &[&str] = &[
+    "aws_rds_cluster",
+    "aws_db_instance",
+    "aws_dynamodb_table",
+    "aws_efs_file_system",
+    "aws_ebs_volume",
+    "aws_instance",
+    "aws_s3_bucket",
+    "aws_fsx_lustre_file_system",
+    "aws_fsx_windows_file_system",
+    "aws_fsx_ontap_file_system",
+    "aws_fsx_openzfs_file_system",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_redshift_cluster",
+    "aws_timestreamwrite_table",
+];
+
+/// A tag of a resource: its own `tags`, `tags_all` (plans) or its provider's `default_tags`
+/// (Terraform JSON).
+fn tag<'m>(cx: &'m Ctx, id: ResourceId, key: &str) -> Option<&'m str> {
+    let r = cx.model.get(id);
+    if let Some(v) = r.tag(key) {
+        return Some(v);
+    }
+    let RegionSource::Provider(pkey) = &r.region_source else {
+        return None;
+    };
+    cx.model
+        .providers
+        .iter()
+        .find(|p| p.file == r.file && &p.key == pkey)?
+        .default_tags
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// An ARN AWS would give the resource, from its `arn` or, when that is only known after apply,
+/// from its name and region.
+fn arn_of(cx: &Ctx, id: ResourceId) -> Option<String> {
+    let r = cx.model.get(id);
+    if let Some(a) = r.get("arn").nonempty_str() {
+        return Some(a.to_string());
+    }
+    let region = r.region.as_deref()?;
+    let account = r.account.as_deref().unwrap_or("*");
+    match r.rtype.as_str() {
+        "aws_dynamodb_table" => Some(format!(
+            "arn:aws:dynamodb:{region}:{account}:table/{}",
+            r.get("name").str()?
+        )),
+        "aws_rds_cluster" => Some(format!(
+            "arn:aws:rds:{region}:{account}:cluster:{}",
+            r.get("cluster_identifier").str()?
+        )),
+        "aws_db_instance" => Some(format!(
+            "arn:aws:rds:{region}:{account}:db:{}",
+            r.get("identifier").str()?
+        )),
+        "aws_s3_bucket" => Some(format!("arn:aws:s3:::{}", r.get("bucket").str()?)),
+        _ => None,
+    }
+}
+
+/// Does the (exact) ARN name resource `c`? Accounts only known after apply match any account.
+fn arn_names(pattern: &str, arn: &str) -> bool {
+    match (parse_arn(pattern), parse_arn(arn)) {
+        (Some(p), Some(a)) => {
+            p.service == a.service
+                && p.resource == a.resource
+                && p.region == a.region
+                && (p.account == a.account || a.account == "*")
+        }
+        _ => pattern == arn,
+    }
+}
+
+/// What a selection selects from the input.
+enum Selects {
+    Something,
+    Nothing,
+    /// Cannot be told, with the reason.
+    Unknown(String),
+}
+
+fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, String) {
+    let m = cx.model;
+    let s = m.get(sel);
+    let mut tried: Vec<String> = Vec::new();
+    let mut unknown: Option<String> = None;
+    // Selections are regional: a plan backs up resources of its own region only.
+    let local: Vec<ResourceId> = candidates
+        .iter()
+        .copied()
+        .filter(|&c| match (s.region.as_deref(), m.get(c).region.as_deref()) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
+        .collect();
+    let res = s.get("resources");
+    let items: Vec<&Value> = match res.kind() {
+        Kind::Arr(_) => res.items().collect(),
+        _ if res.is_set() => vec![res],
+        _ => Vec::new(),
+    };
+    for item in items {
+        match m.target(sel, item) {
+            Target::Resources(_) => return (Selects::Something, String::new()),
+            Target::Literal(pat) if pat == "*" || pat.contains('*') => {
+                // A wildcard selects whatever the account holds when the backup runs, which the
+                // input cannot show: it passes.
+                return (Selects::Something, String::new());
+            }
+            Target::Literal(pat) => {
+                if local
+                    .iter()
+                    .any(|&c| arn_of(cx, c).is_some_and(|a| arn_names(pat, &a)))
+                {
+                    return (Selects::Something, String::new());
+                }
+                if candidates
+                    .iter()
+                    .any(|&c| arn_of(cx, c).is_some_and(|a| arn_names(pat, &a)))
+                {
+                    tried.push(format!("`{pat}` is a resource of another region"));
+                } else {
+                    unknown.get_or_insert(format!(
+                        "it names `{pat}`, which is not in the input (a resource of another stack?)"
+                    ));
+                }
+            }
+            Target::Unresolved(what) => {
+                unknown.get_or_insert(format!("its resources come from {what}"));
+            }
+            Target::Unset => {}
+        }
+    }
+    if res.is_unknown() && res.is_set() && !matches!(res.kind(), Kind::Arr(_)) {
+        unknown.get_or_insert(format!("its resources are {}", unknown_phrase(cx, sel)));
+    }
+    let mut tag_test = |key: &Value, value: &Value, like: bool, what: &str| -> bool {
+        match (key.str(), value.str()) {
+            (Some(k), Some(v)) => {
+                let k = k.strip_prefix("aws:ResourceTag/").unwrap_or(k);
+                let hit = local.iter().any(|&c| {
+                    tag(cx, c, k).is_some_and(|t| if like { glob_match(v, t) } else { t == v })
+                });
+                if !hit {
+                    tried.push(format!("{what} {k} = \"{v}\""));
+                }
+                hit
+            }
+            _ => {
+                unknown.get_or_insert(format!("a {what} is {}", unknown_phrase(cx, sel)));
+                false
+            }
+        }
+    };
+    for t in s.get("selection_tag").items() {
+        if tag_test(t.get("key"), t.get("value"), false, "tag") {
+            return (Selects::Something, String::new());
+        }
+    }
+    let mut negative_only = false;
+    for cond in s.get("condition").items() {
+        for (block, like) in [("string_equals", false), ("string_like", true)] {
+            for c in cond.get(block).items() {
+                if tag_test(c.get("key"), c.get("value"), like, "condition") {
+                    return (Selects::Something, String::new());
+                }
+            }
+        }
+        negative_only |= cond.get("string_not_equals").is_set()
+            || cond.get("string_not_like").is_set();
+    }
+    if let Some(why) = unknown {
+        return (Selects::Unknown(why), String::new());
+    }
+    if s.origin == Origin::AwsConfig {
+        // Config records listOfTags but not conditions, and not every resource type's tags.
+        return (Selects::Unknown(format!("its conditions and the tags of some resource types are {} (docs/live-coverage.md)", unknown_phrase(cx, sel))), String::new());
+    }
+    if negative_only && tried.is_empty() {
+        return (
+            Selects::Unknown(
+                "it only has string_not_equals / string_not_like conditions, which exclude but do not select".into(),
+            ),
+            String::new(),
+        );
+    }
+    (Selects::Nothing, tried.join(", "))
+}
+
+fn check(cx: &Ctx, out: &mut Out) {
+    let m = cx.model;
+    let candidates: Vec<ResourceId> = m.of_types(BACKUP_TYPES).collect();
+    let mut plans_with_selection: Vec<ResourceId> = Vec::new();
+    let mut unresolved_plan = false;
+    for &sel in m.of_type("aws_backup_selection") {
+        let s = m.get(sel);
+        match m.target(sel, s.get("plan_id")) {
+            Target::Resources(ids) => plans_with_selection.extend(ids),
+            Target::Literal(id) => {
+                plans_with_selection.extend(m.find_by_attr("aws_backup_plan", "id", id))
+            }
+            _ => unresolved_plan = true,
+        }
+        let at = s.get("name");
+        let region = s.region.as_deref().unwrap_or("its region");
+        match selection(cx, sel, &candidates) {
+            (Selects::Something, _) => {}
+            (Selects::Unknown(why), _) => out.undecided(
+                cx,
+                sel,
+                "resources",
+                at,
+                format!("it is not known whether this backup selection selects anything: {why}"),
+            ),
+            (Selects::Nothing, tried) if tried.is_empty() => out.fail(
+                cx,
+                sel,
+                "resources",
+                at,
+                "this backup selection has no resources, selection_tag or condition: it selects nothing",
+            ),
+            (Selects::Nothing, tried) => out.fail(
+                cx,
+                sel,
+                "resources",
+                at,
+                format!("this backup selection matches no resource in {region} of the input ({tried}): its plan backs up nothing"),
+            ),
+        }
+    }
+    if unresolved_plan {
+        return; // a selection whose plan cannot be followed may belong to any plan
+    }
+    for &p in m.of_type("aws_backup_plan") {
+        if plans_with_selection.contains(&p) {
+            continue;
+        }
+        let r = m.get(p);
+        let at = r.get("name");
+        if r.origin == Origin::AwsConfig {
+            out.undecided(cx, p, "", at, format!("no backup selection of this plan is in the input; selections are {} unless the snapshot includes AWS::Backup::BackupSelection items", unknown_phrase(cx, p)));
+        } else {
+            out.fail(
+                cx,
+                p,
+                "",
+                at,
+                "no aws_backup_selection assigns resources to this backup plan: it backs up nothing",
+            );
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! The region-loss rules (DR801, DR802, DR803, DR808) on AWS Config input: what Config records
+//! decides them, what it does not record makes them undecided with "not recorded by AWS Config"
+//! (docs/live-coverage.md), never a silent pass.
+
+mod common;
+use common::{drlint, results, scratch};
+use serde_json::{Value as J, json};
+
+const ACCOUNT: &str = "111122223333";
+
+fn item(rtype: &str, region: &str, id: &str, arn: &str, conf: J, tags: J) -> J {
+    json!({
+        "resourceType": rtype,
+        "resourceId": id,
+        "resourceName": id,
+        "awsRegion": region,
+        "accountId": ACCOUNT,
+        "arn": arn,
+        "configurationItemStatus": "OK",
+        "configuration": conf,
+        "supplementaryConfiguration": {},
+        "tags": tags,
+    })
+}
+
+fn cluster_arn(region: &str, id: &str) -> String {
+    format!("arn:aws:rds:{region}:{ACCOUNT}:cluster:{id}")
+}
+
+fn cluster(region: &str, id: &str) -> J {
+    item(
+        "AWS::RDS::DBCluster",
+        region,
+        id,
+        &cluster_arn(region, id),
+        json!({"dBClusterIdentifier": id, "engine": "aurora-mysql", "storageEncrypted": true}),
+        json!({}),
+    )
+}
+
+fn instance(region: &str, id: &str, cluster: &str) -> J {
+    item(
+        "AWS::RDS::DBInstance",
+        region,
+        id,
+        &format!("arn:aws:rds:{region}:{ACCOUNT}:db:{id}"),
+        json!({"dBInstanceIdentifier": id, "dbclusterIdentifier": cluster, "engine": "aurora-mysql"}),
+        json!({}),
+    )
+}
+
+fn table(name: &str, replicas: &[&str], tags: J) -> J {
+    let reps: Vec<J> = replicas.iter().map(|r| json!({"regionName": r})).collect();
+    item(
+        "AWS::DynamoDB::Table",
+        "us-east-1",
+        name,
+        &format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{name}"),
+        json!({"tableName": name, "replicas": reps}),
+        tags,
+    )
+}
+
+fn plan(region: &str, id: &str) -> J {
+    item(
+        "AWS::Backup::BackupPlan",
+        region,
+        id,
+        &format!("arn:aws:backup:{region}:{ACCOUNT}:backup-plan:{id}"),
+        json!({"backupPlanId": id, "backupPlan": {"backupPlanName": format!("payments-{id}-test"), "rules": []}}),
+        json!({}),
+    )
+}
+
+fn selection(id: &str, plan: &str, key: &str, value: &str) -> J {
+    item(
+        "AWS::Backup::BackupSelection",
+        "us-east-1",
+        id,
+        &format!("arn:aws:backup:us-east-1:{ACCOUNT}:backup-plan:{plan}/selection/{id}"),
+        json!({
+            "selectionId": id,
+            "backupPlanId": plan,
+            "backupSelection": {
+                "selectionName": format!("payments-{id}-test"),
+                "iamRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/backup"),
+                "listOfTags": [{"conditionType": "STRINGEQUALS", "conditionKey": key, "conditionValue": value}],
+            },
+        }),
+        json!({}),
+    )
+}
+
+fn snapshot(dir: &std::path::Path, name: &str, items: Vec<J>) -> String {
+    let doc = json!({"fileVersion": "1.0", "configSnapshotId": name, "configurationItems": items});
+    let p = dir.join(format!("{name}.json"));
+    std::fs::write(&p, doc.to_string()).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn primary_items() -> Vec<J> {
+    let global = item(
+        "AWS::RDS::GlobalCluster",
+        "us-east-1",
+        "payments-ledger-test",
+        &format!("arn:aws:rds::{ACCOUNT}:global-cluster:payments-ledger-test"),
+        json!({
+            "globalClusterIdentifier": "payments-ledger-test",
+            "engine": "aurora-mysql",
+            "globalClusterMembers": [
+                {"dBClusterArn": cluster_arn("us-east-1", "payments-ledger-test-use1")},
+                {"dBClusterArn": cluster_arn("us-west-2", "payments-ledger-test-usw2")},
+            ],
+        }),
+        json!({}),
+    );
+    vec![
+        global,
+        cluster("us-east-1", "payments-ledger-test-use1"),
+        instance(
+            "us-east-1",
+            "payments-ledger-1-test-use1",
+            "payments-ledger-test-use1",
+        ),
+        table(
+            "payments-ledger-test",
+            &["us-west-2"],
+            json!({"Backup": "daily"}),
+        ),
+        table("payments-orders-test", &[], json!({})),
+        plan("us-east-1", "plan-daily"),
+        selection("sel-daily", "plan-daily", "Backup", "daily"),
+        selection("sel-team", "plan-daily", "Team", "nobody"),
+    ]
+}
+
+fn dr_items() -> Vec<J> {
+    vec![
+        cluster("us-west-2", "payments-ledger-test-usw2"),
+        // An instance of another cluster: DB instances of us-west-2 are recorded, and none runs
+        // in the ledger's DR cluster.
+        cluster("us-west-2", "payments-reports-test-usw2"),
+        instance(
+            "us-west-2",
+            "payments-reports-1-test-usw2",
+            "payments-reports-test-usw2",
+        ),
+        plan("us-west-2", "plan-dr"),
+    ]
+}
+
+/// (rule, outcome, resource, attribute, message) of the region-loss rules' results.
+fn lint(files: &[&str]) -> Vec<(String, String, String, String, String)> {
+    let mut args = vec![
+        "--env-suffix",
+        "test",
+        "--primary-region",
+        "us-east-1",
+        "--dr-region",
+        "us-west-2",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(files);
+    let r = drlint(&args);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let v: J = serde_json::from_str(&r.stdout).unwrap();
+    // The tuple helper and the messages must agree on which results there are.
+    let tuples = results(&r.stdout);
+    let mut out: Vec<(String, String, String, String, String)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(tuples)
+        .map(|(j, (rule, outcome, res, attr))| {
+            (
+                rule,
+                outcome,
+                res,
+                attr,
+                j["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .filter(|r| ["DR801", "DR802", "DR803", "DR808"].contains(&r.0.as_str()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn find<'r>(
+    got: &'r [(String, String, String, String, String)],
+    rule: &str,
+    res_contains: &str,
+) -> Vec<&'r (String, String, String, String, String)> {
+    got.iter()
+        .filter(|r| r.0 == rule && r.2.contains(res_contains))
+        .collect()
+}
+
+#[test]
+fn aws_config_decides_what_it_records_and_says_what_it_does_not() {
+    // Both regions in one document, as an aggregator query returns them.
+    let dir = scratch("rules_region_loss_aggregated");
+    let mut items = primary_items();
+    items.extend(dr_items());
+    let p = snapshot(&dir, "all", items);
+    let got = lint(&[&p]);
+
+    // DR801: the global cluster spans both regions (membership from the GlobalCluster item), but
+    // its DR member has no DB instance.
+    let dr801 = find(&got, "DR801", "");
+    assert_eq!(dr801.len(), 1, "{got:#?}");
+    assert_eq!(dr801[0].1, "fail");
+    assert!(dr801[0].2.ends_with("cluster:payments-ledger-test-usw2"));
+    assert_eq!(dr801[0].3, "instances");
+
+    // DR802: Config does not map BacktrackWindow, so both global members are undecided.
+    let dr802 = find(&got, "DR802", "");
+    assert_eq!(dr802.len(), 2, "{got:#?}");
+    for r in &dr802 {
+        assert_eq!(r.1, "undecided");
+        assert!(r.2.contains("payments-ledger-test-us"), "{r:?}");
+        assert!(
+            r.4.contains("backtrack_window is not recorded by AWS Config"),
+            "{r:?}"
+        );
+    }
+    assert!(find(&got, "DR802", "payments-reports").is_empty());
+
+    // DR803: the replica list is recorded, so both tables are decided.
+    let dr803 = find(&got, "DR803", "");
+    assert_eq!(dr803.len(), 1, "{got:#?}");
+    assert_eq!(dr803[0].1, "fail");
+    assert!(dr803[0].2.ends_with("table/payments-orders-test"));
+    assert!(dr803[0].4.contains("no replica in the DR region us-west-2"));
+
+    // DR808: the tag selection that matches the ledger table passes; the one nobody matches is
+    // undecided (Config records neither conditions nor every type's tags); so is the DR plan
+    // with no selection item.
+    let dr808 = find(&got, "DR808", "");
+    assert_eq!(dr808.len(), 2, "{got:#?}");
+    assert!(find(&got, "DR808", "sel-daily").is_empty());
+    let team = find(&got, "DR808", "sel-team");
+    assert_eq!(team.len(), 1);
+    assert_eq!(team[0].1, "undecided");
+    assert!(team[0].4.contains("not recorded by AWS Config"), "{team:?}");
+    let plan_dr = find(&got, "DR808", "plan-dr");
+    assert_eq!(plan_dr.len(), 1);
+    assert_eq!(plan_dr[0].1, "undecided");
+    assert!(plan_dr[0].4.contains("not recorded by AWS Config"));
+    assert!(got.iter().all(|r| !r.4.contains("after apply")), "{got:#?}");
+}
+
+#[test]
+fn a_single_region_snapshot_leaves_the_dr_member_undecided_not_missing() {
+    let dir = scratch("rules_region_loss_one_region");
+    let p = snapshot(&dir, "use1", primary_items());
+    let got = lint(&[&p]);
+    let dr801 = find(&got, "DR801", "");
+    assert_eq!(dr801.len(), 1, "{got:#?}");
+    assert_eq!(dr801[0].1, "undecided");
+    assert!(dr801[0].2.contains("global-cluster:payments-ledger-test"));
+    assert!(
+        dr801[0]
+            .4
+            .contains("no AWS Config items from the DR region us-west-2"),
+        "{dr801:?}"
+    );
+}
+
+#[test]
+fn dr_instances_unrecorded_in_the_region_are_undecided() {
+    let dir = scratch("rules_region_loss_no_dr_instances");
+    let mut items = primary_items();
+    items.push(cluster("us-west-2", "payments-ledger-test-usw2"));
+    let p = snapshot(&dir, "all", items);
+    let got = lint(&[&p]);
+    let dr801 = find(&got, "DR801", "");
+    assert_eq!(dr801.len(), 1, "{got:#?}");
+    assert_eq!(dr801[0].1, "undecided");
+    assert!(
+        dr801[0]
+            .4
+            .contains("not recorded by AWS Config in us-west-2"),
+        "{dr801:?}"
+    );
+}
+
+#[test]
+fn per_region_snapshots_leave_global_membership_undecided() {
+    // The adapter links members to their global cluster within one file: the DR cluster read
+    // from the us-west-2 file may be a member, so neither rule guesses.
+    let dir = scratch("rules_region_loss_per_region");
+    let p = snapshot(&dir, "use1", primary_items());
+    let d = snapshot(&dir, "usw2", dr_items());
+    let got = lint(&[&p, &d]);
+    let dr801 = find(&got, "DR801", "");
+    assert_eq!(dr801.len(), 1, "{got:#?}");
+    assert_eq!(dr801[0].1, "undecided");
+    assert!(dr801[0].2.contains("global-cluster:payments-ledger-test"));
+    assert!(dr801[0].4.contains("may be a member"), "{dr801:?}");
+    let dr802 = find(&got, "DR802", "");
+    assert_eq!(dr802.len(), 3, "{got:#?}");
+    assert!(dr802.iter().all(|r| r.1 == "undecided"));
+    assert!(
+        find(&got, "DR802", "usw2").iter().all(|r| r
+            .4
+            .contains("global database membership are not recorded by AWS Config")),
+        "{dr802:?}"
+    );
+}
+
+/// Terraform JSON edge cases: what the input cannot tell is undecided, what it shows is decided,
+/// and the false positives DR808 must avoid (other stacks' ARNs, wildcards, default tags) are not
+/// failures.
+#[test]
+fn terraform_json_undecided_and_false_positive_guards() {
+    let dir = scratch("rules_region_loss_tfjson");
+    let p = |region: &str| {
+        if region == "dr" {
+            "aws.dr"
+        } else {
+            "aws.primary"
+        }
+    };
+    let stack = json!({
+        "provider": {"aws": [
+            {"alias": "primary", "region": "us-east-1",
+             "default_tags": [{"tags": {"Project": "payments"}}]},
+            {"alias": "dr", "region": "us-west-2"},
+        ]},
+        "variable": {"global_id": {"type": "string"}, "dr_region": {"type": "string"},
+                     "window": {"type": "number"}, "tables": {"type": "list(string)"}},
+        "resource": {
+            "aws_rds_global_cluster": {
+                "unlinked": {"provider": p("primary"), "global_cluster_identifier": "unlinked-test",
+                             "engine": "aurora-mysql"},
+            },
+            "aws_rds_cluster": {
+                "by_variable": {"provider": p("primary"), "cluster_identifier": "by-variable-test",
+                                "engine": "aurora-mysql", "global_cluster_identifier": "${var.global_id}",
+                                "backtrack_window": "${var.window}"},
+                "reports": {"provider": p("primary"), "cluster_identifier": "reports-test",
+                            "engine": "aurora-postgresql", "backtrack_window": 3600},
+                "mysql": {"provider": p("primary"), "cluster_identifier": "mysql-test",
+                          "engine": "aurora-mysql", "backtrack_window": 3600},
+            },
+            "aws_dynamodb_table": {
+                "by_variable": {"provider": p("primary"), "name": "by-variable-test", "hash_key": "id",
+                                "replica": [{"region_name": "${var.dr_region}"}]},
+                "by_resource": {"provider": p("primary"), "name": "by-resource-test", "hash_key": "id"},
+                "legacy": {"provider": p("primary"), "name": "legacy-test", "hash_key": "id"},
+                "legacy_dr": {"provider": p("dr"), "name": "legacy-test", "hash_key": "id"},
+            },
+            "aws_dynamodb_global_table": {
+                "legacy": {"provider": p("primary"), "name": "legacy-test",
+                           "replica": [{"region_name": "us-east-1"}, {"region_name": "us-west-2"}]},
+            },
+            "aws_dynamodb_table_replica": {
+                "by_resource": {"provider": p("dr"),
+                                "global_table_arn": "${aws_dynamodb_table.by_resource.arn}"},
+            },
+            "aws_backup_plan": {
+                "main": {"provider": p("primary"), "name": "main-test", "rule": []},
+            },
+            "aws_backup_selection": {
+                "other_stack": {"provider": p("primary"), "name": "other-stack-test",
+                                "plan_id": "${aws_backup_plan.main.id}",
+                                "resources": ["arn:aws:dynamodb:us-east-1:999999999999:table/other-test"]},
+                "wildcard": {"provider": p("primary"), "name": "wildcard-test",
+                             "plan_id": "${aws_backup_plan.main.id}",
+                             "resources": ["arn:aws:dynamodb:*:*:table/*"]},
+                "default_tag": {"provider": p("primary"), "name": "default-tag-test",
+                                "plan_id": "${aws_backup_plan.main.id}",
+                                "selection_tag": [{"type": "STRINGEQUALS", "key": "Project", "value": "payments"}]},
+                "typo": {"provider": p("primary"), "name": "typo-test",
+                         "plan_id": "${aws_backup_plan.main.id}",
+                         "selection_tag": [{"type": "STRINGEQUALS", "key": "project", "value": "payments"}]},
+                "variable": {"provider": p("primary"), "name": "variable-test",
+                             "plan_id": "${aws_backup_plan.main.id}", "resources": "${var.tables}"},
+                "by_arn": {"provider": p("primary"), "name": "by-arn-test",
+                           "plan_id": "${aws_backup_plan.main.id}",
+                           "resources": ["arn:aws:rds:us-east-1:111122223333:cluster:reports-test"]},
+            },
+        },
+    });
+    let path = dir.join("cdk.tf.json");
+    std::fs::write(&path, stack.to_string()).unwrap();
+    let got = lint(&[path.to_str().unwrap()]);
+    let one = |rule: &str, res: &str| -> (String, String) {
+        let hits: Vec<_> = got.iter().filter(|r| r.0 == rule && r.2 == res).collect();
+        assert_eq!(hits.len(), 1, "{rule} on {res}: {got:#?}");
+        (hits[0].1.clone(), hits[0].4.clone())
+    };
+    let none = |rule: &str, res: &str| {
+        assert!(
+            !got.iter().any(|r| r.0 == rule && r.2 == res),
+            "{rule} must not report {res}: {got:#?}"
+        )
+    };
+    // DR801: a member reference through a variable cannot be followed.
+    let (k, msg) = one("DR801", "aws_rds_global_cluster.unlinked");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("`var.global_id`"), "{msg}");
+    // DR802: PostgreSQL fails; a plain Aurora MySQL cluster may backtrack; a window from a
+    // variable on a (possible) global member is undecided.
+    let (k, msg) = one("DR802", "aws_rds_cluster.reports");
+    assert_eq!(k, "fail");
+    assert!(msg.contains("Aurora PostgreSQL"), "{msg}");
+    none("DR802", "aws_rds_cluster.mysql");
+    let (k, msg) = one("DR802", "aws_rds_cluster.by_variable");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("only known after apply"), "{msg}");
+    // DR803: a replica region from a variable is undecided; a table replica resource in the DR
+    // region pointing at the table by reference is a replica ...
+    let (k, _) = one("DR803", "aws_dynamodb_table.by_variable");
+    assert_eq!(k, "undecided");
+    none("DR803", "aws_dynamodb_table.by_resource");
+    // ... and so is a region of a legacy (2017.11.29) global table of the same name.
+    none("DR803", "aws_dynamodb_table.legacy");
+    // DR808: another stack's ARN is undecided, a wildcard and a provider default tag select, a
+    // tag that differs in case selects nothing, a variable is undecided, an ARN of a resource of
+    // the input selects it.
+    let (k, msg) = one("DR808", "aws_backup_selection.other_stack");
+    assert_eq!(k, "undecided");
+    assert!(msg.contains("not in the input"), "{msg}");
+    none("DR808", "aws_backup_selection.wildcard");
+    none("DR808", "aws_backup_selection.default_tag");
+    let (k, msg) = one("DR808", "aws_backup_selection.typo");
+    assert_eq!(k, "fail");
+    assert!(msg.contains("tag project = \"payments\""), "{msg}");
+    let (k, _) = one("DR808", "aws_backup_selection.variable");
+    assert_eq!(k, "undecided");
+    none("DR808", "aws_backup_selection.by_arn");
+    none("DR808", "aws_backup_plan.main");
+}
