@@ -18,6 +18,7 @@ from cdktf import App
 
 from .config import VARIANTS, StackConfig, load_config
 from .mutations import MUTATIONS, apply_mutation, configure_for
+from .source_locations import record as record_source_locations
 from .stack import DrStack
 
 FIXTURE_SUFFIX = "ref"
@@ -42,7 +43,9 @@ TARGETS: tuple[Target, ...] = (
 
 
 def build(app: App, config: StackConfig) -> DrStack:
-    """The stack for `config`, with its mutation (if any) applied."""
+    """The stack for `config`, with its mutation (if any) applied; each resource records the
+    source line that created it (dr_stack/source_locations.py)."""
+    record_source_locations()
     if config.mutation:
         config = configure_for(config, config.mutation)
     stack = DrStack(app, config.variant.name, config)

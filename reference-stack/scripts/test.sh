@@ -9,4 +9,4 @@ cd "$here"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="$(node -p 'process.versions.node.split(".")[0]')"
 export PYTHONDONTWRITEBYTECODE=1
 exec .venv/bin/python -m pytest tests \
-  --cov=dr_stack --cov=main --cov=lambda --cov-branch --cov-report=term-missing "$@"
+  --cov=dr_stack --cov=main --cov=lambda --cov=drlint_cdktf --cov-branch --cov-report=term-missing "$@"

@@ -58,6 +58,8 @@ def test_mutant_changes_only_what_it_declares(synthesized: Path, name: str):
     changed = changed_paths(base, mutant)
     # cdktf records which resource types carry escape-hatch overrides.
     changed = {p for p in changed if not p.startswith("//.metadata.overrides")}
+    # A resource's recorded source line moves when a mutant builds it through other code.
+    changed = {p for p in changed if ".//.drlint." not in p}
     assert changed, f"{name} changes nothing"
     stray = {p for p in changed if not any(p.startswith(t) for t in mutation.touches)}
     assert not stray, f"{name} also changes {sorted(stray)[:5]}"

@@ -2,6 +2,7 @@
 //! at raw input.
 
 pub mod awsconfig;
+pub mod cdktf_source;
 pub mod plan;
 pub mod tfjson;
 
