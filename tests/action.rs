@@ -387,3 +387,139 @@ fn action_yml_wires_the_scripts_inputs_and_upload_order() {
     assert!(upload < finish, "the job fails only after the upload");
     assert!(!yml.contains("curl") && !yml.contains("wget") && !yml.contains("releases/download"));
 }
+
+/// The `with:` keys of every step of `yml` that uses the drlint action (line-based: no YAML
+/// parser is a dependency).
+fn drlint_steps(yml: &str) -> Vec<Vec<String>> {
+    let lines: Vec<&str> = yml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut steps = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start().trim_start_matches("- ");
+        if !t.starts_with("uses: drlint/drlint@") {
+            continue;
+        }
+        // The step is the `- ` item holding `uses:`; its keys (id:, with:) sit at `key_indent`.
+        let key_indent = l.len() - t.len();
+        let dash = |k: usize| {
+            indent(lines[k]) + 2 == key_indent && lines[k].trim_start().starts_with("- ")
+        };
+        let start = (0..=i).rev().find(|&k| dash(k)).unwrap_or(i);
+        let mut j = start + 1;
+        while j < lines.len()
+            && !dash(j)
+            && (lines[j].trim().is_empty() || indent(lines[j]) >= key_indent)
+        {
+            j += 1;
+        }
+        let mut keys = Vec::new();
+        for k in start..j {
+            if lines[k].trim_start().trim_start_matches("- ") == "with:" {
+                let with_indent =
+                    lines[k].len() - lines[k].trim_start().trim_start_matches("- ").len();
+                for m in &lines[k + 1..] {
+                    if m.trim().is_empty() || m.trim_start().starts_with('#') {
+                        continue;
+                    }
+                    if indent(m) <= with_indent {
+                        break;
+                    }
+                    if indent(m) == with_indent + 2 {
+                        keys.push(m.trim().split(':').next().unwrap().to_string());
+                    }
+                }
+            }
+        }
+        steps.push(keys);
+    }
+    steps
+}
+
+#[test]
+fn example_workflows_use_only_declared_inputs_and_can_upload() {
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("docs/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .collect();
+    files.sort();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["cdktf-synth.yml", "nightly-live.yml", "plan-check.yml"]
+    );
+    for f in &files {
+        let yml = std::fs::read_to_string(f).unwrap();
+        let name = f.display();
+        assert!(!yml.contains('\t'), "{name}: no tabs in YAML");
+        assert!(
+            yml.contains("\npermissions:\n") && yml.contains("  security-events: write"),
+            "{name}: the SARIF upload needs security-events: write"
+        );
+        let steps = drlint_steps(&yml);
+        assert_eq!(steps.len(), 1, "{name}: one drlint step");
+        for key in &steps[0] {
+            assert!(
+                action.contains(&format!("\n  {key}:\n")),
+                "{name}: `{key}` is not an input of action.yml"
+            );
+        }
+        if yml.contains("command: live") {
+            assert!(
+                yml.contains("id-token: write") && yml.contains("role-to-assume:"),
+                "{name}: OIDC"
+            );
+        } else {
+            assert!(
+                steps[0].contains(&"inputs".to_string()),
+                "{name}: {:?}",
+                steps[0]
+            );
+        }
+    }
+    // The docs link every workflow.
+    let doc = std::fs::read_to_string(root().join("docs/github.md")).unwrap();
+    for n in &names {
+        assert!(
+            doc.contains(&format!("(workflows/{n})")),
+            "docs/github.md links {n}"
+        );
+    }
+
+    // With PyYAML at hand, the files must also parse as YAML (skipped, and said so, without it).
+    let check = r#"
+import sys
+try:
+    import yaml
+except ImportError:
+    sys.exit(77)
+for path in sys.argv[1:]:
+    doc = yaml.safe_load(open(path))
+    assert isinstance(doc, dict), path
+    if path.endswith("action.yml"):
+        assert doc["runs"]["using"] == "composite", path
+        assert all("shell" in s or "uses" in s for s in doc["runs"]["steps"]), path
+    else:
+        assert doc["permissions"]["security-events"] == "write", path
+        assert True in doc or "on" in doc, path  # YAML 1.1 reads the key `on` as true
+        for job in doc["jobs"].values():
+            assert isinstance(job["steps"], list), path
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(check)
+        .arg(root().join("action.yml"))
+        .args(&files)
+        .output();
+    match out {
+        Ok(o) if o.status.code() == Some(77) => {
+            eprintln!("PyYAML is not installed: YAML parse check skipped (structural checks ran)")
+        }
+        Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => eprintln!("python3 not found ({e}): YAML parse check skipped"),
+    }
+}
