@@ -6,9 +6,17 @@
       them with the configuration in use.
 
   sarif-validate.py summarize VALIDATION.sarif NAMES.tsv CANARY.sarif MODE
-      Reads the multitool's validation log, counts errors, warnings and notes per validated file
-      and per rule, prints both tables, checks the canary, and exits 1 in strict mode when any
-      file (other than the canary) has an error or a warning; 2 when the validation itself failed.
+      Reads the multitool's validation log, adds the script's own checks (below), counts errors,
+      warnings and notes per validated file and per rule, prints both tables, checks the canary,
+      and exits 1 in strict mode when any file (other than the canary) has an error or a
+      warning; 2 when the validation itself failed. NAMES.tsv: name, SARIF path, checkout root.
+
+The script's own checks (errors), for what the multitool does not check:
+  script/SARIF-3.27.10  a result whose kind is not "fail" must have level "none" (SARIF 2.1.0
+                        section 3.27.10); code scanning shows `kind: review, level: note` as a note.
+  script/URI-IN-CHECKOUT a relative result URI must name a file under the checkout root (the
+                        folder a workflow runs drlint in), or code scanning cannot show the alert
+                        in the file. Absolute URIs are left to GH1005/GH1006.
 """
 
 import json
@@ -20,7 +28,11 @@ from urllib.parse import unquote, urlparse
 
 # The GitHub rules the canary must trigger (GH1002 and GH1004 need code flows or >1000 results,
 # which the canary does not carry; the large generated plan exercises GH1004).
-CANARY_RULES = {"GH1001", "GH1003", "GH1005", "GH1006", "GH1007"}
+CANARY_RULES = {"GH1001", "GH1003", "GH1005", "GH1006", "GH1007", "script/SARIF-3.27.10", "script/URI-IN-CHECKOUT"}
+OWN_RULES = {
+    "script/SARIF-3.27.10": "KindOtherThanFailHasLevelNone",
+    "script/URI-IN-CHECKOUT": "RelativeUrisNameFilesInTheCheckout",
+}
 
 
 def canary(src, out):
@@ -44,7 +56,11 @@ def canary(src, out):
     file_uri["locations"][0]["physicalLocation"]["artifactLocation"] = {"uri": "file:///nowhere/plan.json"}  # GH1006
     no_text = copy()
     no_text["message"] = {"id": "default", "arguments": ["x"]}  # GH1007
-    run["results"] = [no_locations, no_start_line, web_uri, file_uri, no_text]
+    review_note = copy()
+    review_note["kind"], review_note["level"] = "review", "note"  # script/SARIF-3.27.10
+    missing_file = copy()
+    missing_file["locations"][0]["physicalLocation"]["artifactLocation"] = {"uri": "no/such/plan.json"}  # script/URI-IN-CHECKOUT
+    run["results"] = [no_locations, no_start_line, web_uri, file_uri, no_text, review_note, missing_file]
     run.pop("invocations", None)  # no workingDirectory: GH1006 must not be excused
     with open(out, "w", encoding="utf-8") as f:
         json.dump(log, f, indent=2)
@@ -67,14 +83,45 @@ def render(rule, message):
     return re.sub(r"\{(\d+)\}", lambda m: args[int(m.group(1))] if int(m.group(1)) < len(args) else m.group(0), template)
 
 
+def own_checks(sarif_path, root):
+    """(rule id, level, message) of the script's own checks on one SARIF file."""
+    with open(sarif_path, encoding="utf-8") as f:
+        log = json.load(f)
+    root = os.path.realpath(root)
+    found = []
+    for r, run in enumerate(log.get("runs", [])):
+        bases = run.get("originalUriBaseIds", {})
+        for i, res in enumerate(run.get("results", [])):
+            ptr = f"runs[{r}].results[{i}]"
+            kind, level = res.get("kind", "fail"), res.get("level")
+            if kind != "fail" and level not in (None, "none"):
+                found.append(("script/SARIF-3.27.10", f"{ptr}: kind '{kind}' with level '{level}': a result whose kind is not 'fail' must have level 'none' (SARIF 2.1.0 section 3.27.10)"))
+            locs = [("locations", l) for l in res.get("locations", [])] + [("relatedLocations", l) for l in res.get("relatedLocations", [])]
+            for j, (prop, loc) in enumerate(locs):
+                art = loc.get("physicalLocation", {}).get("artifactLocation", {})
+                uri = art.get("uri")
+                if uri is None or urlparse(uri).scheme:
+                    continue
+                base = root
+                base_uri = bases.get(art.get("uriBaseId", ""), {}).get("uri", "")
+                if urlparse(base_uri).scheme == "file":
+                    base = os.path.realpath(unquote(urlparse(base_uri).path))
+                target = os.path.realpath(os.path.join(base, unquote(uri)))
+                if not (target.startswith(root + os.sep) and os.path.isfile(target)):
+                    found.append(("script/URI-IN-CHECKOUT", f"{ptr}.{prop}: '{uri}' does not name a file under the checkout root {root}"))
+    return found
+
+
 def summarize(validation, names_tsv, canary_path, mode):
-    names = {}
+    names, roots = {}, {}
     with open(names_tsv, encoding="utf-8") as f:
         for line in f:
-            name, path = line.rstrip("\n").split("\t")
+            name, path, root = line.rstrip("\n").split("\t")
             names[os.path.realpath(path)] = name
+            roots[os.path.realpath(path)] = root
     canary_real = os.path.realpath(canary_path)
     names[canary_real] = "(canary)"
+    roots[canary_real] = os.getcwd()
 
     with open(validation, encoding="utf-8") as f:
         log = json.load(f)
@@ -118,6 +165,18 @@ def summarize(validation, names_tsv, canary_path, mode):
             if r["example"] is None:
                 r["example"] = (name, render(rule, res.get("message", {})))
 
+    for real, name in names.items():
+        for rid, text in own_checks(real, roots[real]):
+            if real == canary_real:
+                canary_rules.add(rid)
+                continue
+            per_file[name]["error"] += 1
+            r = per_rule.setdefault(rid, {"name": OWN_RULES[rid], "levels": defaultdict(int), "files": set(), "example": None})
+            r["levels"]["error"] += 1
+            r["files"].add(name)
+            if r["example"] is None:
+                r["example"] = (name, text)
+
     missing = CANARY_RULES - canary_rules
     if missing:
         failures.append(
@@ -127,7 +186,8 @@ def summarize(validation, names_tsv, canary_path, mode):
 
     files = sorted(set(names.values()) - {"(canary)"})
     print(f"\n== per file ({len(files)} SARIF files validated; files without errors, warnings or notes are not listed)")
-    print(f"{'file':<52} {'errors':>7} {'warnings':>9} {'notes':>6}")
+    w = max([len(n) for n in files] + [5])
+    print(f"{'file':<{w}} {'errors':>7} {'warnings':>9} {'notes':>6}")
     tot = {"error": 0, "warning": 0, "note": 0}
     for name in files:
         c = per_file.get(name)
@@ -135,8 +195,8 @@ def summarize(validation, names_tsv, canary_path, mode):
             continue
         for k in tot:
             tot[k] += c[k]
-        print(f"{name:<52} {c['error']:>7} {c['warning']:>9} {c['note']:>6}")
-    print(f"{'TOTAL':<52} {tot['error']:>7} {tot['warning']:>9} {tot['note']:>6}")
+        print(f"{name:<{w}} {c['error']:>7} {c['warning']:>9} {c['note']:>6}")
+    print(f"{'TOTAL':<{w}} {tot['error']:>7} {tot['warning']:>9} {tot['note']:>6}")
 
     order = {"error": 0, "warning": 1, "note": 2}
     print("\n== per rule (count by level, files affected of %d, one example)" % len(files))

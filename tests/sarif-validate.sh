@@ -16,7 +16,8 @@
 # repository root as a workflow would from $GITHUB_WORKSPACE):
 #   - every rule fixture fixtures/rules/*/*.tf.json, with the configuration tests/rule_fixtures.rs
 #     uses (drlint-<variant>.toml, drlint.toml, else --env-suffix test --profile production);
-#   - seed 002 (--env-suffix dev --profile ephemeral), from its file and from standard input;
+#   - seed 002 (--env-suffix dev --profile ephemeral): by relative path, by absolute path, from
+#     standard input, and from its own folder (as a workflow with a working-directory would);
 #   - the reference stack and its mutants (fixtures/reference/**/cdk.tf.json,
 #     --config reference-stack/drlint.toml);
 #   - a generated plan of 10,000 resources (benches/gen_plan.rs; $DRLINT_SARIF_PLAN_RESOURCES to
@@ -26,8 +27,12 @@
 #     script runs `cargo test --test live`, whose tests write their SARIF reports into their
 #     scratch folders under the target directory (live_snapshot/ and live_memory/), and copies
 #     them; stale copies are removed first, and a missing one is an error;
-#   - every mapped Terraform project fixtures/terraform/*/plan.json, when present.
-# A canary (a drlint SARIF file broken on purpose) proves that GitHub's rules are really applied.
+#   - every mapped Terraform project fixtures/terraform/*/plan.json, when present;
+#   - the real third-party samples fixtures/samples/*/*.json that drlint accepts.
+# On top of the multitool, tests/sarif-validate.py checks what it does not: SARIF 3.27.10 (a
+# result whose kind is not "fail" has level "none") and that relative result URIs name files in
+# the checkout (script/SARIF-3.27.10, script/URI-IN-CHECKOUT).
+# A canary (a drlint SARIF file broken on purpose) proves that all these rules are really applied.
 #
 # The multitool comes from npm at a pinned version and is cached outside the working tree:
 # $DRLINT_SARIF_MULTITOOL_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/drlint/sarif-multitool-5.7.0.
@@ -117,22 +122,36 @@ gen="$target_dir/debug/examples/gen_plan"
 
 names="$work/names.tsv"
 : > "$names"
-# lint NAME [--cwd DIR] [--stdin FILE] ARGS... : writes $work/sarif/NAME.sarif
+# lint NAME [--cwd DIR] [--root DIR] [--stdin FILE] [--skip-rejected] ARGS...
+# Writes $work/sarif/NAME.sarif from drlint run in --cwd (default: the repository root). --root
+# (default: the --cwd) is the checkout root code scanning resolves result URIs against: relative
+# URIs must name files under it. --skip-rejected: an input drlint rejects (exit 2) is skipped.
+skipped=0
 lint() {
-    local name="$1" cwd="$repo" stdin=/dev/null
+    local name="$1" cwd="$repo" root="" stdin=/dev/null optional=0
     shift
-    while [[ "${1:-}" == --cwd || "${1:-}" == --stdin ]]; do
-        if [[ "$1" == --cwd ]]; then cwd="$2"; else stdin="$2"; fi
-        shift 2
+    while [[ "${1:-}" =~ ^--(cwd|root|stdin|skip-rejected)$ ]]; do
+        case "$1" in
+        --cwd) cwd="$2" && shift ;;
+        --root) root="$2" && shift ;;
+        --stdin) stdin="$2" && shift ;;
+        --skip-rejected) optional=1 ;;
+        esac
+        shift
     done
     local out="$work/sarif/${name//\//__}.sarif" rc=0
     (cd "$cwd" && DRLINT_TODAY="${DRLINT_TODAY:-2026-11-22}" "$bin" "$@" --format sarif --output "$out" \
         --fail-on never --color never < "$stdin") 2> "$work/drlint.err" || rc=$?
+    if ((rc == 2 && optional)); then
+        skipped=$((skipped + 1))
+        rm -f "$out"
+        return
+    fi
     if ((rc != 0)) || [[ ! -s "$out" ]]; then
         cat "$work/drlint.err" >&2
         die "drlint exited $rc on $name (drlint $*, in $cwd)"
     fi
-    printf '%s\t%s\n' "$name" "$out" >> "$names"
+    printf '%s\t%s\t%s\n' "$name" "$out" "${root:-$cwd}" >> "$names"
 }
 
 # The configuration a rule fixture is linted with (as config_args in tests/rule_fixtures.rs).
@@ -162,6 +181,8 @@ for f in fixtures/rules/*/*.tf.json; do
 done
 lint seed002 fixtures/seed002/cdk.tf.json --env-suffix dev --profile ephemeral
 lint seed002-stdin --stdin fixtures/seed002/cdk.tf.json - --env-suffix dev --profile ephemeral
+lint seed002-absolute-path "$repo/fixtures/seed002/cdk.tf.json" --env-suffix dev --profile ephemeral
+lint seed002-from-its-folder --cwd "$repo/fixtures/seed002" --root "$repo" cdk.tf.json --env-suffix dev --profile ephemeral
 for f in fixtures/reference/*/cdk.tf.json fixtures/reference/mutants/*/cdk.tf.json; do
     lint "${f#fixtures/}" "$f" --config reference-stack/drlint.toml
 done
@@ -172,14 +193,20 @@ lint "generated/plan-$plan_resources" --cwd "$work/gen-workspace" plan.json
 for f in fixtures/terraform/*/plan.json; do
     lint "${f#fixtures/}" "$f"
 done
+# Real third-party inputs (fixtures/samples/SOURCES.md); the ones drlint rejects by design
+# (tests/samples.rs pins which) have no SARIF and are skipped.
+for f in fixtures/samples/*/*.json; do
+    lint "${f#fixtures/}" --skip-rejected "$f"
+done
 for f in "${live_files[@]}"; do
     [[ -s "$live_tmp/$f" ]] || die "$live_tmp/$f is missing: tests/live.rs no longer writes its SARIF report there (update live_files in this script)"
     cp "$live_tmp/$f" "$work/sarif/live__${f%%/*}.sarif"
-    printf '%s\t%s\n' "live/${f%%/*}" "$work/sarif/live__${f%%/*}.sarif" >> "$names"
+    # The live test runs drlint in the repository root.
+    printf '%s\t%s\t%s\n' "live/${f%%/*}" "$work/sarif/live__${f%%/*}.sarif" "$repo" >> "$names"
 done
 canary="$work/canary.sarif"
 python3 tests/sarif-validate.py canary "$work/sarif/rules__DR101__fail.tf.json.sarif" "$canary"
-echo "   $(wc -l < "$names") SARIF files + 1 canary"
+echo "   $(wc -l < "$names") SARIF files + 1 canary ($skipped samples skipped: drlint rejects them by design)"
 
 # --- validate ----------------------------------------------------------------------------------
 echo "== $multitool validate (rule kinds Sarif;Ghas, levels Error;Warning;Note)"
