@@ -56,7 +56,10 @@ for p in "${patterns[@]}"; do
     fi
     # shellcheck disable=SC2206 # deliberate glob expansion of one pattern
     matches=($p)
-    ((${#matches[@]})) || fail "input inputs: '$p' matches no file in $GITHUB_WORKSPACE (did the plan/synth step run?)"
+    # (A word without glob characters stays as it is even when no such file exists.)
+    if ((${#matches[@]} == 0)) || [[ ! -e "${matches[0]}" ]]; then
+        fail "input inputs: '$p' matches no file in $GITHUB_WORKSPACE (did the plan/synth step run?)"
+    fi
     files+=("${matches[@]}")
 done
 shopt -u nullglob globstar

@@ -58,7 +58,29 @@ impl Runner {
             .env("GITHUB_ACTION_PATH", root())
             .env("DRLINT_TODAY", "2026-11-22")
             .env_remove("DRLINT")
-            .env_remove("NO_COLOR");
+            .env_remove("NO_COLOR")
+            // Never real AWS: no credentials anywhere in the chain.
+            .env("HOME", self.dir.join("home"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/drlint-test/config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/drlint-test/credentials",
+            );
+        for var in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_CONFIG_SERVICE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ] {
+            cmd.env_remove(var);
+        }
         for var in [
             "INPUT_INPUTS",
             "INPUT_COMMAND",
@@ -208,6 +230,40 @@ fn globs_and_a_sarif_file_in_the_workspace() {
 }
 
 #[test]
+fn live_audit_that_cannot_read_a_region_uploads_then_fails_with_3() {
+    let r = Runner::new("action_live", None);
+    let (lint, finish) = r.lint_then_finish(&[
+        ("command", "live"),
+        (
+            "args",
+            "--region us-east-1 --endpoint-url http://127.0.0.1:9",
+        ),
+    ]);
+    assert_eq!(lint.code, 0, "{}\n{}", lint.stdout, lint.stderr);
+    assert_eq!(lint.outputs["exit-code"], "3", "{}", lint.stderr);
+    assert!(
+        lint.stderr
+            .contains("drlint: region us-east-1: no AWS credentials"),
+        "{}",
+        lint.stderr
+    );
+    // The SARIF file exists for the upload (no results: nothing was audited).
+    assert!(sarif_results(&lint.outputs["sarif-file"]).is_empty());
+    assert_eq!(finish.code, 3, "{}", finish.stdout);
+    assert!(finish.stdout.contains("live audit is incomplete"));
+
+    let with_files = r.run("lint.sh", &[("command", "live"), ("inputs", FAILING)], &[]);
+    assert_eq!(with_files.code, 2);
+    assert!(
+        with_files
+            .stdout
+            .contains("inputs must be empty with command: live"),
+        "{}",
+        with_files.stdout
+    );
+}
+
+#[test]
 fn a_pattern_that_matches_nothing_or_a_bad_input_fails_the_step_at_once() {
     let ws = scratch("action_bad_workspace");
     std::fs::write(ws.join("plan.json"), "{\"format_version\": ").unwrap();
@@ -222,6 +278,14 @@ fn a_pattern_that_matches_nothing_or_a_bad_input_fails_the_step_at_once() {
         none.stdout
     );
     assert!(!none.outputs.contains_key("sarif-file"));
+
+    let missing = r.run("lint.sh", &[("inputs", "plan.json\ntfplan.json")], &[]);
+    assert_eq!(missing.code, 2, "{}", missing.stdout);
+    assert!(
+        missing.stdout.contains("'tfplan.json' matches no file"),
+        "{}",
+        missing.stdout
+    );
 
     let bad = r.run("lint.sh", &[("inputs", "plan.json")], &[]);
     assert_eq!(bad.code, 2, "{}", bad.stdout);
