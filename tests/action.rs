@@ -587,3 +587,54 @@ for path in sys.argv[1:]:
         Err(e) => eprintln!("python3 not found ({e}): YAML parse check skipped"),
     }
 }
+
+#[test]
+fn install_uses_the_cached_binary_and_puts_it_on_the_path() {
+    let dir = scratch("action_install");
+    let cached = dir.join("root");
+    std::fs::create_dir_all(cached.join("bin")).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_drlint"), cached.join("bin/drlint")).unwrap();
+    let gh_path = dir.join("github_path");
+    let install = |root: &Path, path: &str| {
+        std::fs::write(&gh_path, "").unwrap();
+        Command::new("bash")
+            .arg(common::root().join("action/install.sh"))
+            .arg("install")
+            .env("GITHUB_ACTION_PATH", common::root())
+            .env("GITHUB_PATH", &gh_path)
+            .env("DRLINT_ROOT", root)
+            .env("PATH", path)
+            .output()
+            .unwrap()
+    };
+    // A cache hit: no build, the binary runs and its folder goes on PATH.
+    let hit = install(&cached, "/usr/bin:/bin");
+    let stdout = String::from_utf8_lossy(&hit.stdout);
+    assert!(
+        hit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hit.stderr)
+    );
+    assert!(
+        stdout.contains("drlint from the cache") && stdout.contains("drlint 0."),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&gh_path).unwrap(),
+        format!("{}\n", cached.join("bin").display())
+    );
+    // A cache miss without a Rust toolchain: a clear error, not a cargo-not-found crash.
+    let empty_bin = dir.join("empty-bin");
+    std::fs::create_dir_all(&empty_bin).unwrap();
+    let miss = install(&dir.join("fresh"), &format!("{}:/bin", empty_bin.display()));
+    let stdout = String::from_utf8_lossy(&miss.stdout);
+    if Path::new("/bin/cargo").exists() {
+        return; // cargo is in /bin on this machine: the no-toolchain case cannot be set up
+    }
+    assert_eq!(miss.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("cargo is not on PATH; install a Rust toolchain"),
+        "{stdout}"
+    );
+    assert!(std::fs::read_to_string(&gh_path).unwrap().is_empty());
+}
