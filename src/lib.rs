@@ -12,6 +12,7 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod sources;
 pub mod value;
 
 /// Where the rule help pages live (SARIF `helpUri`).
