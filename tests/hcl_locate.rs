@@ -522,3 +522,51 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn override_files_win_for_what_they_write() {
+    let d = scratch("override");
+    std::fs::write(
+        d.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n  tags = { Tier = \"data\" }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("dr_override.tf"),
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a-dr\"\n}\n\nresource \"aws_s3_bucket\" \"only_here\" {\n  bucket = \"x\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("override.tf"),
+        "resource \"aws_s3_bucket\" \"a\" {\n\n  bucket = \"a-last\"\n}\n",
+    )
+    .unwrap();
+    let (index, warnings) = SourceIndex::build(&d, &d, &ModuleTree::default());
+    assert_eq!(warnings, vec![]);
+    // The last override that writes the attribute.
+    assert_eq!(
+        at(&index, "aws_s3_bucket.a", "bucket"),
+        "override.tf:3:3 Attribute [bucket]"
+    );
+    // Not overridden: the base block.
+    assert_eq!(
+        at(&index, "aws_s3_bucket.a", "tags.Tier"),
+        "main.tf:3:12 Attribute [tags.Tier]"
+    );
+    assert_eq!(
+        at(&index, "aws_s3_bucket.a", ""),
+        "main.tf:1:1 ResourceBlock []"
+    );
+    assert_eq!(
+        at(&index, "aws_s3_bucket.only_here", "bucket"),
+        "dr_override.tf:6:3 Attribute [bucket]"
+    );
+}
+
+/// Checked at compile time: rules and reporters run on rayon threads.
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<SourceIndex>();
+    shared::<drlint::sources::SourceLocation>();
+}

@@ -7,6 +7,9 @@
 //! for a resource inside a registry or git module (code not in the repository) the
 //! `module "…"` call that pulls the module in.
 //!
+//! Override files (`override.tf`, `*_override.tf`) are merged as Terraform merges them: an
+//! attribute path they write is located there (the last one wins), the rest in the base block.
+//!
 //! Every directory is read and parsed once ([`SourceIndex::build`]); a lookup is a hash lookup
 //! plus a walk down one block. Files that do not parse are warnings, never fatal: the resources
 //! they might hold are reported as [`Lookup::Unparsed`] so that the caller falls back to the plan.
@@ -131,6 +134,9 @@ struct DirIndex {
     blocks: HashMap<(&'static str, String, String), BlockRef>,
     /// Module call name → `module "<name>"` block.
     calls: HashMap<String, BlockRef>,
+    /// Blocks of override files (`override.tf`, `*_override.tf`), in the order Terraform
+    /// merges them into the block of the same key.
+    overrides: HashMap<(&'static str, String, String), Vec<BlockRef>>,
     unparsed: Vec<usize>,
 }
 
@@ -233,9 +239,18 @@ impl SourceIndex {
             },
             ModuleTarget::Local(dir) => {
                 let key = (addr.mode, addr.rtype.to_string(), addr.name.to_string());
-                match self.dirs[*dir].blocks.get(&key) {
-                    Some(r) => Lookup::Found(resolve(r.file, self.block(*r), attribute)),
-                    None => self.missing(*dir),
+                let di = &self.dirs[*dir];
+                let overrides = di.overrides.get(&key).map_or(&[][..], Vec::as_slice);
+                // An override file sets the attributes it writes (the last one wins); the rest
+                // comes from the base block.
+                let from_override = overrides.iter().rev().find_map(|r| {
+                    let loc = resolve(r.file, self.block(*r), attribute);
+                    (loc.exact && loc.kind != LocationKind::ResourceBlock).then_some(loc)
+                });
+                match (from_override, di.blocks.get(&key).or(overrides.first())) {
+                    (Some(loc), _) => Lookup::Found(loc),
+                    (None, Some(r)) => Lookup::Found(resolve(r.file, self.block(*r), attribute)),
+                    (None, None) => self.missing(*dir),
                 }
             }
         }
@@ -387,26 +402,33 @@ impl Builder {
                 }
             },
         };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_override = stem == "override" || stem.ends_with("_override");
         if let Some(body) = &body {
             for (index, s) in body.iter().enumerate() {
                 let Some(block) = s.as_block() else { continue };
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                 let r = BlockRef { file, index };
-                match (block.ident.as_str(), labels.as_slice()) {
-                    ("resource", [t, n]) => {
-                        di.blocks
-                            .entry(("resource", t.to_string(), n.to_string()))
-                            .or_insert(r);
-                    }
-                    ("data", [t, n]) => {
-                        di.blocks
-                            .entry(("data", t.to_string(), n.to_string()))
-                            .or_insert(r);
-                    }
+                let key = match (block.ident.as_str(), labels.as_slice()) {
+                    ("resource", [t, n]) => ("resource", t.to_string(), n.to_string()),
+                    ("data", [t, n]) => ("data", t.to_string(), n.to_string()),
                     ("module", [n]) => {
-                        di.calls.entry(n.to_string()).or_insert(r);
+                        // An override of a call changes its arguments, not where it is.
+                        if !is_override {
+                            di.calls.entry(n.to_string()).or_insert(r);
+                        }
+                        continue;
                     }
-                    _ => {}
+                    _ => continue,
+                };
+                if is_override {
+                    di.overrides.entry(key).or_default().push(r);
+                } else {
+                    // Terraform rejects duplicates; the first one is as good as any.
+                    di.blocks.entry(key).or_insert(r);
                 }
             }
         } else {
