@@ -429,7 +429,8 @@ fn nested_local_and_remote_modules_and_shared_directories() {
             "common": {"source": "../../../shared", "module": {}},
             "s3": {"source": "git::https://example.com/s3.git", "module": {"module_calls": {
                 "inner": {"source": "./modules/inner", "module": {}}}}}}}},
-           "gone": {"source": "./modules/gone", "module": {}}"#,
+           "gone": {"source": "./modules/gone", "module": {}},
+           "gone_again": {"source": "./modules/gone", "module": {}}"#,
     );
     let (index, warnings) = SourceIndex::build(&root, &d, &t);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -569,4 +570,17 @@ fn the_index_can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<SourceIndex>();
     shared::<drlint::sources::SourceLocation>();
+}
+
+#[test]
+fn a_root_without_tf_files_is_a_warning() {
+    let d = scratch("empty_root");
+    let (index, warnings) = SourceIndex::build(&d, &d, &ModuleTree::default());
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("no Terraform files"));
+    assert_eq!(index.locate("aws_s3_bucket.a", ""), Lookup::NotFound);
+    let (_, warnings) = SourceIndex::build(&d.join("nope"), &d, &ModuleTree::default());
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "nope");
+    assert!(warnings[0].message.contains("does not exist"));
 }

@@ -180,6 +180,17 @@ impl SourceIndex {
         };
         let root = normalize(&absolute(root_dir));
         let root_id = b.dir(&root);
+        if b.index.files.is_empty() {
+            b.warnings.push(SourceWarning {
+                path: b.display(&root),
+                location: None,
+                message: if root.is_dir() {
+                    "this directory holds no Terraform files (*.tf); findings are located in the plan".into()
+                } else {
+                    "this Terraform source directory does not exist; findings are located in the plan".into()
+                },
+            });
+        }
         b.index
             .modules
             .insert(String::new(), ModuleTarget::Local(root_id));
@@ -294,8 +305,9 @@ impl Builder {
             let (child_target, child_dir) = match (target, call.source.as_deref()) {
                 (ModuleTarget::Local(_), Some(src)) if is_local_source(src) => {
                     let d = normalize(&dir.join(src.replace('\\', "/")));
+                    let seen = self.dir_ids.contains_key(&d);
                     let id = self.dir(&d);
-                    if !d.is_dir() {
+                    if !seen && !d.is_dir() {
                         self.warnings.push(SourceWarning {
                             path: self.display(&d),
                             location: None,
