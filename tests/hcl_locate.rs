@@ -504,13 +504,14 @@ fn default_source_dir_is_the_plan_directory_with_tf_files() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// Whatever a `.tf` file holds, indexing and lookups do not panic, and a file that does not
+    /// Whatever a `.tf` or `.tf.json` file holds, indexing and lookups do not panic, and a file that does not
     /// parse is named in a warning.
     #[test]
     fn random_tf_files_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400),
                                    text in "[a-z \"{}=\\[\\]\n.#0-9]{0,200}") {
         let d = scratch("random");
         std::fs::write(d.join("a.tf"), &bytes).unwrap();
+        std::fs::write(d.join("c.tf.json"), &bytes).unwrap();
         std::fs::write(d.join("b.tf"), format!("resource \"aws_s3_bucket\" \"b\" {{\n{text}\n}}\n")).unwrap();
         let (index, warnings) = SourceIndex::build(&d, &d, &ModuleTree::default());
         for f in index.files() {
@@ -583,4 +584,66 @@ fn a_root_without_tf_files_is_a_warning() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0].path, "nope");
     assert!(warnings[0].message.contains("does not exist"));
+}
+
+#[test]
+fn terraform_json_files_are_indexed_too() {
+    let d = scratch("tfjson");
+    std::fs::write(
+        d.join("main.tf.json"),
+        r#"{
+  "resource": {
+    "aws_s3_bucket_replication_configuration": {
+      "r": {
+        "//": {"metadata": {"path": "stack/r"}},
+        "bucket": "b",
+        "rule": [
+          {"id": "a", "filter": {"prefix": "x/"}},
+          {"id": "b", "destination": {"bucket": "arn:aws:s3:::d"}}
+        ],
+        "dynamic": {"tag": {"for_each": "${var.t}", "content": {"key": "k"}}}
+      }
+    }
+  },
+  "module": {"vpc": {"source": "terraform-aws-modules/vpc/aws"}}
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(d.join("broken.tf.json"), "{\"resource\": {").unwrap();
+    let t = tree(r#""vpc": {"source": "terraform-aws-modules/vpc/aws", "module": {}}"#);
+    let (index, warnings) = SourceIndex::build(&d, &d, &t);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "broken.tf.json");
+    assert!(warnings[0].message.contains("not valid JSON"));
+    let r = "aws_s3_bucket_replication_configuration.r";
+    assert_eq!(at(&index, r, ""), "main.tf.json:4:7 ResourceBlock []");
+    assert_eq!(
+        at(&index, r, "bucket"),
+        "main.tf.json:6:9 Attribute [bucket]"
+    );
+    assert_eq!(
+        at(&index, r, "rule[1].destination[0].bucket"),
+        "main.tf.json:9:39 Attribute [rule[1].destination[0].bucket]"
+    );
+    assert_eq!(
+        at(&index, r, "rule[0].filter"),
+        "main.tf.json:8:23 NestedBlock [rule[0].filter]"
+    );
+    assert_eq!(
+        at(&index, r, "rule[0].delete_marker_replication[0].status"),
+        "main.tf.json:8:11 NestedBlock [rule[0]] (partial)"
+    );
+    assert_eq!(
+        at(&index, r, "tag[3].key"),
+        "main.tf.json:11:65 Attribute [tag[3].key]"
+    );
+    assert_eq!(
+        at(&index, "module.vpc.aws_vpc.this[0]", "cidr_block"),
+        "main.tf.json:15:14 ModuleCall [] (partial)"
+    );
+    assert!(matches!(
+        index.locate("aws_s3_bucket.elsewhere", ""),
+        Lookup::Unparsed(_)
+    ));
 }

@@ -7,6 +7,9 @@
 //! for a resource inside a registry or git module (code not in the repository) the
 //! `module "…"` call that pulls the module in.
 //!
+//! Terraform JSON files (`*.tf.json`, e.g. CDKTF output) in a module directory are indexed
+//! too, with the spans of drlint's JSON reader.
+//!
 //! Override files (`override.tf`, `*_override.tf`) are merged as Terraform merges them: an
 //! attribute path they write is located there (the last one wins), the rest in the base block.
 //!
@@ -18,7 +21,7 @@ mod modules;
 
 pub use modules::{ModuleCall, ModuleTree, is_local_source};
 
-use crate::json::LineIndex;
+use crate::json::{LineIndex, Raw};
 use crate::model::address_segments;
 use crate::value::Span;
 use hcl_edit::Span as _;
@@ -27,7 +30,7 @@ use hcl_edit::structure::{Block, Body};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-/// One `.tf` file of the indexed sources.
+/// One `.tf` or `.tf.json` file of the indexed sources.
 pub struct SourceText {
     /// Path relative to the display root given to [`SourceIndex::build`], with `/` separators
     /// (`modules/bucket/main.tf`); `..` components when the file lies outside it.
@@ -36,6 +39,7 @@ pub struct SourceText {
     pub text: String,
     lines: LineIndex,
     body: Option<Body>,
+    parsed: bool,
 }
 
 impl SourceText {
@@ -45,7 +49,7 @@ impl SourceText {
     }
     /// Whether the file parsed (a file that did not is listed by a [`SourceWarning`]).
     pub fn parsed(&self) -> bool {
-        self.body.is_some()
+        self.parsed
     }
 }
 
@@ -121,11 +125,17 @@ impl Lookup {
     }
 }
 
-/// A block found while indexing: the file and its position among the body's structures.
+/// A block found while indexing.
 #[derive(Debug, Clone, Copy)]
-struct BlockRef {
-    file: usize,
-    index: usize,
+enum BlockRef {
+    /// In a `.tf` file: its position among the body's structures.
+    Hcl { file: usize, index: usize },
+    /// In a `.tf.json` file: the block's object and its name (the key holding it).
+    Json {
+        file: usize,
+        value: Span,
+        head: Span,
+    },
 }
 
 #[derive(Default)]
@@ -163,7 +173,7 @@ pub struct SourceIndex {
 }
 
 impl SourceIndex {
-    /// Indexes the `*.tf` files of `root_dir` (the root module) and of every local module the
+    /// Indexes the `*.tf` and `*.tf.json` files of `root_dir` (the root module) and of every local module the
     /// plan's `module_tree` calls, each directory once however often it is called. Paths in
     /// locations and warnings are relative to `display_root` (usually the repository root; pass
     /// `root_dir` itself to get paths relative to the root module).
@@ -185,7 +195,7 @@ impl SourceIndex {
                 path: b.display(&root),
                 location: None,
                 message: if root.is_dir() {
-                    "this directory holds no Terraform files (*.tf); findings are located in the plan".into()
+                    "this directory holds no Terraform files (*.tf, *.tf.json); findings are located in the plan".into()
                 } else {
                     "this Terraform source directory does not exist; findings are located in the plan".into()
                 },
@@ -235,16 +245,11 @@ impl SourceIndex {
                 address,
             } => match self.dirs[*caller].calls.get(call) {
                 Some(r) => {
-                    let block = self.block(*r);
-                    Lookup::Found(SourceLocation {
-                        file: r.file,
-                        span: span_of(block),
-                        head: block_head(block),
-                        kind: LocationKind::ModuleCall,
-                        resolved: String::new(),
-                        exact: false,
-                        module_call: Some(address.clone()),
-                    })
+                    let mut loc = self.resolve(*r, "");
+                    loc.kind = LocationKind::ModuleCall;
+                    loc.exact = false;
+                    loc.module_call = Some(address.clone());
+                    Lookup::Found(loc)
                 }
                 None => self.missing(*caller),
             },
@@ -255,12 +260,12 @@ impl SourceIndex {
                 // An override file sets the attributes it writes (the last one wins); the rest
                 // comes from the base block.
                 let from_override = overrides.iter().rev().find_map(|r| {
-                    let loc = resolve(r.file, self.block(*r), attribute);
+                    let loc = self.resolve(*r, attribute);
                     (loc.exact && loc.kind != LocationKind::ResourceBlock).then_some(loc)
                 });
                 match (from_override, di.blocks.get(&key).or(overrides.first())) {
                     (Some(loc), _) => Lookup::Found(loc),
-                    (None, Some(r)) => Lookup::Found(resolve(r.file, self.block(*r), attribute)),
+                    (None, Some(r)) => Lookup::Found(self.resolve(*r, attribute)),
                     (None, None) => self.missing(*dir),
                 }
             }
@@ -276,14 +281,28 @@ impl SourceIndex {
         }
     }
 
-    fn block(&self, r: BlockRef) -> &Block {
-        // Only indexes of blocks of parsed files are stored.
-        self.files[r.file]
-            .body
-            .as_ref()
-            .and_then(|b| b.get(r.index))
-            .and_then(|s| s.as_block())
-            .expect("indexed block exists")
+    fn resolve(&self, r: BlockRef, attribute: &str) -> SourceLocation {
+        match r {
+            BlockRef::Hcl { file, index } => {
+                // Only indexes of blocks of parsed files are stored.
+                let block = self.files[file]
+                    .body
+                    .as_ref()
+                    .and_then(|b| b.get(index))
+                    .and_then(|s| s.as_block())
+                    .expect("indexed block exists");
+                resolve(file, block, attribute)
+            }
+            BlockRef::Json { file, value, head } => {
+                let src = self.files[file].text.as_str();
+                let raw = Raw {
+                    src,
+                    start: value.start as usize,
+                    end: value.end as usize,
+                };
+                resolve_json(file, raw, head, attribute)
+            }
+        }
     }
 }
 
@@ -347,9 +366,12 @@ impl Builder {
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.extension().is_some_and(|e| e == "tf")
-                        && p.file_name()
-                            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+                    p.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        n.ends_with(".tf") || n.ends_with(".tf.json")
+                    }) && p
+                        .file_name()
+                        .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
                         && p.is_file()
                 })
                 .collect(),
@@ -366,7 +388,16 @@ impl Builder {
     fn read_file(&mut self, path: &Path, di: &mut DirIndex) {
         let display = self.display(path);
         let file = self.index.files.len();
-        let (text, body) = match std::fs::read(path) {
+        let name = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (stem, json) = match name.strip_suffix(".tf.json") {
+            Some(stem) => (stem, true),
+            None => (name.strip_suffix(".tf").unwrap_or(&name), false),
+        };
+        let is_override = stem == "override" || stem.ends_with("_override");
+        let (text, utf8) = match std::fs::read(path) {
             Err(e) => {
                 self.warnings.push(SourceWarning {
                     path: display,
@@ -379,71 +410,52 @@ impl Builder {
             }
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(e) => {
-                    let (line, col) = crate::json::line_col(
-                        &String::from_utf8_lossy(e.as_bytes()),
-                        e.utf8_error().valid_up_to(),
-                    );
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let (line, col) = crate::json::line_col(&text, e.utf8_error().valid_up_to());
                     self.warnings.push(SourceWarning {
                         path: display.clone(),
                         location: Some((line, col)),
                         message: "this Terraform file is not UTF-8; resources it may hold are located in the plan".into(),
                     });
-                    (String::from_utf8_lossy(e.as_bytes()).into_owned(), None)
+                    (text, false)
                 }
                 Ok(mut text) => {
-                    // Terraform accepts a UTF-8 byte order mark; hcl-edit does not. Spans and
-                    // line numbers are into the text without it.
+                    // Terraform accepts a UTF-8 byte order mark; hcl-edit and the JSON reader do
+                    // not. Spans and line numbers are into the text without it.
                     if text.starts_with('\u{feff}') {
                         text.drain(..3);
                     }
-                    match hcl_edit::parser::parse_body(&text) {
-                        Ok(body) => (text, Some(body)),
-                        Err(e) => {
-                            let loc = e.location();
-                            self.warnings.push(SourceWarning {
-                                path: display.clone(),
-                                location: Some((loc.line(), loc.column())),
-                                message: format!(
-                                    "this Terraform file does not parse ({}); resources it may hold are located in the plan",
-                                    e.message()
-                                ),
-                            });
-                            (text, None)
-                        }
-                    }
+                    (text, true)
                 }
             },
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let is_override = stem == "override" || stem.ends_with("_override");
-        if let Some(body) = &body {
-            for (index, s) in body.iter().enumerate() {
-                let Some(block) = s.as_block() else { continue };
-                let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-                let r = BlockRef { file, index };
-                let key = match (block.ident.as_str(), labels.as_slice()) {
-                    ("resource", [t, n]) => ("resource", t.to_string(), n.to_string()),
-                    ("data", [t, n]) => ("data", t.to_string(), n.to_string()),
-                    ("module", [n]) => {
-                        // An override of a call changes its arguments, not where it is.
-                        if !is_override {
-                            di.calls.entry(n.to_string()).or_insert(r);
-                        }
-                        continue;
-                    }
-                    _ => continue,
-                };
-                if is_override {
-                    di.overrides.entry(key).or_default().push(r);
-                } else {
-                    // Terraform rejects duplicates; the first one is as good as any.
-                    di.blocks.entry(key).or_insert(r);
+        let mut body = None;
+        let parsed = if !utf8 {
+            false
+        } else if json {
+            self.read_json(file, &display, &text, is_override, di)
+        } else {
+            match hcl_edit::parser::parse_body(&text) {
+                Ok(b) => {
+                    index_hcl(file, &b, is_override, di);
+                    body = Some(b);
+                    true
+                }
+                Err(e) => {
+                    let loc = e.location();
+                    self.warnings.push(SourceWarning {
+                        path: display.clone(),
+                        location: Some((loc.line(), loc.column())),
+                        message: format!(
+                            "this Terraform file does not parse ({}); resources it may hold are located in the plan",
+                            e.message()
+                        ),
+                    });
+                    false
                 }
             }
-        } else {
+        };
+        if !parsed {
             di.unparsed.push(file);
         }
         self.index.files.push(SourceText {
@@ -451,12 +463,195 @@ impl Builder {
             lines: LineIndex::new(&text),
             text,
             body,
+            parsed,
         });
+    }
+
+    /// Indexes a Terraform JSON configuration file (`*.tf.json`, as CDKTF writes it):
+    /// `{"resource": {"<type>": {"<name>": {…}}}}`, where each level may also be an array of
+    /// such objects. Returns false (after a warning) when the text is not valid JSON.
+    fn read_json(
+        &mut self,
+        file: usize,
+        display: &str,
+        text: &str,
+        is_override: bool,
+        di: &mut DirIndex,
+    ) -> bool {
+        if let Err(e) = crate::json::validate(text) {
+            self.warnings.push(SourceWarning {
+                path: display.to_string(),
+                location: Some(crate::json::line_col(text, e.offset)),
+                message: format!(
+                    "this Terraform JSON file is not valid JSON ({}); resources it may hold are located in the plan",
+                    e.message
+                ),
+            });
+            return false;
+        }
+        let root = Raw::root(text);
+        for (section, _, v) in root.entries() {
+            let mode: &'static str = match section.as_ref() {
+                "resource" => "resource",
+                "data" => "data",
+                "module" => {
+                    if !is_override {
+                        for (name, kspan, call) in json_objects(v).flat_map(|o| o.entries()) {
+                            di.calls.entry(name.into_owned()).or_insert(BlockRef::Json {
+                                file,
+                                value: call.span(),
+                                head: kspan,
+                            });
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for (rtype, _, by_name) in json_objects(v).flat_map(|o| o.entries()) {
+                for (name, kspan, block) in json_objects(by_name).flat_map(|o| o.entries()) {
+                    let r = BlockRef::Json {
+                        file,
+                        value: block.span(),
+                        head: kspan,
+                    };
+                    let key = (mode, rtype.to_string(), name.into_owned());
+                    if is_override {
+                        di.overrides.entry(key).or_default().push(r);
+                    } else {
+                        di.blocks.entry(key).or_insert(r);
+                    }
+                }
+            }
+        }
+        true
     }
 
     fn display(&self, path: &Path) -> String {
         relative(path, &self.display_root)
     }
+}
+
+/// Records the `resource`, `data` and `module` blocks of a parsed `.tf` file.
+fn index_hcl(file: usize, body: &Body, is_override: bool, di: &mut DirIndex) {
+    for (index, s) in body.iter().enumerate() {
+        let Some(block) = s.as_block() else { continue };
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let r = BlockRef::Hcl { file, index };
+        let key = match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [t, n]) => ("resource", t.to_string(), n.to_string()),
+            ("data", [t, n]) => ("data", t.to_string(), n.to_string()),
+            ("module", [n]) => {
+                // An override of a call changes its arguments, not where it is.
+                if !is_override {
+                    di.calls.entry(n.to_string()).or_insert(r);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if is_override {
+            di.overrides.entry(key).or_default().push(r);
+        } else {
+            // Terraform rejects duplicates; the first one is as good as any.
+            di.blocks.entry(key).or_insert(r);
+        }
+    }
+}
+
+/// The objects of a Terraform JSON value that is an object or an array of objects.
+fn json_objects(v: Raw<'_>) -> impl Iterator<Item = Raw<'_>> {
+    let one = v.is_object().then_some(v);
+    let many = v.is_array().then(|| v.items().filter(|o| o.is_object()));
+    one.into_iter().chain(many.into_iter().flatten())
+}
+
+/// [`resolve`] for a block of a `.tf.json` file. JSON does not tell attributes from nested
+/// blocks without the provider schema: an object or a list of objects is reported as a nested
+/// block, anything else as an attribute.
+fn resolve_json(file: usize, block: Raw, head: Span, path: &str) -> SourceLocation {
+    let steps = parse_path(path);
+    let mut loc = SourceLocation {
+        file,
+        span: Span::new(head.start as usize, block.end),
+        head,
+        kind: LocationKind::ResourceBlock,
+        resolved: String::new(),
+        exact: true,
+        module_call: None,
+    };
+    let mut cursor = Some(block);
+    let mut done = 0;
+    'steps: for step in &steps {
+        let Some(cur) = cursor.and_then(|c| json_objects(c).next()) else {
+            break;
+        };
+        let mut keys = step.keys.iter().peekable();
+        let entry = cur.entries().filter(|(k, _, _)| k == step.name).last();
+        match entry {
+            Some((_, kspan, v)) => {
+                let blockish = v.is_object()
+                    || (v.is_array() && v.items().next().is_some_and(|i| i.is_object()));
+                loc.kind = if blockish {
+                    LocationKind::NestedBlock
+                } else {
+                    LocationKind::Attribute
+                };
+                loc.head = kspan;
+                loc.span = Span::new(kspan.start as usize, v.end);
+                cursor = Some(v);
+            }
+            None => {
+                // `"dynamic": {"<name>": {"for_each": …, "content": {…}}}`
+                let dynamic = cur.get("dynamic").and_then(|d| {
+                    json_objects(d).find_map(|o| o.entries().find(|(k, _, _)| k == step.name))
+                });
+                let Some((_, kspan, d)) = dynamic else {
+                    break;
+                };
+                if let Some(Key::Index(_)) = keys.peek() {
+                    keys.next();
+                }
+                loc.kind = LocationKind::DynamicBlock;
+                loc.head = kspan;
+                loc.span = Span::new(kspan.start as usize, d.end);
+                cursor = json_objects(d).find_map(|o| o.get("content"));
+            }
+        }
+        for key in keys {
+            let Some(v) = cursor else { break 'steps };
+            match key {
+                Key::Index(i) if v.is_array() => match v.items().nth(*i) {
+                    Some(el) => {
+                        loc.head = el.span();
+                        loc.span = el.span();
+                        cursor = Some(el);
+                    }
+                    None => break 'steps,
+                },
+                // `rule[0]` of `"rule": {…}`: a single block.
+                Key::Index(0) if v.is_object() => {}
+                Key::Name(k) => match v.entries().filter(|(n, _, _)| n == k).last() {
+                    Some((_, kspan, el)) => {
+                        loc.kind = LocationKind::Attribute;
+                        loc.head = kspan;
+                        loc.span = Span::new(kspan.start as usize, el.end);
+                        cursor = Some(el);
+                    }
+                    None => break 'steps,
+                },
+                _ => break 'steps,
+            }
+        }
+        done += 1;
+    }
+    loc.exact = done == steps.len();
+    loc.resolved = steps[..done]
+        .iter()
+        .map(|s| s.text)
+        .collect::<Vec<_>>()
+        .join(".");
+    loc
 }
 
 /// A plan address without instance keys.
