@@ -2,6 +2,8 @@
 //! fixture plan in fixtures/terraform lands on its block, attribute paths on the attribute or
 //! nested block, registry-module resources on the module call; broken files are warnings.
 
+mod common;
+
 use drlint::sources::{LocationKind, Lookup, ModuleTree, SourceIndex, SourceWarning};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -646,4 +648,30 @@ fn terraform_json_files_are_indexed_too() {
         index.locate("aws_s3_bucket.elsewhere", ""),
         Lookup::Unparsed(_)
     ));
+}
+
+/// Where each finding drlint reports on dr_stack lands in the sources: the attribute paths the
+/// rules really write, through the locator.
+#[test]
+fn dr_stack_findings_land_in_the_sources() {
+    let run = common::drlint(&["--format", "json", "fixtures/terraform/dr_stack/plan.json"]);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let (index, _, _) = fixture("dr_stack", "plan.json");
+    let mut lines = Vec::new();
+    for f in out["results"].as_array().unwrap() {
+        let Some(resource) = f["resource"].as_str() else {
+            continue;
+        };
+        let attribute = f["attribute"].as_str().unwrap();
+        let located = at(&index, resource, attribute);
+        assert!(
+            located.starts_with("fixtures/"),
+            "{resource} {attribute}: {located}"
+        );
+        lines.push(format!(
+            "{} {resource} {attribute:?}\n    -> {located}",
+            f["rule_id"].as_str().unwrap()
+        ));
+    }
+    insta::assert_snapshot!(lines.join("\n"));
 }
