@@ -15,6 +15,7 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod selection;
+pub mod sources;
 pub mod value;
 
 /// Where the rule help pages live (SARIF `helpUri`).
