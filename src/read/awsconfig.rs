@@ -24,7 +24,7 @@
 //! the rule is undecided, never a silent pass), and the gap is described in
 //! `docs/live-coverage.md`; a warning per file names the rule families that cannot be decided.
 //!
-//! The translation is the table [`MAPPINGS`]: per Config type, the Terraform type and, per model
+//! The translation is the table `MAPPINGS`: per Config type, the Terraform type and, per model
 //! attribute, where its value is in the item and how it is converted. Each model value carries the
 //! span of the Config field it came from, so a finding points at that field. Work is linear in
 //! the number of items: each item is read once, and addresses and cross-item links are hash
@@ -107,6 +107,7 @@ struct Mapping {
     note: Option<fn(&Item, &mut Links)>,
 }
 
+/// A mapping with the defaults: every item kept, in its own region, one resource, no links.
 const fn map(
     config_type: &'static str,
     resource_type: &'static str,
