@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark: wall time and peak memory of `drlint` on generated two-region plans of 1k, 10k and
-# 100k resources (and a tiny real stack). Not a test: numbers depend on the machine.
-#   bash benches/run.sh            # prints a Markdown table
+# 100k resources (and a tiny real stack), and on generated AWS Config snapshots of 10k, 40k and
+# 100k configuration items. Not a test: numbers depend on the machine.
+#   bash benches/run.sh                # prints Markdown tables
+#   SUITE=config bash benches/run.sh   # only the AWS Config snapshots (SUITE=plan: only plans)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin drlint --example gen_plan
-out=target/bench
+cargo build --release --quiet --bin drlint --example gen_plan --example gen_config
+target=${CARGO_TARGET_DIR:-target}
+out=$target/bench
 mkdir -p "$out"
-bin=target/release/drlint
+bin=$target/release/drlint
 runs=${RUNS:-3}
-printf '| input | resources | size (MB) | wall (s, best of %s) | MB/s | peak RSS (MB) | RSS / size |\n|---|---|---|---|---|---|---|\n' "$runs"
+suite=${SUITE:-all}
+header() { # first column name
+  printf '| input | %s | size (MB) | wall (s, best of %s) | MB/s | peak RSS (MB) | RSS / size |\n|---|---|---|---|---|---|---|\n' "$1" "$runs"
+}
 measure() { # name file resources
   local best="" rss=0
   for _ in $(seq "$runs"); do
@@ -22,6 +28,8 @@ measure() { # name file resources
   awk -v n="$1" -v r="$3" -v b="$bytes" -v w="$best" -v k="$rss" 'BEGIN{
     mb=b/1e6; printf "| %s | %s | %.1f | %.2f | %.0f | %.0f | %.2fx |\n", n, r, mb, w, (w>0? mb/w : 0), k/1024, (k*1024)/b }'
 }
+if [ "$suite" != config ]; then
+header resources
 # A tiny stack is too fast for /usr/bin/time's 10 ms resolution: time 50 runs.
 start=$(date +%s%N)
 for _ in $(seq 50); do "$bin" fixtures/seed002/cdk.tf.json --format json --fail-on never > /dev/null; done
@@ -30,6 +38,16 @@ end=$(date +%s%N)
 awk -v ns=$((end - start)) -v k="$(cat "$out/time.txt")" 'BEGIN{printf "| seed-002 CDKTF stack (mean of 50) | 21 | 0.01 | %.4f | - | %.0f | - |\n", ns/50/1e9, k/1024}'
 for n in 1000 10000 100000; do
   f="$out/plan_$n.json"
-  [ -f "$f" ] || target/release/examples/gen_plan "$n" > "$f"
+  [ -f "$f" ] || "$target/release/examples/gen_plan" "$n" > "$f"
   measure "generated plan" "$f" "$n"
 done
+fi
+if [ "$suite" != plan ]; then
+[ "$suite" = config ] || echo
+header items
+for n in 10000 40000 100000; do
+  f="$out/config_$n.json"
+  [ -f "$f" ] || "$target/release/examples/gen_config" "$n" > "$f"
+  measure "generated AWS Config snapshot" "$f" "$n"
+done
+fi

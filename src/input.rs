@@ -33,6 +33,10 @@ impl InputKind {
     }
 }
 
+/// The message for a cloud-custodian "placebo" recording (`{"status_code":…, "data":{…}}`).
+pub const PLACEBO_MESSAGE: &str = "this is a cloud-custodian placebo test recording ({\"status_code\": …, \"data\": {…}}), not AWS Config output";
+pub const PLACEBO_HINT: &str = "pass the AWS CLI / API output itself (e.g. `aws configservice get-resource-config-history … > items.json`) or an S3-delivered Config snapshot; to use this recording anyway, extract its `data` member";
+
 /// Name prefix of inputs that are not files on disk (`drlint live` without `--save-snapshot`).
 pub const LIVE_PREFIX: &str = "live:";
 
@@ -500,11 +504,7 @@ fn detect_with_fields(name: &str, text: &str) -> Result<(InputKind, TopFields), 
     }
     // cloud-custodian's placebo recordings wrap a boto response as {"status_code", "data"}.
     if has("status_code") && has("data") {
-        return Err(input_err(
-            name,
-            crate::read::awsconfig::PLACEBO_MESSAGE,
-            "pass the AWS CLI / API output itself (e.g. `aws configservice get-resource-config-history … > items.json`) or an S3-delivered Config snapshot; to use this recording anyway, extract its `data` member",
-        ));
+        return Err(input_err(name, PLACEBO_MESSAGE, PLACEBO_HINT));
     }
     if has("resource") || has("provider") || has("terraform") || has("module") || has("data") {
         return Ok((InputKind::TfJson, top));

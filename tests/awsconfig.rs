@@ -326,3 +326,58 @@ fn undecided_results_on_config_input_say_not_recorded() {
         r.stdout
     );
 }
+
+/// The source text a JSON report result points at (spans on one line).
+fn pointed_at(path: &str, result: &serde_json::Value) -> String {
+    let text = std::fs::read_to_string(common::root().join(path)).unwrap();
+    let (line, col, end_line, end_col) = (
+        result["line"].as_u64().unwrap() as usize,
+        result["column"].as_u64().unwrap() as usize,
+        result["end_line"].as_u64().unwrap() as usize,
+        result["end_column"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(line, end_line, "{result}");
+    let l: Vec<char> = text.lines().nth(line - 1).unwrap().chars().collect();
+    l[col - 1..end_col - 1].iter().collect()
+}
+
+fn result_for(path: &str, rule: &str, attribute: &str) -> serde_json::Value {
+    let r = drlint(&["--format", "json", "--fail-on", "never", path]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule_id"] == rule && x["attribute"] == attribute)
+        .unwrap_or_else(|| panic!("no {rule} on {attribute}: {}", r.stdout))
+        .clone()
+}
+
+#[test]
+fn a_finding_points_at_the_config_field_not_the_whole_item() {
+    let path = "fixtures/awsconfig/dynamodb_bad.snapshot.json";
+    let pitr = result_for(path, "DR604", "point_in_time_recovery");
+    assert_eq!(pointed_at(path, &pitr), r#""DISABLED""#);
+    let path = "fixtures/awsconfig/teardown_bad.snapshot.json";
+    let protection = result_for(path, "DR201", "deletion_protection");
+    assert_eq!(pointed_at(path, &protection), "false");
+    let path = "fixtures/awsconfig/replication_bad.snapshot.json";
+    let markers = result_for(
+        path,
+        "DR401",
+        "replication_configuration[0].rules[0].delete_marker_replication_status",
+    );
+    assert_eq!(pointed_at(path, &markers), r#""Disabled""#);
+}
+
+#[test]
+fn a_finding_in_a_json_encoded_configuration_points_at_the_string() {
+    // `BucketReplicationConfiguration` is a JSON string: the string is the closest place.
+    let path =
+        "fixtures/samples/awsconfig/custodian__ci_s3_bucket_cross_account_replication_v1.2.json";
+    let rule = result_for(path, "DR404", "replication_configuration[0].rules[0]");
+    let at = pointed_at(path, &rule);
+    assert!(at.starts_with(r#""{\"roleARN\":"#), "{at}");
+    assert!(at.ends_with(r#"}}}}""#), "{at}");
+}
