@@ -27,8 +27,6 @@ pub const BATCH_SIZE: usize = 100;
 const MAX_ATTEMPTS: u32 = 5;
 /// Rounds of re-requesting unprocessed keys before giving up on them.
 const UNPROCESSED_ROUNDS: usize = 8;
-/// A bound on pages per listing, against a service that never stops paginating.
-const MAX_PAGES: usize = 100_000;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -231,15 +229,15 @@ async fn fetch_region(
     }
     let mut keys: Vec<ResourceKey> = Vec::new();
     for t in MAPPED_TYPES {
-        let mut token: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let out = client
-                .list_discovered_resources()
-                .resource_type(ResourceType::from(*t))
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| describe("ListDiscoveredResources", &e))?;
+        // The SDK's paginator follows NextToken until it is absent or empty, and stops should
+        // the service repeat a token.
+        let mut pages = client
+            .list_discovered_resources()
+            .resource_type(ResourceType::from(*t))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let out = page.map_err(|e| describe("ListDiscoveredResources", &e))?;
             for id in out.resource_identifiers() {
                 if let (Some(rt), Some(rid)) = (id.resource_type(), id.resource_id())
                     && let Ok(k) = ResourceKey::builder()
@@ -249,13 +247,6 @@ async fn fetch_region(
                 {
                     keys.push(k);
                 }
-            }
-            token = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if token.is_none() {
-                break;
             }
         }
     }
@@ -320,30 +311,21 @@ async fn aggregator(opts: &Options, region: &str, name: &str) -> Result<Document
     let client = client(opts, region).await?;
     let expr = select_expression();
     let mut results: Vec<String> = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let out = client
-            .select_aggregate_resource_config()
-            .configuration_aggregator_name(name)
-            .expression(&expr)
-            .limit(100)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| describe("SelectAggregateResourceConfig", &e))?;
+    let mut pages = client
+        .select_aggregate_resource_config()
+        .configuration_aggregator_name(name)
+        .expression(&expr)
+        .limit(100)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let out = page.map_err(|e| describe("SelectAggregateResourceConfig", &e))?;
         results.extend(out.results().iter().cloned());
         progress(
             opts.progress,
             &format!("aggregator {name}"),
             &format!("{} resources fetched", results.len()),
         );
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
-        }
     }
     let resources = results.len();
     let doc = json!({

@@ -4,7 +4,9 @@ use super::Ctx;
 use crate::model::{ResourceId, Target};
 use crate::value::Value;
 
-/// An IPv4 range, inclusive.
+/// An IPv4 range, inclusive. `std::net::Ipv4Addr` parses the address; the rest is a mask on a
+/// `u32`, which is all the overlap and containment checks need (the `ipnet` crate would bring
+/// the same two comparisons behind a dependency).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {
     pub start: u32,
