@@ -25,8 +25,10 @@ pub fn protected_candidates(cx: &Ctx) -> Vec<ResourceId> {
     v
 }
 
-/// A synthetic ARN for wildcard matching when the real one is only known after apply.
-fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String> {
+/// The ARN AWS gives the resource: its `arn`, or, when that is only known after apply, one built
+/// from its name and region for wildcard matching (`pattern_account` stands in for an unknown
+/// account).
+pub fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String> {
     let r = cx.model.get(id);
     if let Some(a) = r.get("arn").nonempty_str() {
         return Some(a.to_string());
@@ -42,6 +44,11 @@ fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String> {
             "arn:aws:rds:{region}:{account}:cluster:{}",
             r.get("cluster_identifier").str()?
         )),
+        "aws_db_instance" => Some(format!(
+            "arn:aws:rds:{region}:{account}:db:{}",
+            r.get("identifier").str()?
+        )),
+        "aws_s3_bucket" => Some(format!("arn:aws:s3:::{}", r.get("bucket").str()?)),
         _ => None,
     }
 }

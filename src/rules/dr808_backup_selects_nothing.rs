@@ -57,32 +57,6 @@ fn tag<'m>(cx: &'m Ctx, id: ResourceId, key: &str) -> Option<&'m str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// An ARN AWS would give the resource, from its `arn` or, when that is only known after apply,
-/// from its name and region.
-fn arn_of(cx: &Ctx, id: ResourceId) -> Option<String> {
-    let r = cx.model.get(id);
-    if let Some(a) = r.get("arn").nonempty_str() {
-        return Some(a.to_string());
-    }
-    let region = r.region.as_deref()?;
-    let account = r.account.as_deref().unwrap_or("*");
-    match r.rtype.as_str() {
-        "aws_dynamodb_table" => Some(format!(
-            "arn:aws:dynamodb:{region}:{account}:table/{}",
-            r.get("name").str()?
-        )),
-        "aws_rds_cluster" => Some(format!(
-            "arn:aws:rds:{region}:{account}:cluster:{}",
-            r.get("cluster_identifier").str()?
-        )),
-        "aws_db_instance" => Some(format!(
-            "arn:aws:rds:{region}:{account}:db:{}",
-            r.get("identifier").str()?
-        )),
-        "aws_s3_bucket" => Some(format!("arn:aws:s3:::{}", r.get("bucket").str()?)),
-        _ => None,
-    }
-}
 
 /// Does the (exact) ARN name resource `c`? Accounts only known after apply match any account.
 fn arn_names(pattern: &str, arn: &str) -> bool {
@@ -136,13 +110,13 @@ fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, 
             Target::Literal(pat) => {
                 if local
                     .iter()
-                    .any(|&c| arn_of(cx, c).is_some_and(|a| arn_names(pat, &a)))
+                    .any(|&c| super::backup::arn_for(cx, c, "*").is_some_and(|a| arn_names(pat, &a)))
                 {
                     return (Selects::Something, String::new());
                 }
                 if candidates
                     .iter()
-                    .any(|&c| arn_of(cx, c).is_some_and(|a| arn_names(pat, &a)))
+                    .any(|&c| super::backup::arn_for(cx, c, "*").is_some_and(|a| arn_names(pat, &a)))
                 {
                     tried.push(format!("`{pat}` is a resource of another region"));
                 } else {
