@@ -1,6 +1,6 @@
 //! Baselines: adopt drlint on an existing stack and fail only on regressions.
 //!
-//! `drlint baseline create FILE INPUTS...` writes today's findings to FILE; `--baseline FILE`
+//! `drlint baseline create BASELINE FILE...` writes today's findings to FILE; `--baseline FILE`
 //! leaves out every finding recorded there (matched by [`Finding::fingerprint`] and outcome,
 //! each entry matching at most one finding) and lists the entries that no longer match as
 //! notices. The file format is documented in `docs/baseline.md`.
@@ -129,7 +129,7 @@ pub fn write(path: &Path, file: &BaselineFile) -> std::io::Result<()> {
 }
 
 const CREATE_HINT: &str =
-    "create one with `drlint baseline create FILE INPUTS...` (docs/baseline.md)";
+    "create one with `drlint baseline create BASELINE FILE...` (docs/baseline.md)";
 
 /// Reads and checks a baseline file. The error names the file, the place and what to do.
 pub fn load(path: &Path) -> Result<Baseline, String> {
@@ -143,9 +143,10 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
     })?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         format!(
-            "{name}:{}:{}: not a drlint baseline (invalid JSON: {e}); {CREATE_HINT}",
+            "{name}:{}:{}: not a drlint baseline (invalid JSON: {}); {CREATE_HINT}",
             e.line(),
-            e.column()
+            e.column(),
+            bare(&e)
         )
     })?;
     let Some(format) = value.get("format").and_then(|f| f.as_str()) else {
@@ -174,12 +175,20 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
     }
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
         format!(
-            "{name}:{}:{}: invalid drlint baseline: {e}; re-create it with `drlint baseline create`",
+            "{name}:{}:{}: invalid drlint baseline: {}; re-create it with `drlint baseline create`",
             e.line(),
-            e.column()
+            e.column(),
+            bare(&e)
         )
     })?;
     Ok(Baseline { path: name, file })
+}
+
+/// serde_json's message without its " at line L column C" (the place is printed first).
+fn bare(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    s.strip_suffix(&place).map(str::to_string).unwrap_or(s)
 }
 
 /// Removes from `report` the findings the baseline has (each entry matches at most one

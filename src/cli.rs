@@ -1,5 +1,5 @@
 //! The command line: `drlint FILE...`, `drlint live ...`, `drlint rules`, `drlint explain ID`,
-//! `drlint regions FILE...`, `drlint baseline create FILE INPUTS...`.
+//! `drlint regions FILE...`, `drlint baseline create BASELINE FILE...`.
 
 use crate::config::{self, FailOn, Overrides, Profile, UndecidedMode};
 use crate::input::{self, SourceFile};
@@ -64,8 +64,9 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum BaselineCommand {
-    /// Lint the inputs as usual (same report, same options) and write every finding to FILE;
-    /// exits 0 whatever was found. Later runs with `--baseline FILE` leave those findings out.
+    /// Lint the inputs as usual (same report, same options) and write every finding to
+    /// BASELINE; exits 0 whatever was found. Later runs with `--baseline BASELINE` leave those
+    /// findings out.
     #[command(
         after_help = "Example: drlint baseline create drlint-baseline.json plan.json\n         drlint plan.json --baseline drlint-baseline.json\n\nThe file format and workflow: docs/baseline.md"
     )]
@@ -75,7 +76,7 @@ pub enum BaselineCommand {
 #[derive(Args, Debug)]
 pub struct BaselineCreateArgs {
     /// The baseline file to write (replaced if it exists).
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "BASELINE")]
     pub baseline_file: PathBuf,
     #[command(flatten)]
     pub lint: LintArgs,
@@ -525,7 +526,7 @@ fn anchor(files: &[String], stdin_name: Option<&str>) -> Option<String> {
     }
 }
 
-/// `drlint baseline create FILE INPUTS...`: the target is checked before any work.
+/// `drlint baseline create BASELINE FILE...`: the target is checked before any work.
 fn baseline_create(args: &BaselineCreateArgs) -> i32 {
     let path = &args.baseline_file;
     if args.lint.run.baseline.is_some() {
