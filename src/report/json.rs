@@ -67,8 +67,9 @@ struct Summary {
     notes: usize,
     undecided: usize,
     waived: usize,
-    /// Findings left out because `--baseline` has them (0 without it).
-    baselined: usize,
+    /// Findings left out because `--baseline` has them; only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -143,7 +144,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             notes: report.at_level(Level::Note),
             undecided: report.undecided(),
             waived: report.waived,
-            baselined: report.baseline.as_ref().map_or(0, |b| b.not_reported),
+            baselined: report.baseline.as_ref().map(|b| b.not_reported),
         },
         results: report
             .findings
