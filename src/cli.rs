@@ -836,6 +836,20 @@ fn run(
         clock = std::time::Instant::now();
     };
     phase("read");
+    // A baseline target that a named directory contributed as an input.
+    if let Some(path) = &create_baseline {
+        let key = target_key(path);
+        if loaded
+            .iter()
+            .any(|f| std::fs::canonicalize(&f.name).is_ok_and(|c| c == key))
+        {
+            eprintln!(
+                "error: baseline create: {} is one of the inputs read from a directory; writing the baseline there would overwrite it",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
     let mut model = match crate::read::build_model(loaded) {
         Ok(m) => m,
         Err(e) => {

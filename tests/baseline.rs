@@ -463,6 +463,13 @@ fn baseline_create_checks_its_target_before_any_work() {
         &["baseline", "create", s(&input), s(&input)],
         &["is an input; writing the baseline there would overwrite it"],
     );
+    // An input found in a named directory is not overwritten either.
+    let before = std::fs::read(&input).unwrap();
+    assert_error(
+        &["baseline", "create", s(&input), s(&d)],
+        &["is one of the inputs read from a directory"],
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
     let b = d.join("b.json");
     assert_error(
         &["baseline", "create", s(&b), PLAN, "--output", s(&b)],
