@@ -1,5 +1,5 @@
 //! The command line: `drlint FILE...`, `drlint live ...`, `drlint rules`, `drlint explain ID`,
-//! `drlint regions FILE...`.
+//! `drlint regions FILE...`, `drlint baseline create BASELINE FILE...`.
 
 use crate::config::{self, FailOn, Overrides, Profile, UndecidedMode};
 use crate::input::{self, SourceFile};
@@ -57,6 +57,29 @@ pub enum Command {
     /// Audit live AWS accounts through AWS Config (read-only calls) and lint what is deployed.
     #[cfg(feature = "live")]
     Live(Box<LiveArgs>),
+    /// Record today's findings so that `--baseline FILE` reports only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BaselineCommand {
+    /// Lint the inputs as usual (same report, same options) and write every finding to
+    /// BASELINE; exits 0 whatever was found. Later runs with `--baseline BASELINE` leave those
+    /// findings out.
+    #[command(
+        after_help = "Example: drlint baseline create drlint-baseline.json plan.json\n         drlint plan.json --baseline drlint-baseline.json\n\nThe file format and workflow: docs/baseline.md"
+    )]
+    Create(Box<BaselineCreateArgs>),
+}
+
+#[derive(Args, Debug)]
+pub struct BaselineCreateArgs {
+    /// The baseline file to write (replaced if it exists).
+    #[arg(value_name = "BASELINE")]
+    pub baseline_file: PathBuf,
+    #[command(flatten)]
+    pub lint: LintArgs,
 }
 
 #[derive(Args, Debug)]
@@ -211,6 +234,10 @@ pub struct RunArgs {
     /// When to color the human output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Leave out the findings recorded in this baseline file (from `drlint baseline create`)
+    /// and list its entries that no longer match; only new findings count for the exit code.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 pub fn main() -> i32 {
@@ -227,7 +254,8 @@ pub fn main() -> i32 {
         Some(Command::Regions(args)) => regions(&args),
         #[cfg(feature = "live")]
         Some(Command::Live(args)) => live(&args),
-        None => lint(&cli.lint),
+        Some(Command::Baseline(BaselineCommand::Create(args))) => baseline_create(&args),
+        None => lint(&cli.lint, None),
     }
 }
 
@@ -498,7 +526,56 @@ fn anchor(files: &[String], stdin_name: Option<&str>) -> Option<String> {
     }
 }
 
-fn lint(args: &LintArgs) -> i32 {
+/// `drlint baseline create BASELINE FILE...`: the target is checked before any work.
+fn baseline_create(args: &BaselineCreateArgs) -> i32 {
+    let path = &args.baseline_file;
+    if args.lint.run.baseline.is_some() {
+        eprintln!(
+            "error: `drlint baseline create` records every finding; --baseline cannot be combined with it (to update a baseline, create it again)"
+        );
+        return EXIT_ERROR;
+    }
+    if let Some(why) = target_problem(path) {
+        eprintln!("error: baseline create: {}: {why}", path.display());
+        return EXIT_ERROR;
+    }
+    let key = target_key(path);
+    if args
+        .lint
+        .files
+        .iter()
+        .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == key))
+    {
+        eprintln!(
+            "error: baseline create: {} is an input; writing the baseline there would overwrite it",
+            path.display()
+        );
+        return EXIT_ERROR;
+    }
+    let run = &args.lint.run;
+    let reports = run
+        .report
+        .iter()
+        .filter_map(|s| s.split_once('='))
+        .map(|(_, p)| Path::new(p));
+    if run
+        .output
+        .as_deref()
+        .into_iter()
+        .chain(reports)
+        .any(|p| target_key(p) == key)
+    {
+        eprintln!(
+            "error: baseline create: {} is also a report target (--output/--report); each needs its own file",
+            path.display()
+        );
+        return EXIT_ERROR;
+    }
+    lint(&args.lint, Some(path))
+}
+
+/// Lints `args.files`; with `create_baseline`, also writes the baseline there and exits 0.
+fn lint(args: &LintArgs, create_baseline: Option<&Path>) -> i32 {
     if args.files.is_empty() {
         eprintln!(
             "error: no input files\n  help: run `drlint plan.json` (from `terraform show -json tfplan > plan.json`), `drlint cdktf.out/` or `drlint .`; `drlint --help` lists the options"
@@ -506,10 +583,11 @@ fn lint(args: &LintArgs) -> i32 {
         return EXIT_ERROR;
     }
     let anchor = anchor(&args.files, args.stdin_filename.as_deref());
-    let prepared = match prepare(&args.run, &args.files, anchor.as_deref()) {
+    let mut prepared = match prepare(&args.run, &args.files, anchor.as_deref()) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    prepared.create_baseline = create_baseline.map(Path::to_path_buf);
     let started = std::time::Instant::now();
     let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
         Ok(f) => f,
@@ -531,6 +609,10 @@ pub struct LoadedConfig {
 pub struct Prepared {
     extra: Vec<(Format, PathBuf)>,
     cfg: LoadedConfig,
+    /// `--baseline`, read and checked.
+    baseline: Option<crate::baseline::Baseline>,
+    /// `drlint baseline create FILE`: where to write the baseline.
+    create_baseline: Option<PathBuf>,
 }
 
 fn load_config(args: &SettingsArgs, anchor: Option<&str>) -> Result<LoadedConfig, i32> {
@@ -664,8 +746,23 @@ fn prepare(args: &RunArgs, inputs: &[String], anchor: Option<&str>) -> Result<Pr
         }
         seen.push((key, flag));
     }
+    let baseline = match &args.baseline {
+        Some(p) => match crate::baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: --baseline {e}");
+                return Err(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
     let cfg = load_config(&args.settings, anchor)?;
-    Ok(Prepared { extra, cfg })
+    Ok(Prepared {
+        extra,
+        cfg,
+        baseline,
+        create_baseline: None,
+    })
 }
 
 /// Configuration file + flags + inference from the model, with the rule selection applied.
@@ -723,7 +820,12 @@ fn run(
     notices: &[String],
     started: std::time::Instant,
 ) -> i32 {
-    let Prepared { extra, cfg } = prepared;
+    let Prepared {
+        extra,
+        cfg,
+        baseline,
+        create_baseline,
+    } = prepared;
     // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
     let mut clock = started;
@@ -734,6 +836,20 @@ fn run(
         clock = std::time::Instant::now();
     };
     phase("read");
+    // A baseline target that a named directory contributed as an input.
+    if let Some(path) = &create_baseline {
+        let key = target_key(path);
+        if loaded
+            .iter()
+            .any(|f| std::fs::canonicalize(&f.name).is_ok_and(|c| c == key))
+        {
+            eprintln!(
+                "error: baseline create: {} is one of the inputs read from a directory; writing the baseline there would overwrite it",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
     let mut model = match crate::read::build_model(loaded) {
         Ok(m) => m,
         Err(e) => {
@@ -757,8 +873,28 @@ fn run(
     };
     let cx = Ctx::new(&model, &settings);
     let outcomes = rules::run(&cx, &enabled);
-    let report = crate::findings::build(&model, &settings, outcomes);
+    let mut report = crate::findings::build(&model, &settings, outcomes);
+    if let Some(b) = &baseline {
+        crate::baseline::apply(&mut report, b);
+    }
     phase("rules");
+    if let Some(path) = &create_baseline {
+        let file = crate::baseline::create(&report);
+        if let Err(e) = crate::baseline::write(path, &file) {
+            eprintln!(
+                "error: baseline create: cannot write {}: {e}",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+        let n = file.findings.len();
+        eprintln!(
+            "drlint: wrote {n} finding{} to baseline {}; run with `--baseline {}` to report only new findings",
+            if n == 1 { "" } else { "s" },
+            path.display(),
+            path.display()
+        );
+    }
 
     let color = match args.color {
         ColorWhen::Always => ColorChoice::Always,
@@ -804,6 +940,10 @@ fn run(
         }
     }
     phase("report");
+    if create_baseline.is_some() {
+        // The findings are accepted: that is what the baseline is for.
+        return EXIT_OK;
+    }
     if report.failed() {
         EXIT_FINDINGS
     } else {

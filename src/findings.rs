@@ -38,6 +38,8 @@ pub struct Report<'m, 'a> {
     pub findings: Vec<Finding>,
     pub waived: usize,
     pub notices: Vec<Notice>,
+    /// Set by [`crate::baseline::apply`] when `--baseline` is given.
+    pub baseline: Option<crate::baseline::Applied>,
     /// Line indexes of the input files, built on first use.
     line_indexes: Vec<std::sync::OnceLock<crate::json::LineIndex>>,
 }
@@ -222,6 +224,7 @@ pub fn build<'m, 'a>(
         findings,
         waived,
         notices,
+        baseline: None,
         line_indexes: (0..model.files.len())
             .map(|_| std::sync::OnceLock::new())
             .collect(),

@@ -1,6 +1,7 @@
 //! drlint: a policy and compliance linter for multi-region disaster-recovery infrastructure on
 //! AWS. Data flows one way: read → model → rules → findings → report.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod findings;

@@ -478,3 +478,41 @@ fn live_aggregator_query_is_paginated_and_linted() {
     );
     assert_eq!(calls[1].2["NextToken"], "agg-2");
 }
+
+/// `drlint live --baseline`: a baseline created offline from a saved snapshot of the audit
+/// matches the live findings (the same ARNs, so the same fingerprints).
+#[test]
+fn live_baseline_from_a_saved_snapshot_matches_the_live_findings() {
+    let (url, _st, stop) = start();
+    let dir = common::scratch("live_baseline");
+    let snap = dir.join("snap");
+    let args = [
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &url,
+        "-f",
+        "json",
+    ];
+    let save = ["--save-snapshot", snap.to_str().unwrap()];
+    let r = live(&[&args[..], &save].concat());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = results(&r.stdout).len();
+    assert!(found > 0, "{}", r.stdout);
+    let b = dir.join("baseline.json");
+    let c = common::drlint(&[
+        "baseline",
+        "create",
+        b.to_str().unwrap(),
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    // Live again, without a snapshot: the documents are in memory.
+    let r = live(&[&args[..], &["--baseline", b.to_str().unwrap()]].concat());
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let v: J = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(results(&r.stdout), vec![], "{v:#}");
+    assert_eq!(v["summary"]["baselined"], found);
+    assert_eq!(v["baseline"]["stale"], json!([]));
+}

@@ -102,6 +102,9 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
     write!(w, "drlint")?;
     w.reset()?;
     writeln!(w, ": {}", summary_line(report))?;
+    if let Some(b) = &report.baseline {
+        writeln!(w, "  {}", crate::baseline::summary(b))?;
+    }
     for l in context_lines(report) {
         writeln!(w, "  {l}")?;
     }

@@ -18,6 +18,16 @@ struct JsonReport<'r> {
     summary: Summary,
     results: Vec<JsonResult<'r>>,
     notices: Vec<JsonNotice<'r>>,
+    /// Only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'r>>,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'r> {
+    file: &'r str,
+    not_reported: usize,
+    stale: &'r [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -57,6 +67,9 @@ struct Summary {
     notes: usize,
     undecided: usize,
     waived: usize,
+    /// Findings left out because `--baseline` has them; only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +144,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             notes: report.at_level(Level::Note),
             undecided: report.undecided(),
             waived: report.waived,
+            baselined: report.baseline.as_ref().map(|b| b.not_reported),
         },
         results: report
             .findings
@@ -169,6 +183,11 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                     .map(|(i, s)| report.line_col(i, s.start as usize).0),
             })
             .collect(),
+        baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+            file: &b.path,
+            not_reported: b.not_reported,
+            stale: &b.stale,
+        }),
     };
     serde_json::to_writer_pretty(&mut *w, &out)?;
     writeln!(w)

@@ -12,6 +12,9 @@ fn cell(s: &str) -> String {
 pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     writeln!(w, "## drlint — DR policy report\n")?;
     writeln!(w, "**{}**\n", summary_line(report))?;
+    if let Some(b) = &report.baseline {
+        writeln!(w, "{}\n", cell(&crate::baseline::summary(b)))?;
+    }
     for l in context_lines(report) {
         writeln!(w, "- {l}")?;
     }

@@ -86,6 +86,9 @@ pub fn summary_line(report: &Report) -> String {
     if report.waived > 0 {
         extra.push(format!("{} waived", report.waived));
     }
+    if let Some(b) = report.baseline.as_ref().filter(|b| b.not_reported > 0) {
+        extra.push(format!("{} baselined", b.not_reported));
+    }
     if !extra.is_empty() {
         s.push_str(&format!(" ({})", extra.join(", ")));
     }
