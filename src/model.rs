@@ -470,7 +470,8 @@ impl<'a> Model<'a> {
     }
 
     /// Where `attribute` of resource `id` is written in the user's sources: the recorded
-    /// program line of a CDKTF resource, else its place in the Terraform sources.
+    /// program line of a CDKTF resource, else its place in the Terraform sources; for an AWS
+    /// Config resource, the place of the plan or state resource with the same ARN.
     pub fn source_of(&self, id: ResourceId, attribute: &str) -> Option<SourceRef> {
         let r = self.get(id);
         if let Some(p) = &r.program_source {
@@ -485,7 +486,19 @@ impl<'a> Model<'a> {
                 what: "the line that created the resource".to_string(),
             });
         }
-        self.sources.as_ref()?.locate(r, attribute)
+        let sources = self.sources.as_ref()?;
+        if r.origin == Origin::AwsConfig {
+            // A deployed resource that Terraform manages: where the plan's or state's resource
+            // with the same ARN is written.
+            let arn = r.attrs.get("arn").nonempty_str()?;
+            let twin = self
+                .find_by_attr(&r.rtype, "arn", arn)
+                .into_iter()
+                .map(|t| self.get(t))
+                .find(|t| matches!(t.origin, Origin::Plan | Origin::State))?;
+            return sources.locate(twin, attribute);
+        }
+        sources.locate(r, attribute)
     }
 
     /// Adds what the inputs say about module boundaries (outputs, call inputs), so references

@@ -237,6 +237,29 @@ fn the_checkov_pair_lands_on_its_tf_files() {
 }
 
 #[test]
+fn the_infracost_pair_lands_on_its_tf_file() {
+    let dir = "fixtures/terraform/infracost_plan_json_with_hcl";
+    let results = sarif(&[&format!("{dir}/plan.json")]);
+    assert!(!results.is_empty());
+    for r in &results {
+        assert_eq!(
+            place(&r["locations"][0]).0,
+            format!("{dir}/main.tf"),
+            "{r:#}"
+        );
+    }
+    let r = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "DR604" && r["properties"]["attribute"] == "point_in_time_recovery"
+        })
+        .unwrap();
+    let (uri, line) = place(&r["locations"][0]);
+    assert_eq!(line, 57);
+    assert!(line_of(&uri, line).contains("point_in_time_recovery"));
+}
+
+#[test]
 fn tf_files_that_do_not_parse_are_notices() {
     let dir = scratch("source_locations_broken");
     let src = root().join("fixtures/terraform/checkov_plan_with_hcl_for_enrichment");
@@ -391,4 +414,49 @@ fn reference_stack_findings_are_on_the_python_line_that_created_the_resource() {
         line.contains("(in fixtures/reference/mutants/key-rotation-off/cdk.tf.json:"),
         "{line}"
     );
+}
+
+#[test]
+fn config_findings_of_terraform_managed_resources_land_on_the_tf_line_by_arn() {
+    // A state of the table the Config snapshot records, with the .tf file that wrote it.
+    let dir = scratch("source_locations_config_arn");
+    let arn = "arn:aws:dynamodb:us-east-1:111122223333:table/orders";
+    std::fs::write(
+        dir.join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_dynamodb_table\" \"orders\" {\n  name         = \"orders\"\n  hash_key     = \"id\"\n  billing_mode = \"PAY_PER_REQUEST\"\n\n  point_in_time_recovery {\n    enabled = false\n  }\n}\n",
+    )
+    .unwrap();
+    let state = serde_json::json!({
+        "format_version": "1.0",
+        "terraform_version": "1.9.0",
+        "values": {"root_module": {"resources": [{
+            "address": "aws_dynamodb_table.orders",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": "orders",
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "values": {"name": "orders", "arn": arn, "hash_key": "id",
+                       "point_in_time_recovery": [{"enabled": false}]}
+        }]}}
+    });
+    std::fs::write(dir.join("state.json"), state.to_string()).unwrap();
+    let snapshot = "fixtures/awsconfig/dynamodb_bad.snapshot.json";
+    let state_path = dir.join("state.json");
+    let results = sarif(&[snapshot, state_path.to_str().unwrap()]);
+    let pitr = result(&results, "DR604", arn, "point_in_time_recovery");
+    let (uri, line) = place(&pitr["locations"][0]);
+    assert!(
+        uri.ends_with("/source_locations_config_arn/main.tf"),
+        "{pitr:#}"
+    );
+    assert_eq!(line, 10, "the point_in_time_recovery block");
+    assert_eq!(
+        place(&pitr["relatedLocations"][0]).0,
+        snapshot,
+        "the Config item stays as the related location"
+    );
+    // Without the state, the Config finding stays in the snapshot.
+    for r in sarif(&[snapshot]) {
+        assert_eq!(place(&r["locations"][0]).0, snapshot, "{r:#}");
+    }
 }
