@@ -460,3 +460,49 @@ fn config_findings_of_terraform_managed_resources_land_on_the_tf_line_by_arn() {
         assert_eq!(place(&r["locations"][0]).0, snapshot, "{r:#}");
     }
 }
+
+#[test]
+fn unusable_recorded_program_sources_are_notices_and_keep_the_cdk_tf_json_location() {
+    let dir = scratch("source_locations_bad_record");
+    let doc = serde_json::json!({
+        "provider": {"aws": [{"region": "us-east-1"}]},
+        "resource": {"aws_kms_key": {
+            "bad": {
+                "enable_key_rotation": false,
+                "//": {"metadata": {"path": "app/keys/bad"},
+                       "drlint": {"source": "/etc/passwd", "line": 3}}
+            },
+            "good": {
+                "enable_key_rotation": false,
+                "//": {"metadata": {"path": "app/keys/good"},
+                       "drlint": {"source": "reference-stack/dr_stack/constructs/keys.py", "line": 71}}
+            }
+        }}
+    });
+    let file = dir.join("cdk.tf.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let file = file.to_str().unwrap();
+    let results = sarif(&[file, "--select", "DR303"]);
+    let bad = result(&results, "DR303", "aws_kms_key.bad", "enable_key_rotation");
+    assert!(
+        place(&bad["locations"][0]).0.ends_with("cdk.tf.json"),
+        "{bad:#}"
+    );
+    assert!(bad.get("relatedLocations").is_none());
+    let good = result(&results, "DR303", "aws_kms_key.good", "enable_key_rotation");
+    assert_eq!(
+        place(&good["locations"][0]),
+        (
+            "reference-stack/dr_stack/constructs/keys.py".to_string(),
+            71
+        )
+    );
+    let r = drlint(&[file, "--select", "DR303"]);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("warning: ")
+            && l.contains("cdk.tf.json:")
+            && l.contains("ignoring the recorded source location")),
+        "{}",
+        r.stdout
+    );
+}
