@@ -238,6 +238,11 @@ pub struct RunArgs {
     /// and list its entries that no longer match; only new findings count for the exit code.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// The Terraform root module's directory (its `.tf` files), so that findings on plan and
+    /// state resources point at the `.tf` line. Default: the plan's directory when it holds
+    /// `*.tf` files, else the repository root when that does.
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
 }
 
 pub fn main() -> i32 {
@@ -850,6 +855,20 @@ fn run(
             return EXIT_ERROR;
         }
     }
+    if let Some(d) = &args.source_dir
+        && !d.is_dir()
+    {
+        eprintln!(
+            "error: --source-dir {}: {}\n  help: pass the directory that holds the Terraform root module's .tf files, or leave --source-dir out",
+            d.display(),
+            if d.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            }
+        );
+        return EXIT_ERROR;
+    }
     let mut model = match crate::read::build_model(loaded) {
         Ok(m) => m,
         Err(e) => {
@@ -857,6 +876,12 @@ fn run(
             return EXIT_ERROR;
         }
     };
+    crate::read::attach_sources(
+        &mut model,
+        &crate::read::SourceOptions {
+            dir: args.source_dir.clone(),
+        },
+    );
     model
         .warnings
         .extend(notices.iter().map(|n| crate::model::Warning {

@@ -20,6 +20,9 @@ pub struct Finding {
     pub span: Option<Span>,
     pub attribute: String,
     pub message: String,
+    /// Where the finding is in the user's own sources (the `.tf` attribute, the CDKTF program
+    /// line), when they were found; `file`/`span` stay the position in the input.
+    pub source: Option<crate::model::SourceRef>,
     /// Stable across runs and unrelated changes: rule id + resource address + attribute path.
     pub fingerprint: String,
 }
@@ -187,6 +190,7 @@ pub fn build<'m, 'a>(
             construct_path: res.and_then(|r| r.construct_path.clone()),
             file: res.map(|r| r.file),
             span: o.span,
+            source: o.resource.and_then(|id| model.source_of(id, &o.attribute)),
             resource: address,
             attribute: o.attribute,
             message: o.message,

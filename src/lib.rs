@@ -13,6 +13,7 @@ pub mod live;
 pub mod model;
 pub mod pattern;
 pub mod read;
+pub mod repo_root;
 pub mod report;
 pub mod rules;
 pub mod selection;

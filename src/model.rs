@@ -46,6 +46,9 @@ pub struct Resource<'a> {
     pub span: Span,
     /// CDKTF construct path (`tap/payments-table`), from the `"//"` metadata.
     pub construct_path: Option<String>,
+    /// Where the program that generated the resource created it (CDKTF programs that opt in
+    /// with integrations/cdktf-python, see docs/cdktf-source-locations.md).
+    pub program_source: Option<ProgramSource>,
     /// Which kind of input the resource was read from.
     pub origin: Origin,
 }
@@ -57,6 +60,44 @@ impl<'a> Resource<'a> {
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.attrs.tag(key)
     }
+}
+
+/// A program file and line that created a resource: a repository-relative `/`-separated path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramSource {
+    pub path: String,
+    pub line: u32,
+}
+
+/// What a [`SourceRef`] points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A Terraform `.tf` (or `.tf.json`) file of the user's configuration.
+    Terraform,
+    /// The line of a CDKTF program recorded in the synthesized JSON.
+    Program,
+}
+
+/// A place in the user's own sources, resolved to lines and columns (1-based, columns in
+/// characters): where a finding is shown when the input itself is generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    /// Relative to the repository root ([`crate::repo_root`]), with `/` separators.
+    pub path: String,
+    pub line: usize,
+    /// None when only the line is known (a recorded program line).
+    pub column: Option<usize>,
+    pub end_line: usize,
+    pub end_column: Option<usize>,
+    pub kind: SourceKind,
+    /// What is there, for messages: "`rule.filter`", "the resource block", "the call module.vpc".
+    pub what: String,
+}
+
+/// Locates a resource's attribute in the Terraform sources; built by the read side
+/// (`crate::read::attach_sources`), which owns the parsed sources.
+pub trait SourceLocator: Send + Sync {
+    fn locate(&self, r: &Resource, attribute: &str) -> Option<SourceRef>;
 }
 
 /// The kind of input a resource was read from.
@@ -130,6 +171,10 @@ pub struct Model<'a> {
     /// resources (`module.a[0].module.b["x"]`): a reference without a literal instance key
     /// (`module.b[count.index].out`) means all of them.
     module_instances: HashMap<u64, Vec<String>>,
+    /// The Terraform sources of the plan and state files, when they were found.
+    pub sources: Option<Box<dyn SourceLocator>>,
+    /// One line per plan/state file on where its sources were (or were not) found.
+    pub source_summary: Vec<String>,
 }
 
 /// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")).
@@ -419,7 +464,41 @@ impl<'a> Model<'a> {
             by_ident,
             modules: ModuleLinks::default(),
             module_instances: HashMap::new(),
+            sources: None,
+            source_summary: Vec::new(),
         }
+    }
+
+    /// Where `attribute` of resource `id` is written in the user's sources: the recorded
+    /// program line of a CDKTF resource, else its place in the Terraform sources; for an AWS
+    /// Config resource, the place of the plan or state resource with the same ARN.
+    pub fn source_of(&self, id: ResourceId, attribute: &str) -> Option<SourceRef> {
+        let r = self.get(id);
+        if let Some(p) = &r.program_source {
+            let line = p.line as usize;
+            return Some(SourceRef {
+                path: p.path.clone(),
+                line,
+                column: None,
+                end_line: line,
+                end_column: None,
+                kind: SourceKind::Program,
+                what: "the line that created the resource".to_string(),
+            });
+        }
+        let sources = self.sources.as_ref()?;
+        if r.origin == Origin::AwsConfig {
+            // A deployed resource that Terraform manages: where the plan's or state's resource
+            // with the same ARN is written.
+            let arn = r.attrs.get("arn").nonempty_str()?;
+            let twin = self
+                .find_by_attr(&r.rtype, "arn", arn)
+                .into_iter()
+                .map(|t| self.get(t))
+                .find(|t| matches!(t.origin, Origin::Plan | Origin::State))?;
+            return sources.locate(twin, attribute);
+        }
+        sources.locate(r, attribute)
     }
 
     /// Adds what the inputs say about module boundaries (outputs, call inputs), so references

@@ -564,6 +564,7 @@ impl<'a> Reader<'a> {
             meta: Value::new(Kind::Obj(Vec::new()), it.span()),
             span: it.span(),
             construct_path: None,
+            program_source: None,
             origin: Origin::AwsConfig,
         });
     }

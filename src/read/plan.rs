@@ -431,6 +431,7 @@ fn build_resource<'a>(
         meta: Value::new(Kind::Absent, Default::default()),
         span: attrs_raw.span(),
         construct_path: None,
+        program_source: None,
         origin: if ctx.is_state {
             crate::model::Origin::State
         } else {

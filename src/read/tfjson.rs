@@ -8,7 +8,8 @@ use super::{Parts, attach_account};
 use crate::input::InputError;
 use crate::json::{JsonWarning, Raw};
 use crate::model::{
-    ProviderConfig, RegionSource, Resource, Warning, looks_like_region, template_refs,
+    ProgramSource, ProviderConfig, RegionSource, Resource, Warning, looks_like_region,
+    template_refs,
 };
 use crate::value::{Kind, Span, Unknown, Value};
 use std::borrow::Cow;
@@ -182,6 +183,20 @@ fn build<'a>(
         .get("path")
         .str()
         .map(str::to_string);
+    // The program line the opt-in CDKTF hook recorded (docs/cdktf-source-locations.md).
+    let program_source = match crate::read::cdktf_source::recorded_source(meta.get("//")) {
+        Ok(s) => s.map(|s| ProgramSource {
+            path: s.path,
+            line: s.line,
+        }),
+        Err(e) => {
+            warnings.push(JsonWarning {
+                offset: e.span.start as usize,
+                message: e.message,
+            });
+            None
+        }
+    };
     let provider_key = match meta.get("provider").str() {
         Some(p) => p.trim_start_matches("${").trim_end_matches('}').to_string(),
         None => "aws".to_string(),
@@ -222,6 +237,7 @@ fn build<'a>(
         meta,
         span: body.span(),
         construct_path,
+        program_source,
         origin: crate::model::Origin::TerraformJson,
     };
     attach_account(&mut r);

@@ -1,6 +1,6 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…::message`).
 
-use super::{file_name, location, summary_line};
+use super::{file_name, input_display, location, summary_line};
 use crate::findings::Report;
 use crate::rules::{Level, OutcomeKind};
 use std::io::Write;
@@ -26,10 +26,21 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         let mut props = Vec::new();
         // `drlint live` documents held in memory are not files an annotation could point at.
         let name = file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX));
-        if let Some(name) = name {
+        if let Some(s) = &f.source {
+            // On the user's sources (the `.tf` attribute, the CDKTF program line).
+            props.push(format!("file={}", escape_property(&s.path)));
+            props.push(format!("line={}", s.line));
+            if let Some(c) = s.column {
+                props.push(format!("col={c}"));
+            }
+            props.push(format!("endLine={}", s.end_line));
+            if let Some(c) = s.end_column.filter(|_| s.end_line == s.line) {
+                props.push(format!("endColumn={c}"));
+            }
+        } else if let Some(name) = name {
             props.push(format!("file={}", escape_property(name)));
         }
-        if let Some(l) = location(report, f).filter(|_| name.is_some()) {
+        if let Some(l) = location(report, f).filter(|_| name.is_some() && f.source.is_none()) {
             props.push(format!("line={}", l.line));
             props.push(format!("col={}", l.column));
             props.push(format!("endLine={}", l.end_line));
@@ -46,11 +57,19 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         } else {
             ""
         };
-        let res = f
+        let mut res = f
             .resource
             .as_deref()
             .map(|r| format!(" [{r}]"))
             .unwrap_or_default();
+        if let Some(c) = &f.construct_path {
+            res.push_str(&format!(" (construct {c})"));
+        }
+        if f.source.is_some()
+            && let Some(at) = input_display(report, f)
+        {
+            res.push_str(&format!(" (in {at})"));
+        }
         writeln!(
             w,
             "::{cmd} {}::{}",

@@ -69,6 +69,9 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             }
             notes.push(n);
         }
+        if let Some(s) = &f.source {
+            notes.push(format!("source: {} ({})", super::source_display(s), s.what));
+        }
         notes.push(format!(
             "help: {} — run `drlint explain {}`",
             f.rule.summary(),

@@ -1,6 +1,6 @@
 //! A Markdown report for a pull-request comment or a job summary (`$GITHUB_STEP_SUMMARY`).
 
-use super::{context_lines, file_name, location, summary_line};
+use super::{context_lines, file_name, input_display, location, source_display, summary_line};
 use crate::findings::Report;
 use crate::rules::OutcomeKind;
 use std::io::Write;
@@ -38,19 +38,28 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         )?;
         writeln!(w, "|---|---|---|---|---|---|")?;
         for f in rows {
-            let loc = match (file_name(report, f), location(report, f)) {
-                (Some(n), Some(l)) => format!("`{}:{}:{}`", n, l.line, l.column),
-                (Some(n), None) => format!("`{n}`"),
+            let loc = match (&f.source, file_name(report, f), location(report, f)) {
+                (Some(s), ..) => match input_display(report, f) {
+                    Some(at) => format!("`{}` (in `{at}`)", source_display(s)),
+                    None => format!("`{}`", source_display(s)),
+                },
+                (None, Some(n), Some(l)) => format!("`{}:{}:{}`", n, l.line, l.column),
+                (None, Some(n), None) => format!("`{n}`"),
                 _ => String::new(),
+            };
+            let resource = match (&f.resource, &f.construct_path) {
+                (Some(r), Some(c)) => format!("`{}` (construct `{}`)", cell(r), cell(c)),
+                (Some(r), None) => format!("`{}`", cell(r)),
+                (None, _) => "`-`".to_string(),
             };
             writeln!(
                 w,
-                "| {} | [{}]({}) {} | `{}` | `{}` | {} | {} |",
+                "| {} | [{}]({}) {} | {} | `{}` | {} | {} |",
                 f.level.as_str(),
                 f.rule.id,
                 f.rule.help_uri(),
                 f.rule.name,
-                cell(f.resource.as_deref().unwrap_or("-")),
+                resource,
                 cell(&f.attribute),
                 cell(&f.message),
                 loc

@@ -50,6 +50,23 @@ pub fn location(report: &Report, f: &Finding) -> Option<Location> {
     })
 }
 
+/// `path:line:column` (or `path:line`) of a finding's place in the user's sources.
+pub fn source_display(s: &crate::model::SourceRef) -> String {
+    match s.column {
+        Some(c) => format!("{}:{}:{c}", s.path, s.line),
+        None => format!("{}:{}", s.path, s.line),
+    }
+}
+
+/// `name:line:column` of a finding's position in its input file (the plan, the cdk.tf.json).
+pub fn input_display(report: &Report, f: &Finding) -> Option<String> {
+    let name = file_name(report, f)?;
+    Some(match location(report, f) {
+        Some(l) => format!("{name}:{}:{}", l.line, l.column),
+        None => name.to_string(),
+    })
+}
+
 /// The file name for a finding, as given on the command line.
 pub fn file_name<'r>(report: &'r Report, f: &Finding) -> Option<&'r str> {
     f.file.map(|i| report.model.file(i).name.as_str())
@@ -117,6 +134,7 @@ pub fn context_lines(report: &Report) -> Vec<String> {
         format!("primary region: {}", show(&s.primary, &s.primary_source)),
         format!("DR region: {}", show(&s.dr, &s.dr_source)),
     ];
+    lines.extend(report.model.source_summary.iter().cloned());
     if !s.disabled_rules.is_empty() {
         let enabled: Vec<&str> = crate::rules::ALL
             .iter()

@@ -86,6 +86,10 @@ struct SarifResult {
     kind: &'static str,
     message: Text,
     locations: Vec<SarifLocation>,
+    /// The position in the input (plan, cdk.tf.json) when the primary location is in the
+    /// user's sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
     partial_fingerprints: Fingerprints,
     properties: ResultProperties,
 }
@@ -107,9 +111,13 @@ struct ResultProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
     physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -128,11 +136,15 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
-    start_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
     end_line: usize,
-    end_column: usize,
-    char_offset: usize,
-    char_length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    char_offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    char_length: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -239,11 +251,16 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let mut notifications = Vec::new();
     for f in &report.findings {
         let level = sarif_level(f.level);
+        let construct = f
+            .construct_path
+            .as_deref()
+            .map(|c| format!(" (construct {c})"))
+            .unwrap_or_default();
         let text = match &f.resource {
             Some(r) if f.outcome == OutcomeKind::Undecided => {
-                format!("{r}: undecided: {}", f.message)
+                format!("{r}{construct}: undecided: {}", f.message)
             }
-            Some(r) => format!("{r}: {}", f.message),
+            Some(r) => format!("{r}{construct}: {}", f.message),
             None => f.message.clone(),
         };
         let (Some(name), Some(loc), Some(span)) =
@@ -260,6 +277,72 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         let ix = report.line_index(f.file.unwrap_or(0));
         let char_offset = ix.char_offset(src, span.start as usize);
         let char_length = ix.char_offset(src, span.end as usize) - char_offset;
+        let logical_locations: Vec<LogicalLocation> = f
+            .resource
+            .iter()
+            .map(|r| LogicalLocation {
+                fully_qualified_name: if f.attribute.is_empty() {
+                    r.clone()
+                } else {
+                    format!("{r}.{}", f.attribute)
+                },
+                kind: "resource",
+            })
+            .collect();
+        let input_location = |id, message, logical_locations| SarifLocation {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(name) },
+                region: Region {
+                    start_line: loc.line,
+                    start_column: Some(loc.column),
+                    end_line: loc.end_line,
+                    end_column: Some(loc.end_column),
+                    char_offset: Some(char_offset),
+                    char_length: Some(char_length),
+                },
+            },
+            logical_locations,
+            message,
+        };
+        // In the user's sources when they were found (the `.tf` line, the CDKTF program
+        // line); the input position follows as a related location.
+        let (locations, related_locations) = match &f.source {
+            Some(s) => {
+                let file = std::path::Path::new(name)
+                    .file_name()
+                    .map_or(name.into(), |n| n.to_string_lossy());
+                (
+                    vec![SarifLocation {
+                        id: None,
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation { uri: uri(&s.path) },
+                            region: Region {
+                                start_line: s.line,
+                                start_column: s.column,
+                                end_line: s.end_line,
+                                end_column: s.end_column,
+                                char_offset: None,
+                                char_length: None,
+                            },
+                        },
+                        logical_locations,
+                        message: None,
+                    }],
+                    vec![input_location(
+                        Some(0),
+                        Some(Text {
+                            text: format!("in {file}"),
+                        }),
+                        Vec::new(),
+                    )],
+                )
+            }
+            None => (
+                vec![input_location(None, None, logical_locations)],
+                Vec::new(),
+            ),
+        };
         results.push(SarifResult {
             rule_id: f.rule.id,
             rule_index: ALL.iter().position(|r| r.id == f.rule.id).unwrap_or(0),
@@ -270,31 +353,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                 "fail"
             },
             message: Text { text },
-            locations: vec![SarifLocation {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri(name) },
-                    region: Region {
-                        start_line: loc.line,
-                        start_column: loc.column,
-                        end_line: loc.end_line,
-                        end_column: loc.end_column,
-                        char_offset,
-                        char_length,
-                    },
-                },
-                logical_locations: f
-                    .resource
-                    .iter()
-                    .map(|r| LogicalLocation {
-                        fully_qualified_name: if f.attribute.is_empty() {
-                            r.clone()
-                        } else {
-                            format!("{r}.{}", f.attribute)
-                        },
-                        kind: "resource",
-                    })
-                    .collect(),
-            }],
+            locations,
+            related_locations,
             partial_fingerprints: Fingerprints {
                 drlint_v1: f.fingerprint.clone(),
             },
