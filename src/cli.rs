@@ -42,8 +42,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the rules: id, name, level and summary.
     Rules {
-        /// `json`: an array of {id, name, family, level, security_severity, summary, help_uri,
-        /// needs}; `markdown`: the README table.
+        /// `json`: an array of {id, name, family, level, security_severity (null for
+        /// reliability rules), summary, help_uri, needs}; `markdown`: the README table.
         #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Human)]
         format: TableFormat,
     },
@@ -211,6 +211,11 @@ pub struct RunArgs {
     /// When to color the human output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// The repository root SARIF and GitHub annotation paths are relative to (default:
+    /// $GITHUB_WORKSPACE, else the nearest folder above the working directory with `.git`,
+    /// else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
 }
 
 pub fn main() -> i32 {
@@ -724,6 +729,13 @@ fn run(
     started: std::time::Instant,
 ) -> i32 {
     let Prepared { extra, cfg } = prepared;
+    let root = match report::SourceRoot::resolve(args.source_root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
     let mut clock = started;
@@ -780,7 +792,7 @@ fn run(
                     report::human::render(&report, &mut s)
                 } else {
                     let mut s = std::io::stdout().lock();
-                    write_format(fmt, &report, &mut s)
+                    write_format(fmt, &report, &root, &mut s)
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -789,7 +801,7 @@ fn run(
                     if fmt == Format::Human {
                         report::human::render(&report, &mut NoColor::new(&mut f))?;
                     } else {
-                        write_format(fmt, &report, &mut f)?;
+                        write_format(fmt, &report, &root, &mut f)?;
                     }
                     f.flush()
                 })
@@ -894,13 +906,14 @@ fn live(args: &LiveArgs) -> i32 {
 fn write_format(
     fmt: Format,
     report: &crate::findings::Report,
+    root: &report::SourceRoot,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match fmt {
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
-        Format::Sarif => report::sarif::render(report, w),
+        Format::Sarif => report::sarif::render(report, root, w),
         Format::Json => report::json::render(report, w),
-        Format::Github => report::github::render(report, w),
+        Format::Github => report::github::render(report, root, w),
         Format::Markdown => report::markdown::render(report, w),
     }
 }

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "vpc-cidr-overlap",
     family: "network",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &["aws_vpc"],
     check,
 };
