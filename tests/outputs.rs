@@ -497,13 +497,17 @@ fn several_files_are_one_system() {
     let r = drlint(&[p, q, "--env-suffix", "x", "--format", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let res = &v["results"][0];
-    assert_eq!(res["rule_id"], "DR501");
-    assert_eq!(
-        res["level"], "error",
-        "the two VPCs are the primary / DR pair"
-    );
-    assert!(res["file"].as_str().unwrap().ends_with("dr.tf.json"));
+    // One finding per overlapping VPC, in its own file.
+    let res = v["results"].as_array().unwrap();
+    assert_eq!(res.len(), 2, "{res:?}");
+    for (r, file) in res.iter().zip(["primary.tf.json", "dr.tf.json"]) {
+        assert_eq!(r["rule_id"], "DR501");
+        assert_eq!(
+            r["level"], "error",
+            "the two VPCs are the primary / DR pair"
+        );
+        assert!(r["file"].as_str().unwrap().ends_with(file), "{r}");
+    }
     assert_eq!(v["settings"]["primary_region"], "us-east-1");
     assert_eq!(v["settings"]["dr_region"], "us-west-2");
     assert_eq!(v["inputs"].as_array().unwrap().len(), 2);

@@ -502,3 +502,109 @@ fn every_result_kind_and_level_is_valid_sarif_across_the_corpus() {
         }
     }
 }
+
+/// `n` VPCs with one CIDR, alternating between two regions, and one peering between the first
+/// two: a tf.json written by the test.
+fn same_cidr_vpcs(n: usize) -> String {
+    let mut vpcs = serde_json::Map::new();
+    for i in 0..n {
+        let provider = if i % 2 == 0 { "aws.primary" } else { "aws.dr" };
+        vpcs.insert(
+            format!("v{i:04}"),
+            serde_json::json!({"provider": provider, "cidr_block": "10.0.0.0/16"}),
+        );
+    }
+    serde_json::json!({
+        "provider": {"aws": [
+            {"alias": "primary", "region": "us-east-1"},
+            {"alias": "dr", "region": "us-west-2"}
+        ]},
+        "resource": {
+            "aws_vpc": vpcs,
+            "aws_vpc_peering_connection": {"p": {
+                "provider": "aws.primary",
+                "vpc_id": "${aws_vpc.v0000.id}",
+                "peer_vpc_id": "${aws_vpc.v0001.id}",
+                "peer_region": "us-west-2"
+            }}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn dr501_reports_one_finding_per_overlapping_vpc_not_per_pair() {
+    let d = scratch("dr501_many");
+    let f = d.join("vpcs.tf.json");
+    std::fs::write(&f, same_cidr_vpcs(870)).unwrap();
+    let r = drlint_in(
+        &root(),
+        &[
+            f.to_str().unwrap(),
+            "--env-suffix",
+            "x",
+            "--select",
+            "DR501",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let res = v["results"].as_array().unwrap();
+    // 870 VPCs, 378,015 overlapping pairs: one finding per VPC.
+    assert_eq!(res.len(), 870);
+    let mut seen = std::collections::HashSet::new();
+    for x in res {
+        assert_eq!(x["rule_id"], "DR501");
+        assert!(seen.insert(x["resource"].as_str().unwrap().to_string()));
+    }
+    let by = |addr: &str| res.iter().find(|x| x["resource"] == addr).unwrap();
+    // The peered pair is an error and names its peer; the others are warnings (several VPCs
+    // per region: which of them pair up is not known).
+    let peered = by("aws_vpc.v0000");
+    assert_eq!(peered["level"], "error");
+    let msg = peered["message"].as_str().unwrap();
+    assert!(msg.contains("overlaps 869 other VPCs: "), "{msg}");
+    assert!(
+        msg.contains(" and 866 more; they are peered with aws_vpc.v0001"),
+        "{msg}"
+    );
+    assert_eq!(by("aws_vpc.v0001")["level"], "error");
+    let plain = by("aws_vpc.v0500");
+    assert_eq!(plain["level"], "warning");
+    let msg = plain["message"].as_str().unwrap();
+    assert!(
+        msg.ends_with(" and 866 more; they may need to be peered later"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn dr501_the_only_vpc_of_each_region_is_the_dr_pair() {
+    let d = scratch("dr501_pair");
+    let f = d.join("vpcs.tf.json");
+    // Two VPCs, one per region, not peered: the DR pair, an error for both.
+    let mut doc: Value = serde_json::from_str(&same_cidr_vpcs(2)).unwrap();
+    doc["resource"]
+        .as_object_mut()
+        .unwrap()
+        .remove("aws_vpc_peering_connection");
+    std::fs::write(&f, doc.to_string()).unwrap();
+    let args = [f.to_str().unwrap(), "--env-suffix", "x", "--format", "json"];
+    let r = drlint_in(&root(), &args, &[]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let levels: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule_id"] == "DR501")
+        .map(|x| (x["level"].as_str().unwrap(), x["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(levels.len(), 2, "{levels:?}");
+    for (l, m) in levels {
+        assert_eq!(l, "error");
+        assert!(m.ends_with("; they are the primary / DR pair"), "{m}");
+    }
+}
