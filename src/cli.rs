@@ -719,7 +719,8 @@ fn resolve_settings(
 }
 
 /// Loaded sources to reports and an exit code: the one pipeline behind `drlint FILE...` and
-/// `drlint live`. `notices` (e.g. regions a live audit could not read) join the report's notices.
+/// `drlint live`. `notices` (regions a live audit could not read) join the report's notices,
+/// and make SARIF say the run did not succeed (`executionSuccessful: false`).
 /// `started` is when reading the inputs began (for DRLINT_TIMINGS).
 fn run(
     args: &RunArgs,
@@ -792,7 +793,7 @@ fn run(
                     report::human::render(&report, &mut s)
                 } else {
                     let mut s = std::io::stdout().lock();
-                    write_format(fmt, &report, &root, &mut s)
+                    write_format(fmt, &report, &root, notices, &mut s)
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -801,7 +802,7 @@ fn run(
                     if fmt == Format::Human {
                         report::human::render(&report, &mut NoColor::new(&mut f))?;
                     } else {
-                        write_format(fmt, &report, &root, &mut f)?;
+                        write_format(fmt, &report, &root, notices, &mut f)?;
                     }
                     f.flush()
                 })
@@ -907,11 +908,12 @@ fn write_format(
     fmt: Format,
     report: &crate::findings::Report,
     root: &report::SourceRoot,
+    faults: &[String],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match fmt {
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
-        Format::Sarif => report::sarif::render(report, root, w),
+        Format::Sarif => report::sarif::render(report, root, faults, w),
         Format::Json => report::json::render(report, w),
         Format::Github => report::github::render(report, root, w),
         Format::Markdown => report::markdown::render(report, w),

@@ -30,7 +30,7 @@ fn pipeline(bytes: Vec<u8>) -> bool {
     let mut out = Vec::new();
     let root = drlint::report::SourceRoot::resolve(None).unwrap();
     drlint::report::human::render(&report, &mut NoColor::new(&mut out)).unwrap();
-    drlint::report::sarif::render(&report, &root, &mut out).unwrap();
+    drlint::report::sarif::render(&report, &root, &[], &mut out).unwrap();
     drlint::report::json::render(&report, &mut out).unwrap();
     drlint::report::github::render(&report, &root, &mut out).unwrap();
     drlint::report::markdown::render(&report, &mut out).unwrap();

@@ -367,7 +367,14 @@ fn result_locations(
     }])
 }
 
-pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io::Result<()> {
+/// `faults`: parts of the analysis that failed (regions a live audit could not read): the run
+/// then says `executionSuccessful: false` with an error notification for each.
+pub fn render(
+    report: &Report,
+    root: &SourceRoot,
+    faults: &[String],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut rules: Vec<RuleDescriptor> = ALL.iter().map(|r| descriptor(r, false)).collect();
     rules.extend(
         ALL.iter()
@@ -427,7 +434,14 @@ pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io:
             },
         ));
     }
-    let mut execution = Vec::new();
+    let mut execution: Vec<Notification> = faults
+        .iter()
+        .map(|f| Notification {
+            level: "error",
+            message: Text { text: f.clone() },
+            descriptor: None,
+        })
+        .collect();
     let cap = max_results();
     if results.len() > cap {
         // Keep the most severe (stable: in report order within a level).
@@ -485,7 +499,7 @@ pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io:
             .into(),
             results,
             invocations: vec![Invocation {
-                execution_successful: true,
+                execution_successful: faults.is_empty(),
                 tool_configuration_notifications: notifications,
                 tool_execution_notifications: execution,
             }],
