@@ -473,13 +473,13 @@ fn undecided_results_are_for_review_and_never_a_high_alert() {
         .iter()
         .find(|r| r["properties"]["outcome"] == "undecided")
         .expect("an undecided DR302");
-    assert_eq!(r["ruleId"], "DR302/undecided");
+    assert_eq!(r["ruleId"], "DR302-undecided");
     assert_eq!(
         (&r["kind"], &r["level"]),
         (&"review".into(), &"none".into())
     );
     let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
-    assert_eq!(rule["id"], "DR302/undecided");
+    assert_eq!(rule["id"], "DR302-undecided");
     assert!(rule["properties"]["security-severity"].is_null());
     // --undecided fail makes it a failure of the rule itself.
     let mut a = args.to_vec();

@@ -226,12 +226,13 @@ fn pascal(name: &str) -> String {
 }
 
 /// The id of the rule a result is filed under. Undecided outcomes of a security rule go under
-/// `DRnnn/undecided` (a descriptor without `security-severity`, SARIF §3.27.5 hierarchical id),
+/// `DRnnn-undecided`: a rule of its own without `security-severity` (not a hierarchical
+/// `DRnnn/undecided` id: SARIF §3.49.3 gives sub-rules no metadata of their own),
 /// so an undecided check never shows as a High security alert; with `--undecided fail` they
 /// are failures and stay under the rule.
 fn result_rule_id(f: &crate::findings::Finding, review: bool) -> String {
     if review && f.rule.security_severity.is_some() {
-        format!("{}/undecided", f.rule.id)
+        format!("{}-undecided", f.rule.id)
     } else {
         f.rule.id.to_string()
     }
@@ -247,7 +248,7 @@ fn descriptor(r: &'static crate::rules::Rule, undecided: bool) -> RuleDescriptor
     let summary = r.summary().to_string();
     RuleDescriptor {
         id: if undecided {
-            format!("{}/undecided", r.id)
+            format!("{}-undecided", r.id)
         } else {
             r.id.to_string()
         },
