@@ -42,8 +42,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the rules: id, name, level and summary.
     Rules {
-        /// `json`: an array of {id, name, family, level, security_severity, summary, help_uri,
-        /// needs}; `markdown`: the README table.
+        /// `json`: an array of {id, name, family, level, security_severity (null for
+        /// reliability rules), summary, help_uri, needs}; `markdown`: the README table.
         #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Human)]
         format: TableFormat,
     },
@@ -243,6 +243,11 @@ pub struct RunArgs {
     /// `*.tf` files, else the repository root when that does.
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+    /// The repository root SARIF and GitHub annotation paths are relative to (default:
+    /// $GITHUB_WORKSPACE, else the nearest folder above the working directory with `.git`,
+    /// else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
 }
 
 pub fn main() -> i32 {
@@ -816,7 +821,8 @@ fn resolve_settings(
 }
 
 /// Loaded sources to reports and an exit code: the one pipeline behind `drlint FILE...` and
-/// `drlint live`. `notices` (e.g. regions a live audit could not read) join the report's notices.
+/// `drlint live`. `notices` (regions a live audit could not read) join the report's notices,
+/// and make SARIF say the run did not succeed (`executionSuccessful: false`).
 /// `started` is when reading the inputs began (for DRLINT_TIMINGS).
 fn run(
     args: &RunArgs,
@@ -831,6 +837,13 @@ fn run(
         baseline,
         create_baseline,
     } = prepared;
+    let root = match report::SourceRoot::resolve(args.source_root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
     let mut clock = started;
@@ -941,7 +954,7 @@ fn run(
                     report::human::render(&report, &mut s)
                 } else {
                     let mut s = std::io::stdout().lock();
-                    write_format(fmt, &report, &mut s)
+                    write_format(fmt, &report, &root, notices, &mut s)
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -950,7 +963,7 @@ fn run(
                     if fmt == Format::Human {
                         report::human::render(&report, &mut NoColor::new(&mut f))?;
                     } else {
-                        write_format(fmt, &report, &mut f)?;
+                        write_format(fmt, &report, &root, notices, &mut f)?;
                     }
                     f.flush()
                 })
@@ -1059,13 +1072,15 @@ fn live(args: &LiveArgs) -> i32 {
 fn write_format(
     fmt: Format,
     report: &crate::findings::Report,
+    root: &report::SourceRoot,
+    faults: &[String],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match fmt {
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
-        Format::Sarif => report::sarif::render(report, w),
+        Format::Sarif => report::sarif::render(report, root, faults, w),
         Format::Json => report::json::render(report, w),
-        Format::Github => report::github::render(report, w),
+        Format::Github => report::github::render(report, root, w),
         Format::Markdown => report::markdown::render(report, w),
     }
 }

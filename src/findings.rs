@@ -23,7 +23,9 @@ pub struct Finding {
     /// Where the finding is in the user's own sources (the `.tf` attribute, the CDKTF program
     /// line), when they were found; `file`/`span` stay the position in the input.
     pub source: Option<crate::model::SourceRef>,
-    /// Stable across runs and unrelated changes: rule id + resource address + attribute path.
+    /// Stable across runs and unrelated changes: rule id + resource address + attribute path
+    /// (+ the rule's sub-check key, [`crate::rules::Outcome::key`], when it has one). SARIF's
+    /// `primaryLocationLineHash` and baselines match findings by it.
     pub fingerprint: String,
 }
 
@@ -180,7 +182,14 @@ pub fn build<'m, 'a>(
                 continue;
             }
         }
-        let fp = fingerprint(&[rule.id, address.as_deref().unwrap_or(""), &o.attribute]);
+        // Without a sub-check key the identity is (rule, address, attribute), as in drlint
+        // 0.x, so existing alerts keep matching.
+        let addr = address.as_deref().unwrap_or("");
+        let fp = if o.key.is_empty() {
+            fingerprint(&[rule.id, addr, &o.attribute])
+        } else {
+            fingerprint(&[rule.id, addr, &o.attribute, &o.key])
+        };
         findings.push(Finding {
             rule,
             level,
@@ -262,5 +271,29 @@ mod tests {
             fingerprint(&["DR401", "a", "bc"])
         );
         assert_eq!(fingerprint(&[""]), "cbf29ce484222325");
+        // A sub-check key separates findings on one resource and attribute (DR503's routes);
+        // without one the identity is the three-part one (computed independently in Python).
+        assert_eq!(
+            fingerprint(&[
+                "DR503",
+                "aws_vpc_peering_connection.ops",
+                "",
+                "route:accepter"
+            ]),
+            "f3327b09a079214d"
+        );
+        assert_eq!(
+            fingerprint(&[
+                "DR503",
+                "aws_vpc_peering_connection.ops",
+                "",
+                "route:requester"
+            ]),
+            "ce357186497188fc"
+        );
+        assert_eq!(
+            fingerprint(&["DR503", "aws_vpc_peering_connection.ops", ""]),
+            "ddc18346cad17b6a"
+        );
     }
 }

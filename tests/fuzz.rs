@@ -28,10 +28,11 @@ fn pipeline(bytes: Vec<u8>) -> bool {
     let outcomes = rules::run(&cx, rules::ALL);
     let report = drlint::findings::build(&model, &settings, outcomes);
     let mut out = Vec::new();
+    let root = drlint::report::SourceRoot::resolve(None).unwrap();
     drlint::report::human::render(&report, &mut NoColor::new(&mut out)).unwrap();
-    drlint::report::sarif::render(&report, &mut out).unwrap();
+    drlint::report::sarif::render(&report, &root, &[], &mut out).unwrap();
     drlint::report::json::render(&report, &mut out).unwrap();
-    drlint::report::github::render(&report, &mut out).unwrap();
+    drlint::report::github::render(&report, &root, &mut out).unwrap();
     drlint::report::markdown::render(&report, &mut out).unwrap();
     true
 }

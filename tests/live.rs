@@ -283,6 +283,9 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
         snap.to_str().unwrap(),
         "--report",
         &format!("sarif={}", sarif.display()),
+        // The scratch folder stands for the checkout the nightly workflow saves snapshots in.
+        "--source-root",
+        dir.to_str().unwrap(),
     ]);
     stop.store(true, Ordering::Relaxed);
     assert_eq!(r.code, 3, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
@@ -362,11 +365,30 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
     let sarif: J = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     let res = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(!res.is_empty());
+    // A partial audit never says it succeeded; each failed region is an error notification.
+    let inv = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let errors: Vec<&str> = inv["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "error")
+        .map(|n| n["message"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("audit incomplete: region us-west-2: AccessDenied"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("audit incomplete: region eu-west-1: AWS Config is not recording"),
+        "{errors:?}"
+    );
     for x in res {
-        let uri = x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            .as_str()
-            .unwrap();
-        assert!(uri.ends_with("snap/us-east-1.json"), "{uri}");
+        let loc = &x["locations"][0]["physicalLocation"]["artifactLocation"];
+        // Relative to the source root, never an absolute file:// URI (GitHub rejects those).
+        assert_eq!(loc["uri"], "snap/us-east-1.json", "{x}");
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{x}");
     }
 
     // The saved snapshot lints offline with the same findings.
@@ -410,6 +432,11 @@ fn live_without_snapshot_keeps_sarif_valid_and_missing_credentials_are_explained
     assert!(!r.stdout.contains("file=live:"), "{}", r.stdout);
     let sarif: J = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    // Every region was audited: the run succeeded.
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
     let notes = sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"].to_string();
     assert!(notes.contains("orders-prod"), "{notes}");
 

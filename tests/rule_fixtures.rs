@@ -263,6 +263,11 @@ fn redacted(mut v: serde_json::Value) -> String {
     // SARIF lists every rule: keep those the results name (so a new rule elsewhere does not
     // change these snapshots), after checking each result's ruleIndex points at its rule.
     if let Some(run) = v.pointer_mut("/runs/0") {
+        // The repository root, where result URIs are relative to: machine-specific.
+        let base = &mut run["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+        let canon = std::fs::canonicalize(root()).unwrap();
+        assert_eq!(*base, format!("file://{}/", canon.display()));
+        *base = "file:///[repository root]/".into();
         let rules = run["tool"]["driver"]["rules"]
             .as_array()
             .cloned()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: every Rust test (unit, integration, snapshot, property, live audit against
-# a local fake AWS Config endpoint), then the reference stack's Python tests, which lint its
-# synthesized output with the drlint binary that `cargo test` built.
+# a local fake AWS Config endpoint), then the SARIF validation (tests/sarif-validate.sh, strict),
+# then the reference stack's Python tests, which lint its synthesized output with the drlint
+# binary that `cargo test` built.
 #
 # Works from any directory and with any CARGO_TARGET_DIR: the binary is found through
 # `cargo metadata`, never at a fixed path. One cargo invocation builds everything once (a separate
@@ -23,6 +24,15 @@ fi
 target_dir="$(cargo metadata --format-version 1 --no-deps --locked |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 bin="$target_dir/debug/drlint"
+
+# SARIF validation: the multitool with GitHub's code-scanning rules, strict (0 errors, 0 warnings).
+# --no-build: it reuses the drlint binary, the gen_plan example and the live audits' SARIF reports
+# that `cargo test --all-targets` just built and wrote.
+echo "== SARIF validation (tests/sarif-validate.sh --no-build; npm installs the multitool once)"
+if ! bash tests/sarif-validate.sh --no-build; then
+    echo "tests/run-all.sh: drlint's SARIF is not what GitHub code scanning accepts (errors or warnings above; rerun: bash tests/sarif-validate.sh)" >&2
+    failed+=("SARIF validation")
+fi
 
 echo "== reference stack (pytest; creates reference-stack/.venv when missing)"
 if [[ ! -x "$bin" ]]; then

@@ -17,7 +17,8 @@
 #   - every rule fixture fixtures/rules/*/*.tf.json, with the configuration tests/rule_fixtures.rs
 #     uses (drlint-<variant>.toml, drlint.toml, else --env-suffix test --profile production);
 #   - seed 002 (--env-suffix dev --profile ephemeral): by relative path, by absolute path, from
-#     standard input, and from its own folder (as a workflow with a working-directory would);
+#     standard input named by --stdin-filename, and from its own folder (as a workflow with a
+#     working-directory would);
 #   - the reference stack and its mutants (fixtures/reference/**/cdk.tf.json,
 #     --config reference-stack/drlint.toml);
 #   - a generated plan of 10,000 resources (benches/gen_plan.rs; $DRLINT_SARIF_PLAN_RESOURCES to
@@ -180,7 +181,7 @@ for f in fixtures/rules/*/*.tf.json; do
     lint "${f#fixtures/}" "$f" $(fixture_config "$f")
 done
 lint seed002 fixtures/seed002/cdk.tf.json --env-suffix dev --profile ephemeral
-lint seed002-stdin --stdin fixtures/seed002/cdk.tf.json - --env-suffix dev --profile ephemeral
+lint seed002-stdin --stdin fixtures/seed002/cdk.tf.json - --stdin-filename fixtures/seed002/cdk.tf.json --env-suffix dev --profile ephemeral
 lint seed002-absolute-path "$repo/fixtures/seed002/cdk.tf.json" --env-suffix dev --profile ephemeral
 lint seed002-from-its-folder --cwd "$repo/fixtures/seed002" --root "$repo" cdk.tf.json --env-suffix dev --profile ephemeral
 for f in fixtures/reference/*/cdk.tf.json fixtures/reference/mutants/*/cdk.tf.json; do
@@ -201,8 +202,11 @@ done
 for f in "${live_files[@]}"; do
     [[ -s "$live_tmp/$f" ]] || die "$live_tmp/$f is missing: tests/live.rs no longer writes its SARIF report there (update live_files in this script)"
     cp "$live_tmp/$f" "$work/sarif/live__${f%%/*}.sarif"
-    # The live test runs drlint in the repository root.
-    printf '%s\t%s\t%s\n' "live/${f%%/*}" "$work/sarif/live__${f%%/*}.sarif" "$repo" >> "$names"
+    # The live test runs drlint in the repository root; the snapshot audit names its scratch
+    # folder as --source-root (the checkout a nightly workflow saves snapshots in).
+    live_root="$repo"
+    [[ "$f" == live_snapshot/* ]] && live_root="$live_tmp/live_snapshot"
+    printf '%s\t%s\t%s\n' "live/${f%%/*}" "$work/sarif/live__${f%%/*}.sarif" "$live_root" >> "$names"
 done
 canary="$work/canary.sarif"
 python3 tests/sarif-validate.py canary "$work/sarif/rules__DR101__fail.tf.json.sarif" "$canary"

@@ -1,6 +1,6 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…::message`).
 
-use super::{file_name, input_display, location, summary_line};
+use super::{RootPath, SourceRoot, file_name, input_display, location, summary_line};
 use crate::findings::Report;
 use crate::rules::{Level, OutcomeKind};
 use std::io::Write;
@@ -15,7 +15,10 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+/// Annotation paths are relative to the repository root, as SARIF URIs are ([`SourceRoot`]):
+/// GitHub places `file=` annotations against the checkout, not the working directory.
+pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut outside = Vec::new();
     for f in &report.findings {
         // The annotation kind is the level the summary counts the finding under.
         let cmd = match f.level {
@@ -25,7 +28,22 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         };
         let mut props = Vec::new();
         // `drlint live` documents held in memory are not files an annotation could point at.
-        let name = file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX));
+        let name = file_name(report, f)
+            .filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))
+            .and_then(|n| {
+                if n == crate::input::STDIN_NAME {
+                    return None; // no file to annotate: the annotation goes on the run
+                }
+                match root.relative(n) {
+                    RootPath::Inside(rel) => Some(rel),
+                    RootPath::Outside { why, .. } => {
+                        if !outside.contains(&why) {
+                            outside.push(why);
+                        }
+                        None
+                    }
+                }
+            });
         if let Some(s) = &f.source {
             // On the user's sources (the `.tf` attribute, the CDKTF program line).
             props.push(format!("file={}", escape_property(&s.path)));
@@ -37,7 +55,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             if let Some(c) = s.end_column.filter(|_| s.end_line == s.line) {
                 props.push(format!("endColumn={c}"));
             }
-        } else if let Some(name) = name {
+        } else if let Some(name) = &name {
             props.push(format!("file={}", escape_property(name)));
         }
         if let Some(l) = location(report, f).filter(|_| name.is_some() && f.source.is_none()) {
@@ -77,8 +95,8 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             escape_data(&format!("{prefix}{}{res}", f.message))
         )?;
     }
-    for n in &report.notices {
-        writeln!(w, "::warning title=drlint::{}", escape_data(&n.message))?;
+    for n in report.notices.iter().map(|n| &n.message).chain(&outside) {
+        writeln!(w, "::warning title=drlint::{}", escape_data(n))?;
     }
     writeln!(w, "drlint: {}", summary_line(report))?;
     Ok(())

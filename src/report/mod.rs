@@ -67,6 +67,139 @@ pub fn input_display(report: &Report, f: &Finding) -> Option<String> {
     })
 }
 
+/// The folder code scanning resolves result paths against: the repository root. SARIF artifact
+/// URIs and `--format github` annotation paths are relative to it (GitHub rejects absolute
+/// `file://` URIs and resolves relative ones against the checkout, not the working directory).
+#[derive(Clone, Debug)]
+pub struct SourceRoot {
+    /// Absolute, canonical when it exists.
+    pub dir: std::path::PathBuf,
+    /// How it was found, for messages: `--source-root`, `GITHUB_WORKSPACE`, `git`, `cwd`.
+    pub how: &'static str,
+}
+
+/// Where an input is, relative to the [`SourceRoot`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootPath {
+    /// Forward slashes, no `./`, inside the root.
+    Inside(String),
+    /// Not under the root: only its file name, and why.
+    Outside { name: String, why: String },
+}
+
+impl SourceRoot {
+    /// `--source-root DIR`, else `$GITHUB_WORKSPACE`, else the nearest folder at or above the
+    /// working directory holding `.git` (a folder, or a file in a worktree), else the working
+    /// directory. A `--source-root` that is not a folder is an error.
+    pub fn resolve(flag: Option<&std::path::Path>) -> Result<SourceRoot, String> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| format!("cannot read the working directory: {e}"))?;
+        let canon = |p: std::path::PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+        if let Some(dir) = flag {
+            let abs = cwd.join(dir);
+            if !abs.is_dir() {
+                return Err(format!(
+                    "--source-root {}: not a folder; give the repository root (the checkout GitHub code scanning resolves paths against)",
+                    dir.display()
+                ));
+            }
+            return Ok(SourceRoot {
+                dir: canon(abs),
+                how: "--source-root",
+            });
+        }
+        if let Some(ws) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+            let abs = cwd.join(ws);
+            if abs.is_dir() {
+                return Ok(SourceRoot {
+                    dir: canon(abs),
+                    how: "GITHUB_WORKSPACE",
+                });
+            }
+        }
+        let start = canon(cwd.clone());
+        for dir in start.ancestors() {
+            if dir.join(".git").exists() {
+                return Ok(SourceRoot {
+                    dir: dir.to_path_buf(),
+                    how: "git",
+                });
+            }
+        }
+        Ok(SourceRoot {
+            dir: start,
+            how: "cwd",
+        })
+    }
+
+    /// The root as a `file:` URI ending in `/` (for `originalUriBaseIds`).
+    pub fn uri(&self) -> String {
+        let mut s = self.dir.to_string_lossy().replace('\\', "/");
+        if !s.starts_with('/') {
+            s.insert(0, '/'); // C:/x -> /C:/x
+        }
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        format!("file://{}", percent_path(&s))
+    }
+
+    /// An input path as given on the command line (relative to the working directory), relative
+    /// to the root.
+    pub fn relative(&self, path: &str) -> RootPath {
+        let p = std::path::Path::new(path);
+        let abs = match std::env::current_dir() {
+            Ok(cwd) => cwd.join(p),
+            Err(_) => p.to_path_buf(),
+        };
+        let abs = std::fs::canonicalize(&abs).unwrap_or_else(|_| lexical_normal(&abs));
+        match abs.strip_prefix(&self.dir) {
+            Ok(rel) if !rel.as_os_str().is_empty() => {
+                RootPath::Inside(rel.to_string_lossy().replace('\\', "/"))
+            }
+            _ => RootPath::Outside {
+                name: p
+                    .file_name()
+                    .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned()),
+                why: format!(
+                    "{path} is outside the source root {} (found by {}); its results name only the file, which code scanning cannot open: run drlint on inputs inside the repository or pass --source-root",
+                    self.dir.display(),
+                    self.how
+                ),
+            },
+        }
+    }
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the file system (for paths that do not exist).
+fn lexical_normal(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes what a URI path may not hold literally (space, `%`, `#`, `?`, non-ASCII).
+pub fn percent_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:@!$&'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The file name for a finding, as given on the command line.
 pub fn file_name<'r>(report: &'r Report, f: &Finding) -> Option<&'r str> {
     f.file.map(|i| report.model.file(i).name.as_str())

@@ -1,8 +1,13 @@
 //! SARIF 2.1.0 for GitHub code scanning: our own small serde structs (the `serde-sarif` crate
 //! is stale). Findings without a file location (for example "no environment suffix") go to
 //! `invocations[].toolConfigurationNotifications`, where GitHub accepts them.
+//!
+//! What GitHub needs (README "GitHub code scanning"): artifact URIs relative to the repository
+//! root with `uriBaseId: %SRCROOT%` ([`SourceRoot`]), a `primaryLocationLineHash` from drlint's
+//! stable identity, at most [`MAX_RESULTS`] results per run (the most severe are kept), and
+//! `security-severity` only on security rules.
 
-use super::{file_name, location};
+use super::{RootPath, SourceRoot, file_name, location};
 use crate::findings::Report;
 use crate::rules::{ALL, Level, OutcomeKind};
 use serde::Serialize;
@@ -20,9 +25,17 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automation_details: Option<AutomationDetails>,
+    original_uri_base_ids: std::collections::BTreeMap<&'static str, ArtifactLocation>,
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -43,8 +56,8 @@ struct Driver {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RuleDescriptor {
-    id: &'static str,
-    name: &'static str,
+    id: String,
+    name: String,
     short_description: Text,
     full_description: Text,
     help: Help,
@@ -71,8 +84,8 @@ struct DefaultConfiguration {
 
 #[derive(Serialize)]
 struct RuleProperties {
-    #[serde(rename = "security-severity")]
-    security_severity: String,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
     tags: Vec<String>,
     precision: &'static str,
 }
@@ -80,7 +93,7 @@ struct RuleProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult {
-    rule_id: &'static str,
+    rule_id: String,
     rule_index: usize,
     level: &'static str,
     kind: &'static str,
@@ -96,6 +109,10 @@ struct SarifResult {
 
 #[derive(Serialize)]
 struct Fingerprints {
+    /// The one GitHub uses to match an alert across runs; GitHub's own values are
+    /// `<hash>:<occurrence>`, ours is drlint's identity hash (unique per finding) with `:1`.
+    #[serde(rename = "primaryLocationLineHash")]
+    primary_location_line_hash: String,
     #[serde(rename = "drlint/v1")]
     drlint_v1: String,
 }
@@ -128,8 +145,11 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -159,6 +179,8 @@ struct LogicalLocation {
 struct Invocation {
     execution_successful: bool,
     tool_configuration_notifications: Vec<Notification>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
 }
 
 #[derive(Serialize)]
@@ -172,7 +194,7 @@ struct Notification {
 
 #[derive(Serialize)]
 struct Descriptor {
-    id: &'static str,
+    id: String,
 }
 
 fn sarif_level(l: Level) -> &'static str {
@@ -186,27 +208,99 @@ fn sarif_level(l: Level) -> &'static str {
 /// The artifact URI of standard input when `--stdin-filename` is not given.
 pub const STDIN_URI: &str = "stdin.json";
 
-/// A URI for a path as given: relative paths stay relative (GitHub resolves them against the
-/// checkout), with forward slashes.
-fn uri(path: &str) -> String {
-    // Standard input without --stdin-filename: a placeholder that is a valid relative URI
-    // (README "Standard input").
-    if path == crate::input::STDIN_NAME {
-        return STDIN_URI.to_string();
-    }
-    let p = path.strip_prefix("./").unwrap_or(path);
-    let p = match std::env::current_dir() {
-        Ok(cwd) if std::path::Path::new(p).is_absolute() => std::path::Path::new(p)
-            .strip_prefix(&cwd)
-            .map(|r| r.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| p.to_string()),
-        _ => p.to_string(),
-    };
-    let p = p.replace('\\', "/");
-    if std::path::Path::new(&p).is_absolute() {
-        format!("file://{p}")
+/// The base id of result URIs; `run.originalUriBaseIds` maps it to the repository root.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// GitHub code scanning's limit of results per run (larger runs are rejected on upload).
+pub const MAX_RESULTS: usize = 25_000;
+
+/// `DRLINT_SARIF_MAX_RESULTS` lowers [`MAX_RESULTS`] so tests can exercise the cap without
+/// producing 25,000 results. Not a user setting (not in `--help`).
+fn max_results() -> usize {
+    std::env::var("DRLINT_SARIF_MAX_RESULTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n <= MAX_RESULTS)
+        .unwrap_or(MAX_RESULTS)
+}
+
+/// `env-suffix-missing` -> `EnvSuffixMissing` (SARIF's `reportingDescriptor.name` is a
+/// Pascal-case identifier, SARIF2012); the kebab-case name stays the rule's name elsewhere.
+fn pascal(name: &str) -> String {
+    name.split(['-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The id of the rule a result is filed under. Undecided outcomes of a security rule go under
+/// `DRnnn-undecided`: a rule of its own without `security-severity` (not a hierarchical
+/// `DRnnn/undecided` id: SARIF §3.49.3 gives sub-rules no metadata of their own),
+/// so an undecided check never shows as a High security alert; with `--undecided fail` they
+/// are failures and stay under the rule.
+fn result_rule_id(f: &crate::findings::Finding, review: bool) -> String {
+    if review && f.rule.security_severity.is_some() {
+        format!("{}-undecided", f.rule.id)
     } else {
-        p
+        f.rule.id.to_string()
+    }
+}
+
+fn descriptor(r: &'static crate::rules::Rule, undecided: bool) -> RuleDescriptor {
+    let mut tags = vec!["disaster-recovery".to_string(), r.family.to_string()];
+    if r.security_severity.is_some() && !undecided {
+        tags.push("security".into());
+    } else {
+        tags.push("reliability".into());
+    }
+    let summary = r.summary().to_string();
+    RuleDescriptor {
+        id: if undecided {
+            format!("{}-undecided", r.id)
+        } else {
+            r.id.to_string()
+        },
+        name: if undecided {
+            format!("{}Undecided", pascal(r.name))
+        } else {
+            pascal(r.name)
+        },
+        short_description: Text {
+            text: if undecided {
+                format!("Undecided: {summary}")
+            } else {
+                summary.clone()
+            },
+        },
+        full_description: Text {
+            text: summary.clone(),
+        },
+        // GitHub shows `help.markdown` when present; `help.text` is for viewers without
+        // Markdown: the summary and where the full page is.
+        help: Help {
+            text: format!("{summary} See {}", r.help_uri()),
+            markdown: r.help_markdown().to_string(),
+        },
+        help_uri: r.help_uri(),
+        default_configuration: DefaultConfiguration {
+            level: if undecided {
+                "note"
+            } else {
+                sarif_level(r.level)
+            },
+        },
+        properties: RuleProperties {
+            security_severity: r
+                .security_severity
+                .filter(|_| !undecided)
+                .map(|s| format!("{s:.1}")),
+            tags,
+            precision: "high",
+        },
     }
 }
 
@@ -216,39 +310,137 @@ fn real_file<'r>(report: &'r Report, f: &crate::findings::Finding) -> Option<&'r
     file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
-    let rules: Vec<RuleDescriptor> = ALL
+/// The artifact location of an input file: relative to the source root, never absolute, never
+/// `<stdin>`. Problems (outside the root, unnamed standard input) go to `warnings` once per file.
+fn artifact(root: &SourceRoot, name: &str, warnings: &mut Vec<String>) -> ArtifactLocation {
+    let uri = if name == crate::input::STDIN_NAME {
+        // Standard input without --stdin-filename: a placeholder that is a valid relative URI
+        // (README "Standard input").
+        let w = format!(
+            "standard input has no file name, so its results name `{STDIN_URI}`, which code scanning cannot open: pass --stdin-filename PATH (relative to the repository root)"
+        );
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+        STDIN_URI.to_string()
+    } else {
+        match root.relative(name) {
+            RootPath::Inside(rel) => rel,
+            RootPath::Outside { name, why } => {
+                if !warnings.contains(&why) {
+                    warnings.push(why);
+                }
+                name
+            }
+        }
+    };
+    ArtifactLocation {
+        uri: super::percent_path(&uri),
+        uri_base_id: Some(SRCROOT),
+    }
+}
+
+/// Where a result points: its locations and related locations. In the user's sources when they
+/// were found (the `.tf` attribute, the CDKTF program line), with the input position (plan,
+/// cdk.tf.json) as a related location; else the input file and the span of the offending value.
+/// None when the finding has no place in a file on disk (it becomes a notification).
+fn result_locations(
+    report: &Report,
+    f: &crate::findings::Finding,
+    root: &SourceRoot,
+    warnings: &mut Vec<String>,
+) -> Option<(Vec<SarifLocation>, Vec<SarifLocation>)> {
+    let (name, loc, span) = (real_file(report, f)?, location(report, f)?, f.span?);
+    let src = &report.model.file(f.file.unwrap_or(0)).text;
+    let ix = report.line_index(f.file.unwrap_or(0));
+    let char_offset = ix.char_offset(src, span.start as usize);
+    let char_length = ix.char_offset(src, span.end as usize) - char_offset;
+    let logical_locations: Vec<LogicalLocation> = f
+        .resource
         .iter()
-        .map(|r| RuleDescriptor {
-            id: r.id,
-            name: r.name,
-            short_description: Text {
-                text: r.summary().to_string(),
+        .map(|r| LogicalLocation {
+            fully_qualified_name: if f.attribute.is_empty() {
+                r.clone()
+            } else {
+                format!("{r}.{}", f.attribute)
             },
-            full_description: Text {
-                text: r.summary().to_string(),
-            },
-            help: Help {
-                text: r.help_markdown().to_string(),
-                markdown: r.help_markdown().to_string(),
-            },
-            help_uri: r.help_uri(),
-            default_configuration: DefaultConfiguration {
-                level: sarif_level(r.level),
-            },
-            properties: RuleProperties {
-                security_severity: format!("{:.1}", r.security_severity),
-                tags: vec![
-                    "disaster-recovery".into(),
-                    r.family.to_string(),
-                    "security".into(),
-                ],
-                precision: "high",
-            },
+            kind: "resource",
         })
         .collect();
+    let input_location =
+        |id, message, logical_locations, warnings: &mut Vec<String>| SarifLocation {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(root, name, warnings),
+                region: Region {
+                    start_line: loc.line,
+                    start_column: Some(loc.column),
+                    end_line: loc.end_line,
+                    end_column: Some(loc.end_column),
+                    char_offset: Some(char_offset),
+                    char_length: Some(char_length),
+                },
+            },
+            logical_locations,
+            message,
+        };
+    let Some(s) = &f.source else {
+        return Some((
+            vec![input_location(None, None, logical_locations, warnings)],
+            Vec::new(),
+        ));
+    };
+    // Source paths are relative to the repository root the read side found; re-base them on
+    // the SARIF root (they are the same unless --source-root names another folder).
+    let abs = crate::repo_root::repo_root().join(&s.path);
+    let file = std::path::Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
+    Some((
+        vec![SarifLocation {
+            id: None,
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(root, &abs.to_string_lossy(), warnings),
+                region: Region {
+                    start_line: s.line,
+                    start_column: s.column,
+                    end_line: s.end_line,
+                    end_column: s.end_column,
+                    char_offset: None,
+                    char_length: None,
+                },
+            },
+            logical_locations,
+            message: None,
+        }],
+        vec![input_location(
+            Some(0),
+            Some(Text {
+                text: format!("in {file}"),
+            }),
+            Vec::new(),
+            warnings,
+        )],
+    ))
+}
+
+/// `faults`: parts of the analysis that failed (regions a live audit could not read): the run
+/// then says `executionSuccessful: false` with an error notification for each.
+pub fn render(
+    report: &Report,
+    root: &SourceRoot,
+    faults: &[String],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut rules: Vec<RuleDescriptor> = ALL.iter().map(|r| descriptor(r, false)).collect();
+    rules.extend(
+        ALL.iter()
+            .filter(|r| r.security_severity.is_some())
+            .map(|r| descriptor(r, true)),
+    );
     let mut results = Vec::new();
     let mut notifications = Vec::new();
+    let mut warnings = Vec::new();
     for f in &report.findings {
         let level = sarif_level(f.level);
         let construct = f
@@ -263,107 +455,79 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             Some(r) => format!("{r}{construct}: {}", f.message),
             None => f.message.clone(),
         };
-        let (Some(name), Some(loc), Some(span)) =
-            (real_file(report, f), location(report, f), f.span)
+        // An undecided check is for review unless --undecided fail makes it a failure.
+        let review = f.outcome == OutcomeKind::Undecided
+            && report.settings.undecided != crate::config::UndecidedMode::Fail;
+        let rule_id = result_rule_id(f, review);
+        let Some((locations, related_locations)) = result_locations(report, f, root, &mut warnings)
         else {
             notifications.push(Notification {
                 level,
                 message: Text { text },
-                descriptor: Some(Descriptor { id: f.rule.id }),
+                descriptor: Some(Descriptor { id: rule_id }),
             });
             continue;
         };
-        let src = &report.model.file(f.file.unwrap_or(0)).text;
-        let ix = report.line_index(f.file.unwrap_or(0));
-        let char_offset = ix.char_offset(src, span.start as usize);
-        let char_length = ix.char_offset(src, span.end as usize) - char_offset;
-        let logical_locations: Vec<LogicalLocation> = f
-            .resource
-            .iter()
-            .map(|r| LogicalLocation {
-                fully_qualified_name: if f.attribute.is_empty() {
-                    r.clone()
-                } else {
-                    format!("{r}.{}", f.attribute)
+        // SARIF §3.27.10: a result whose kind is not "fail" has level "none". An undecided
+        // check is "review" (a person must look) unless --undecided fail made it a failure.
+        let (kind, level) = if review {
+            ("review", "none")
+        } else {
+            ("fail", level)
+        };
+        results.push((
+            f.level,
+            SarifResult {
+                rule_index: rules.iter().position(|r| r.id == rule_id).unwrap_or(0),
+                rule_id,
+                level,
+                kind,
+                message: Text { text },
+                locations,
+                related_locations,
+                partial_fingerprints: Fingerprints {
+                    primary_location_line_hash: format!("{}:1", f.fingerprint),
+                    drlint_v1: f.fingerprint.clone(),
                 },
-                kind: "resource",
-            })
-            .collect();
-        let input_location = |id, message, logical_locations| SarifLocation {
-            id,
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri: uri(name) },
-                region: Region {
-                    start_line: loc.line,
-                    start_column: Some(loc.column),
-                    end_line: loc.end_line,
-                    end_column: Some(loc.end_column),
-                    char_offset: Some(char_offset),
-                    char_length: Some(char_length),
+                properties: ResultProperties {
+                    resource: f.resource.clone(),
+                    attribute: f.attribute.clone(),
+                    region: f.region.clone(),
+                    outcome: f.outcome,
                 },
             },
-            logical_locations,
-            message,
-        };
-        // In the user's sources when they were found (the `.tf` line, the CDKTF program
-        // line); the input position follows as a related location.
-        let (locations, related_locations) = match &f.source {
-            Some(s) => {
-                let file = std::path::Path::new(name)
-                    .file_name()
-                    .map_or(name.into(), |n| n.to_string_lossy());
-                (
-                    vec![SarifLocation {
-                        id: None,
-                        physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation { uri: uri(&s.path) },
-                            region: Region {
-                                start_line: s.line,
-                                start_column: s.column,
-                                end_line: s.end_line,
-                                end_column: s.end_column,
-                                char_offset: None,
-                                char_length: None,
-                            },
-                        },
-                        logical_locations,
-                        message: None,
-                    }],
-                    vec![input_location(
-                        Some(0),
-                        Some(Text {
-                            text: format!("in {file}"),
-                        }),
-                        Vec::new(),
-                    )],
-                )
-            }
-            None => (
-                vec![input_location(None, None, logical_locations)],
-                Vec::new(),
-            ),
-        };
-        results.push(SarifResult {
-            rule_id: f.rule.id,
-            rule_index: ALL.iter().position(|r| r.id == f.rule.id).unwrap_or(0),
-            level,
-            kind: if f.outcome == OutcomeKind::Undecided {
-                "review"
-            } else {
-                "fail"
+        ));
+    }
+    let mut execution: Vec<Notification> = faults
+        .iter()
+        .map(|f| Notification {
+            level: "error",
+            message: Text { text: f.clone() },
+            descriptor: None,
+        })
+        .collect();
+    let cap = max_results();
+    if results.len() > cap {
+        // Keep the most severe (stable: in report order within a level).
+        results.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
+        let total = results.len();
+        results.truncate(cap);
+        execution.push(Notification {
+            level: "error",
+            message: Text {
+                text: format!(
+                    "{total} results exceed GitHub code scanning's limit of {cap} per run: only the {cap} most severe are in this file (the rest are left out; the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
+                ),
             },
+            descriptor: None,
+        });
+    }
+    let results: Vec<SarifResult> = results.into_iter().map(|(_, r)| r).collect();
+    for text in warnings {
+        notifications.push(Notification {
+            level: "warning",
             message: Text { text },
-            locations,
-            related_locations,
-            partial_fingerprints: Fingerprints {
-                drlint_v1: f.fingerprint.clone(),
-            },
-            properties: ResultProperties {
-                resource: f.resource.clone(),
-                attribute: f.attribute.clone(),
-                region: f.region.clone(),
-                outcome: f.outcome,
-            },
+            descriptor: None,
         });
     }
     for n in &report.notices {
@@ -388,10 +552,20 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                     rules,
                 },
             },
+            automation_details: None,
+            original_uri_base_ids: [(
+                SRCROOT,
+                ArtifactLocation {
+                    uri: root.uri(),
+                    uri_base_id: None,
+                },
+            )]
+            .into(),
             results,
             invocations: vec![Invocation {
-                execution_successful: true,
+                execution_successful: faults.is_empty(),
                 tool_configuration_notifications: notifications,
+                tool_execution_notifications: execution,
             }],
             column_kind: "unicodeCodePoints",
         }],

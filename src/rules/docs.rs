@@ -68,7 +68,7 @@ struct RuleEntry {
     name: &'static str,
     family: &'static str,
     level: &'static str,
-    security_severity: f32,
+    security_severity: Option<f32>,
     summary: &'static str,
     help_uri: String,
     needs: &'static [&'static str],

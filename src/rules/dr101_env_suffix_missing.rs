@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "env-suffix-missing",
     family: "naming",
     level: Level::Error,
-    security_severity: 4.0,
+    security_severity: None,
     needs: &[],
     check,
 };

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "name-invalid",
     family: "naming",
     level: Level::Error,
-    security_severity: 3.0,
+    security_severity: None,
     needs: &[],
     check,
 };

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "hardcoded-environment",
     family: "naming",
     level: Level::Warning,
-    security_severity: 3.0,
+    security_severity: None,
     needs: &[],
     check,
 };

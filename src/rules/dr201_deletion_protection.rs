@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "deletion-protection",
     family: "teardown",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &[],
     check,
 };

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "teardown-settings",
     family: "teardown",
     level: Level::Error,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &[],
     check,
 };

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "cmk-missing",
     family: "encryption",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: Some(8.0),
     needs: &[],
     check,
 };

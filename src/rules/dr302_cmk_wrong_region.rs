@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "cmk-wrong-region",
     family: "encryption",
     level: Level::Error,
-    security_severity: 8.0,
+    security_severity: Some(7.5),
     needs: &[],
     check,
 };

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     name: "cmk-rotation-disabled",
     family: "encryption",
     level: Level::Warning,
-    security_severity: 4.0,
+    security_severity: Some(5.0),
     needs: &["aws_kms_key"],
     check,
 };

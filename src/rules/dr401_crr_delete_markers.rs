@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "crr-delete-markers",
     family: "replication",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &["aws_s3_bucket"],
     check,
 };

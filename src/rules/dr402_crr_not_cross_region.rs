@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "crr-not-cross-region",
     family: "replication",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &["aws_s3_bucket"],
     check,
 };

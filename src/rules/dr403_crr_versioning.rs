@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "crr-versioning",
     family: "replication",
     level: Level::Error,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &["aws_s3_bucket"],
     check,
 };

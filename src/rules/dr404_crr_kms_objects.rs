@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "crr-kms-objects",
     family: "replication",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &["aws_s3_bucket"],
     check,
 };

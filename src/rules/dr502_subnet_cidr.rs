@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "subnet-cidr",
     family: "network",
     level: Level::Error,
-    security_severity: 4.0,
+    security_severity: None,
     needs: &["aws_vpc", "aws_subnet"],
     check,
 };

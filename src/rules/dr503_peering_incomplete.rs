@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "peering-incomplete",
     family: "network",
     level: Level::Error,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &["aws_vpc_peering_connection"],
     check,
 };
@@ -137,6 +137,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         let accepters = accepters_of.get(&p).cloned().unwrap_or_default();
         if accepters.is_empty() {
             out.fail(cx, p, "", Value::absent(), format!("cross-region peering to {target_region} has no aws_vpc_peering_connection_accepter, so it stays pending-acceptance"));
+            out.with_key("accepter");
         } else if !accepters
             .iter()
             .any(|&a| m.get(a).region.as_deref() == Some(target_region))
@@ -173,6 +174,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             if !ok {
                 let what = want.map_or_else(String::new, |w| format!(" ({})", cidr_text(w)));
                 out.fail(cx, p, "", Value::absent(), format!("no route in {region} ({side} side) sends traffic for {label}{what} through this peering connection"));
+                out.with_key(format!("route:{side}"));
             }
         }
     }

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "backup-retention",
     family: "backup",
     level: Level::Error,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &["aws_backup_plan"],
     check,
 };

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "backup-copy-cross-region",
     family: "backup",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &["aws_backup_plan"],
     check,
 };

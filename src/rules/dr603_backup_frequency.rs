@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "backup-frequency",
     family: "backup",
     level: Level::Warning,
-    security_severity: 4.0,
+    security_severity: None,
     needs: &["aws_backup_plan"],
     check,
 };

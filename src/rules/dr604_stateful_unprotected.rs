@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "stateful-unprotected",
     family: "backup",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &[],
     check,
 };

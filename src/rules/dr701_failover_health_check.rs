@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "failover-health-check",
     family: "dns",
     level: Level::Error,
-    security_severity: 8.0,
+    security_severity: None,
     needs: &["aws_route53_record"],
     check,
 };

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "failover-pair",
     family: "dns",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &["aws_route53_record"],
     check,
 };

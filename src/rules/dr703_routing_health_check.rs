@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "routing-health-check",
     family: "dns",
     level: Level::Warning,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &["aws_route53_record"],
     check,
 };

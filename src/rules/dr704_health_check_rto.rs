@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "health-check-rto",
     family: "dns",
     level: Level::Warning,
-    security_severity: 4.0,
+    security_severity: None,
     needs: &["aws_route53_record"],
     check,
 };

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "record-value-invalid",
     family: "dns",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &["aws_route53_record"],
     check,
 };

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "aurora-global-regions",
     family: "region-loss",
     level: Level::Error,
-    security_severity: 8.0,
+    security_severity: None,
     needs: &["aws_rds_global_cluster"],
     check,
 };

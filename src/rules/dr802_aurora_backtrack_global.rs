@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "aurora-backtrack-global",
     family: "region-loss",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &["aws_rds_cluster"],
     check,
 };

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "dynamodb-global-replica",
     family: "region-loss",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &["aws_dynamodb_table"],
     check,
 };

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "backup-selects-nothing",
     family: "region-loss",
     level: Level::Warning,
-    security_severity: 5.0,
+    security_severity: None,
     needs: &["aws_backup_selection"],
     check,
 };

@@ -32,8 +32,13 @@ pub struct Rule {
     pub name: &'static str,
     pub family: &'static str,
     pub level: Level,
-    /// CVSS-like 0.0–10.0 score GitHub uses to rank code-scanning alerts.
-    pub security_severity: f32,
+    /// GitHub code scanning's `security-severity` (0.0–10.0), only for rules whose point is
+    /// security (encryption and keys). A rule with one is a *security* alert on GitHub, ranked
+    /// and gating pull requests by this score (≥ 7.0 is High: fails the default check), not by
+    /// its level; so an error-level security rule needs ≥ 7.0 and a warning-level one < 7.0.
+    /// Reliability rules have `None`: GitHub then uses the result's `level` (error fails the
+    /// default check, warning and note do not). README "Severity on GitHub".
+    pub security_severity: Option<f32>,
     /// Resource types the rule is about and cannot check anything without. When an input cannot
     /// contain one of them at all (the model's `unrecorded_types`, e.g. AWS Config has no Route 53
     /// record sets), the runner reports the rule undecided for the run instead of a silent pass.
@@ -129,6 +134,11 @@ pub struct Outcome {
     /// A level other than the rule's default for this outcome (DR501 is an error only for
     /// peered or DR-paired VPCs).
     pub level: Option<Level>,
+    /// Sub-check discriminator, part of the finding's fingerprint: set (by [`Out::with_key`])
+    /// where a rule can report several distinct findings on one resource and attribute (DR503:
+    /// the accepter, the route on each side). A fixed word, never message text (messages carry
+    /// counts and values that change). Empty for the common case.
+    pub key: String,
 }
 
 /// Collects a rule's outcomes.
@@ -168,6 +178,7 @@ impl Out {
             span: Some(span),
             message,
             level: None,
+            key: String::new(),
         });
     }
 
@@ -209,6 +220,13 @@ impl Out {
         }
     }
 
+    /// Sets the sub-check key of the last outcome ([`Outcome::key`]).
+    pub fn with_key(&mut self, key: impl Into<String>) {
+        if let Some(o) = self.outcomes.last_mut() {
+            o.key = key.into();
+        }
+    }
+
     /// An outcome about the input as a whole.
     pub fn global(&mut self, kind: OutcomeKind, message: impl Into<String>) {
         self.outcomes.push(Outcome {
@@ -219,6 +237,7 @@ impl Out {
             span: None,
             message: message.into(),
             level: None,
+            key: String::new(),
         });
     }
 }
@@ -234,6 +253,7 @@ pub fn run(cx: &Ctx, rules: &[&'static Rule]) -> Vec<Outcome> {
             for (rtype, why) in &cx.model.unrecorded_types {
                 if rule.needs.contains(&rtype.as_str()) {
                     out.global(OutcomeKind::Undecided, why.clone());
+                    out.with_key(format!("unrecorded:{rtype}"));
                 }
             }
             out.outcomes
