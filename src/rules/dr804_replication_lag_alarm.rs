@@ -48,7 +48,7 @@ enum Dim {
 fn check(cx: &Ctx, out: &mut Out) {
     let mut wants: Vec<Want<'_, '_>> = Vec::new();
     aurora(cx, out, &mut wants);
-    dynamodb(cx, &mut wants);
+    dynamodb(cx, out, &mut wants);
     s3(cx, out, &mut wants);
     for w in &wants {
         judge(cx, out, w);
@@ -100,7 +100,7 @@ fn aurora<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, '
     }
 }
 
-fn dynamodb<'v, 'a>(cx: &'v Ctx<'v, 'a>, wants: &mut Vec<Want<'v, 'a>>) {
+fn dynamodb<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>) {
     let m = cx.model;
     let mut push = |owner: ResourceId, attr: String, at: &'v Value<'a>, table: ResourceId, from: &str, to: &str| {
         let name = m.get(table).get("name").str().map_or_else(|| m.get(table).address.clone(), |s| format!("`{s}`"));
@@ -121,25 +121,39 @@ fn dynamodb<'v, 'a>(cx: &'v Ctx<'v, 'a>, wants: &mut Vec<Want<'v, 'a>>) {
             ],
         });
     };
-    for &t in m.of_type("aws_dynamodb_table") {
+    // Tables with replica blocks, and legacy (2017) global tables listing every region.
+    for t in m.of_types(&["aws_dynamodb_table", "aws_dynamodb_global_table"]) {
         let r = m.get(t);
         let Some(from) = r.region.as_deref() else {
             continue;
         };
         for (i, rep) in r.get("replica").items().enumerate() {
             let rv = rep.get("region_name");
-            if let Some(to) = rv.str()
-                && to != from
-            {
-                push(t, format!("replica[{i}]"), rv, t, from, to);
+            match rv.str() {
+                Some(to) if to != from => push(t, format!("replica[{i}]"), rv, t, from, to),
+                Some(_) => {}
+                None if rv.is_set() => out.undecided(
+                    cx,
+                    t,
+                    &format!("replica[{i}]"),
+                    rv,
+                    format!("the replica's region is {}, so the ReplicationLatency alarm it needs cannot be told", super::unknown_phrase(cx, t)),
+                ),
+                None => {}
             }
         }
     }
     for &rp in m.of_type("aws_dynamodb_table_replica") {
         let r = m.get(rp);
         let arn = r.get("global_table_arn");
-        let Target::Resources(ids) = m.target(rp, arn) else {
-            continue;
+        let ids = match m.target(rp, arn) {
+            Target::Resources(ids) => ids,
+            Target::Unresolved(what) => {
+                out.undecided(cx, rp, "global_table_arn", arn, format!("the replica's table comes from {what}, so the ReplicationLatency alarm it needs cannot be told"));
+                continue;
+            }
+            // A table outside the input: its alarms are outside the input too.
+            _ => continue,
         };
         let Some(&t) = ids.iter().find(|&&i| m.get(i).rtype == "aws_dynamodb_table") else {
             continue;
