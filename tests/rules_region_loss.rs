@@ -1,4 +1,4 @@
-//! The region-loss rules (DR801, DR802, DR803, DR808) on AWS Config input: what Config records
+//! The region-loss rules (DR801–DR804, DR807, DR808) on AWS Config input: what Config records
 //! decides them, what it does not record makes them undecided with "not recorded by AWS Config"
 //! (docs/live-coverage.md), never a silent pass.
 
@@ -181,7 +181,7 @@ fn lint(files: &[&str]) -> Vec<(String, String, String, String, String)> {
                 j["message"].as_str().unwrap_or("").to_string(),
             )
         })
-        .filter(|r| ["DR801", "DR802", "DR803", "DR808"].contains(&r.0.as_str()))
+        .filter(|r| ["DR801", "DR802", "DR803", "DR804", "DR807", "DR808"].contains(&r.0.as_str()))
         .collect();
     out.sort();
     out
@@ -249,6 +249,69 @@ fn aws_config_decides_what_it_records_and_says_what_it_does_not() {
     assert_eq!(plan_dr[0].1, "undecided");
     assert!(plan_dr[0].4.contains("not recorded by AWS Config"));
     assert!(got.iter().all(|r| !r.4.contains("after apply")), "{got:#?}");
+}
+
+fn health_check(id: &str, conf: J) -> J {
+    item(
+        "AWS::Route53::HealthCheck",
+        "global",
+        id,
+        &format!("arn:aws:route53:::healthcheck/{id}"),
+        json!({"Id": id, "HealthCheckConfig": conf}),
+        json!({}),
+    )
+}
+
+#[test]
+fn aws_config_cannot_see_lag_alarms_or_health_check_alarms_but_sees_database_ports() {
+    let dir = scratch("rules_region_loss_dr804_dr807");
+    let mut items = primary_items();
+    items.extend(dr_items());
+    items.push(health_check(
+        "hc-metric",
+        json!({"Type": "CLOUDWATCH_METRIC"}),
+    ));
+    items.push(health_check(
+        "hc-db",
+        json!({"Type": "HTTP", "IPAddress": "10.0.1.15", "Port": 5432, "ResourcePath": "/"}),
+    ));
+    let p = snapshot(&dir, "all", items);
+    let got = lint(&[&p]);
+
+    // DR804: the stores are recorded, CloudWatch alarms are not read: undecided per store (the
+    // DR member of the global database, and the ledger table's replication to us-west-2).
+    let dr804 = find(&got, "DR804", "");
+    assert_eq!(dr804.len(), 2, "{got:#?}");
+    assert!(dr804.iter().all(|r| {
+        r.1 == "undecided"
+            && r.4
+                .contains("CloudWatch alarms are not read from AWS Config input")
+    }));
+    assert_eq!(
+        find(&got, "DR804", "cluster:payments-ledger-test-usw2").len(),
+        1
+    );
+    assert_eq!(find(&got, "DR804", "table/payments-ledger-test").len(), 1);
+
+    // DR807: the database port is recorded (fail); the alarm's insufficient-data status is not
+    // (undecided); records are not recorded at all (undecided once for the run).
+    let db = find(&got, "DR807", "hc-db");
+    assert_eq!(db.len(), 1, "{got:#?}");
+    assert_eq!((db[0].1.as_str(), db[0].3.as_str()), ("fail", "port"));
+    let metric = find(&got, "DR807", "hc-metric");
+    assert_eq!(metric.len(), 1, "{got:#?}");
+    assert_eq!(metric[0].1, "undecided");
+    assert!(
+        metric[0].4.contains("not recorded by AWS Config"),
+        "{metric:?}"
+    );
+    let run: Vec<_> = got
+        .iter()
+        .filter(|r| r.0 == "DR807" && r.2.is_empty())
+        .collect();
+    assert_eq!(run.len(), 1, "{got:#?}");
+    assert_eq!(run[0].1, "undecided");
+    assert!(run[0].4.contains("Route 53 record sets"), "{run:?}");
 }
 
 #[test]
@@ -433,4 +496,84 @@ fn terraform_json_undecided_and_false_positive_guards() {
     assert_eq!(k, "undecided");
     none("DR808", "aws_backup_selection.by_arn");
     none("DR808", "aws_backup_plan.main");
+}
+
+/// DR807 (c) and DR804 on Terraform JSON: a health host in the record's own zone passes (the
+/// documented decision), a check on another name fails, one whose target comes from a variable
+/// is undecided; an S3 lag threshold written in milliseconds is seconds to S3 and fails.
+#[test]
+fn health_check_targets_and_lag_units() {
+    let dir = scratch("rules_region_loss_dr807_c");
+    let record = |hc: &str, value: &str, set: &str| {
+        json!({"provider": "aws.primary", "zone_id": "${aws_route53_zone.main.zone_id}",
+               "name": "api.payments-test.example.com", "type": "CNAME", "ttl": 60,
+               "records": [value], "set_identifier": set,
+               "weighted_routing_policy": {"weight": 50},
+               "health_check_id": format!("${{aws_route53_health_check.{hc}.id}}")})
+    };
+    let check = |fqdn: &str| {
+        json!({"provider": "aws.primary", "type": "HTTPS", "fqdn": fqdn, "port": 443,
+               "resource_path": "/health", "request_interval": 10, "failure_threshold": 3})
+    };
+    let stack = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"},
+                             {"alias": "dr", "region": "us-west-2"}]},
+        "variable": {"dr_target": {"type": "string"}},
+        "resource": {
+            "aws_route53_zone": {"main": {"provider": "aws.primary", "name": "payments-test.example.com"}},
+            "aws_route53_health_check": {
+                "same_zone": check("health.payments-test.example.com"),
+                "elsewhere": check("status.payments-test.example.net"),
+                "unknown": check("dr.payments-test.example.net"),
+            },
+            "aws_route53_record": {
+                "a": record("same_zone", "lb-a.us-east-1.elb.amazonaws.com", "a"),
+                "b": record("elsewhere", "lb-b.us-east-1.elb.amazonaws.com", "b"),
+                "c": record("unknown", "${var.dr_target}", "c"),
+            },
+            "aws_s3_bucket": {
+                "src": {"provider": "aws.primary", "bucket": "docs-test-use1"},
+                "dst": {"provider": "aws.dr", "bucket": "docs-test-usw2"},
+            },
+            "aws_s3_bucket_replication_configuration": {"docs": {
+                "provider": "aws.primary", "bucket": "${aws_s3_bucket.src.id}", "role": "arn",
+                "rule": [{"id": "docs", "status": "Enabled", "filter": {},
+                          "delete_marker_replication": {"status": "Enabled"},
+                          "destination": {"bucket": "${aws_s3_bucket.dst.arn}",
+                                          "metrics": {"status": "Enabled"}}}]}},
+            "aws_cloudwatch_metric_alarm": {"docs_lag": {
+                "provider": "aws.primary", "alarm_name": "docs-lag-test", "namespace": "AWS/S3",
+                "metric_name": "ReplicationLatency", "comparison_operator": "GreaterThanThreshold",
+                "threshold": 60000, "evaluation_periods": 1, "period": 60, "statistic": "Maximum",
+                "alarm_actions": ["${var.dr_target}"],
+                "dimensions": {"SourceBucket": "docs-test-use1", "DestinationBucket": "docs-test-usw2",
+                               "RuleId": "docs"}}},
+        },
+    });
+    let p = dir.join("cdk.tf.json");
+    std::fs::write(&p, stack.to_string()).unwrap();
+    let got = lint(&[p.to_str().unwrap()]);
+    let dr807: Vec<_> = got.iter().filter(|r| r.0 == "DR807").collect();
+    assert_eq!(dr807.len(), 2, "{got:#?}");
+    assert!(find(&got, "DR807", "record.a").is_empty(), "{got:#?}");
+    let b = find(&got, "DR807", "record.b");
+    assert_eq!(b.len(), 1, "{got:#?}");
+    assert_eq!(b[0].1, "fail");
+    assert!(
+        b[0].4.contains("probes `status.payments-test.example.net`"),
+        "{b:?}"
+    );
+    let c = find(&got, "DR807", "record.c");
+    assert_eq!(c.len(), 1, "{got:#?}");
+    assert_eq!(c[0].1, "undecided");
+    assert!(c[0].4.contains("var.dr_target"), "{c:?}");
+    let dr804 = find(&got, "DR804", "docs");
+    assert_eq!(dr804.len(), 1, "{got:#?}");
+    assert_eq!(dr804[0].1, "fail");
+    assert!(
+        dr804[0]
+            .4
+            .contains("fires only above 60000 s (16h40m), beyond the RPO objective 5m"),
+        "{dr804:?}"
+    );
 }

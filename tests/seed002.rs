@@ -94,6 +94,21 @@ fn seed002_ephemeral_reports_every_covered_defect_and_nothing_else() {
             "aws_route53_record.secondary_failover_record",
             "records[0]",
         ),
+        // Replication lag nobody alarms (DR804): the table's us-east-1 → us-west-2 replication
+        // has no ReplicationLatency alarm (the alarms watch Lambda errors only), and the bucket
+        // rule has no replication metrics, so S3 emits no ReplicationLatency at all.
+        row("DR804", table, "replica[0]"),
+        row(
+            "DR804",
+            "aws_s3_bucket_replication_configuration.bucket_replication",
+            "rule[0].destination.metrics",
+        ),
+        // The health check reads a Lambda-errors alarm's missing data as healthy (DR807).
+        row(
+            "DR807",
+            "aws_route53_health_check.primary_health_check",
+            "insufficient_data_health_status",
+        ),
     ];
     want.sort();
     let got = lint("ephemeral");
@@ -152,7 +167,7 @@ fn seed002_human_report_shows_snippets_and_inferred_regions() {
     );
     assert!(
         r.stdout
-            .contains("drlint: 15 errors, 0 warnings, 0 notes in 21 resources across 1 file")
+            .contains("drlint: 18 errors, 0 warnings, 0 notes in 21 resources across 1 file")
     );
     assert!(
         r.stdout

@@ -261,6 +261,18 @@ MUTATIONS: dict[str, Mutation] = {
             apply=lambda s: _override(s.sessions.table, replica=None),
         ),
         Mutation(
+            "lag-alarm-only-in-primary", "payments", "DR804",
+            "the Aurora replication-lag alarm of the DR (secondary) cluster is gone: only the primary region has one, where the metric is not emitted",
+            (R + "aws_cloudwatch_metric_alarm.monitoring_dr_replication_lag",),
+            apply=lambda s: _remove(s, "monitoring", "dr_replication_lag"),
+        ),
+        Mutation(
+            "health-check-on-other-region", "payments", "DR807",
+            "the DR record's health check probes the primary load balancer, so it cannot see the DR endpoint fail",
+            (R + "aws_route53_health_check.dns_dr_health.fqdn",),
+            apply=lambda s: _override(s.dns.health_checks[DR], fqdn=s.compute.of(PRIMARY).load_balancer.dns_name),
+        ),
+        Mutation(
             "backup-selection-by-missing-tag", "payments", "DR808",
             "a DR backup selection selects by a tag no resource carries",
             (R + "aws_backup_selection.backup_dr_tagged_selection",),

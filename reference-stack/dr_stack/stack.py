@@ -135,6 +135,7 @@ class DrStack(TerraformStack):
                 cluster_ids={role: self.database.of(role).identifier for role in ROLES},
                 function_names={role: self.compute.of(role).function_name for role in ROLES},
                 table_name=self.sessions.name,
+                table_name_ref=self.sessions.table.name,
                 bucket_replications=self._bucket_replications(),
             ),
         )

@@ -29,7 +29,9 @@ def test_lambda_errors_and_table_replication_alarms_in_both_regions(variant):
 def test_transactions_watch_s3_replication(transactions):
     alarms = resources(transactions, "aws_cloudwatch_metric_alarm")
     s3 = {k: a for k, a in alarms.items() if a["namespace"] == "AWS/S3"}
-    assert len(s3) == 4
+    assert len(s3) == 8
+    latency = s3["monitoring_dr_documents_to_primary_latency"]
+    assert (latency["metric_name"], latency["threshold"], latency["provider"]) == ("ReplicationLatency", 60, "aws.dr")
     primary_logs = s3["monitoring_primary_logs_to_dr_failed"]
     assert primary_logs["dimensions"] == {
         "SourceBucket": "transactions-primary-logs-ref",

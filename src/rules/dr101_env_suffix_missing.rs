@@ -1,7 +1,7 @@
 //! DR101 env-suffix-missing: every named resource carries the environment suffix as a token, so
 //! parallel environments (and a DR rehearsal next to production) never collide.
 
-use super::names::{has_token, name_attrs};
+use super::names::{Built, build, has_inner_token, has_token, name_attrs};
 use super::{Ctx, Level, Out, OutcomeKind, Rule, unknown_phrase};
 use crate::value::Kind;
 
@@ -46,16 +46,44 @@ fn check(cx: &Ctx, out: &mut Out) {
                 }
                 Kind::Unknown(u) if u.configured => {
                     any_set = true;
-                    out.undecided(
-                        cx,
-                        id,
-                        attr,
-                        v,
-                        format!(
-                            "{attr} is {}, so the suffix `{suffix}` cannot be checked",
-                            unknown_phrase(cx, id)
+                    match build(cx, id, v) {
+                        Built::Whole(name) if has_token(&name, suffix) => {}
+                        Built::Whole(name) => out.fail(
+                            cx,
+                            id,
+                            attr,
+                            v,
+                            format!("{attr} is built as `{name}`, which does not contain the environment suffix `{suffix}` as a delimited token"),
                         ),
-                    );
+                        Built::Part(part) if has_inner_token(&part, suffix) => {}
+                        Built::Part(part) => out.undecided(
+                            cx,
+                            id,
+                            attr,
+                            v,
+                            format!(
+                                "{attr} is {}: it is built from `{part}`, but the plan does not record the text around it, so whether the suffix `{suffix}` stays a delimited token cannot be checked",
+                                unknown_phrase(cx, id)
+                            ),
+                        ),
+                        Built::Unknown(why) if why == format!("it is {}", unknown_phrase(cx, id)) => out.undecided(
+                            cx,
+                            id,
+                            attr,
+                            v,
+                            format!(
+                                "{attr} is {}, so the suffix `{suffix}` cannot be checked",
+                                unknown_phrase(cx, id)
+                            ),
+                        ),
+                        Built::Unknown(why) => out.undecided(
+                            cx,
+                            id,
+                            attr,
+                            v,
+                            format!("{attr} cannot be built: {why}, so the suffix `{suffix}` cannot be checked"),
+                        ),
+                    }
                 }
                 _ => {}
             }

@@ -51,6 +51,9 @@ class Monitored:
     function_names: Mapping[str, str]
     table_name: str
     bucket_replications: Sequence[BucketReplication] = ()
+    # The table's name as a reference, for the replication alarm: the alarm follows the table
+    # when its name changes (a dashboard body needs the plain name above).
+    table_name_ref: str | None = None
 
 
 class Monitoring(Construct):
@@ -191,7 +194,7 @@ class Monitoring(Construct):
                 "DynamoDB global table replication latency above 60 s",
                 namespace="AWS/DynamoDB",
                 metric_name="ReplicationLatency",
-                dimensions={"TableName": m.table_name, "ReceivingRegion": other.region},
+                dimensions={"TableName": m.table_name_ref or m.table_name, "ReceivingRegion": other.region},
                 statistic="Maximum",
                 period=60,
                 evaluation_periods=3,
@@ -219,6 +222,28 @@ class Monitoring(Construct):
                     period=300,
                     evaluation_periods=1,
                     threshold=0,
+                    comparison_operator="GreaterThanThreshold",
+                    treat_missing_data="notBreaching",
+                )
+            )
+            # ReplicationLatency is in seconds (the rule has replication metrics on); the source
+            # region emits it. Same 60 s bound as the Aurora and DynamoDB lag alarms.
+            alarms.append(
+                self._alarm(
+                    ctx,
+                    f"{rep.rule_id}-latency",
+                    f"S3 replication latency {rep.source_bucket} -> {rep.destination_bucket} above 60 s",
+                    namespace="AWS/S3",
+                    metric_name="ReplicationLatency",
+                    dimensions={
+                        "SourceBucket": rep.source_bucket,
+                        "DestinationBucket": rep.destination_bucket,
+                        "RuleId": rep.rule_id,
+                    },
+                    statistic="Maximum",
+                    period=60,
+                    evaluation_periods=3,
+                    threshold=REPLICATION_LAG_THRESHOLD_MS // 1000,
                     comparison_operator="GreaterThanThreshold",
                     treat_missing_data="notBreaching",
                 )
