@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "replication-lag-alarm",
     family: "region-loss",
     level: Level::Error,
-    security_severity: 6.0,
+    security_severity: None,
     needs: &[],
     check,
 };

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "health-check-blind",
     family: "region-loss",
     level: Level::Error,
-    security_severity: 7.0,
+    security_severity: None,
     needs: &["aws_route53_health_check"],
     check,
 };
