@@ -204,6 +204,7 @@ const IDENT_ATTRS: &[&str] = &[
     "alarm_name",
     "cluster_identifier",
     "function_name",
+    "zone_id",
 ];
 
 /// The expression of a module output or of a module call's input, as the configuration

@@ -577,3 +577,51 @@ fn health_check_targets_and_lag_units() {
         "{dr804:?}"
     );
 }
+
+/// A record that names its zone by a literal id (as a state or a plan with known values does):
+/// the zone is found by its `zone_id`, so DR807 can tell a health host in the record's own zone
+/// (passes) from one elsewhere (fails).
+#[test]
+fn a_record_with_a_literal_zone_id_finds_its_zone() {
+    let d = scratch("dr807_literal_zone");
+    let res = |addr: &str, rtype: &str, name: &str, values: J| {
+        serde_json::json!({"address": addr, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+            "values": values, "sensitive_values": {}})
+    };
+    let lint_with = |fqdn: &str| {
+        let state = serde_json::json!({
+            "format_version": "1.0", "terraform_version": "1.9.5",
+            "values": {"root_module": {"resources": [
+                res("aws_route53_zone.main", "aws_route53_zone", "main",
+                    serde_json::json!({"zone_id": "Z0123456789ABC", "name": "example.com",
+                        "arn": "arn:aws:route53:::hostedzone/Z0123456789ABC"})),
+                res("aws_route53_health_check.primary", "aws_route53_health_check", "primary",
+                    serde_json::json!({"id": "hc-1", "type": "HTTPS", "fqdn": fqdn, "port": 443,
+                        "resource_path": "/health", "request_interval": 10, "failure_threshold": 3,
+                        "arn": "arn:aws:route53:::healthcheck/hc-1"})),
+                res("aws_route53_record.primary", "aws_route53_record", "primary",
+                    serde_json::json!({"zone_id": "Z0123456789ABC", "name": "api.example.com",
+                        "type": "CNAME", "ttl": 60, "records": ["api-use1.example.com"],
+                        "set_identifier": "primary", "health_check_id": "hc-1",
+                        "failover_routing_policy": [{"type": "PRIMARY"}]}))
+            ]}}
+        });
+        let path = d.join(format!("{fqdn}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+        lint(&[path.to_str().unwrap()])
+            .into_iter()
+            .filter(|r| r.0 == "DR807")
+            .collect::<Vec<_>>()
+    };
+    // In the record's zone: a health endpoint of the same service.
+    assert_eq!(lint_with("health.example.com"), vec![]);
+    // Elsewhere: the check watches another endpoint.
+    let got = lint_with("status.other-vendor.net");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        (got[0].1.as_str(), got[0].2.as_str()),
+        ("fail", "aws_route53_record.primary")
+    );
+    assert!(got[0].4.contains("status.other-vendor.net"), "{}", got[0].4);
+}

@@ -16,8 +16,8 @@ cd "$repo"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 failed=()
 
-echo "== cargo test"
-if ! cargo test --locked --all-targets --no-fail-fast; then
+echo "== cargo test (unit, integration, snapshot, property and doc tests; builds the examples)"
+if ! cargo test --locked --no-fail-fast; then
     failed+=("cargo test")
 fi
 
@@ -27,7 +27,9 @@ bin="$target_dir/debug/drlint"
 
 # SARIF validation: the multitool with GitHub's code-scanning rules, strict (0 errors, 0 warnings).
 # --no-build: it reuses the drlint binary, the gen_plan example and the live audits' SARIF reports
-# that `cargo test --all-targets` just built and wrote.
+# that `cargo test` just built and wrote. (Plain `cargo test` builds the examples as programs at
+# target/debug/examples/NAME; `--all-targets` would build them as empty test harnesses instead.
+# There are no benches targets, so nothing else differs.)
 echo "== SARIF validation (tests/sarif-validate.sh --no-build; npm installs the multitool once)"
 if ! bash tests/sarif-validate.sh --no-build; then
     echo "tests/run-all.sh: drlint's SARIF is not what GitHub code scanning accepts (errors or warnings above; rerun: bash tests/sarif-validate.sh)" >&2
