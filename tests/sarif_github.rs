@@ -19,6 +19,7 @@ fn drlint_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> common::Run {
         .current_dir(cwd)
         .env_remove("GITHUB_WORKSPACE")
         .env_remove("DRLINT_SARIF_MAX_RESULTS")
+        .env_remove("DRLINT_SARIF_MAX_GZIP_BYTES")
         .env("DRLINT_TODAY", "2026-11-22");
     for (k, v) in env {
         c.env(k, v);
@@ -425,6 +426,75 @@ fn a_run_over_the_results_cap_keeps_the_most_severe_and_says_so() {
     let capped = drlint_in(&root(), &a, &[("DRLINT_SARIF_MAX_RESULTS", cap.as_str())]);
     assert_eq!(plain.code, 1);
     assert_eq!(capped.code, plain.code);
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
+}
+
+#[test]
+fn a_file_over_the_upload_size_keeps_the_most_severe_results_that_fit() {
+    let args = vec![
+        "fixtures/terraform/dr_stack/plan.json",
+        "--config",
+        "reference-stack/drlint.toml",
+    ];
+    let full = sarif_in(&root(), &args, &[]);
+    let n = results(&full).len();
+    let mut a = args.clone();
+    a.extend(["--format", "sarif", "--fail-on", "never"]);
+    let full_gz = gzip_len(drlint_in(&root(), &a, &[]).stdout.as_bytes());
+    // The rule metadata alone is most of the file: the limit lies between the file without
+    // results and the full file.
+    let empty = drlint_in(&root(), &a, &[("DRLINT_SARIF_MAX_RESULTS", "0")]);
+    let empty_gz = gzip_len(empty.stdout.as_bytes());
+    assert!(empty_gz < full_gz);
+    let limit = (empty_gz + full_gz) / 2;
+    let r = drlint_in(
+        &root(),
+        &a,
+        &[("DRLINT_SARIF_MAX_GZIP_BYTES", limit.to_string().as_str())],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(gzip_len(r.stdout.as_bytes()) <= limit);
+    let small: Value = serde_json::from_str(&r.stdout).unwrap();
+    let kept = results(&small);
+    assert!(!kept.is_empty() && kept.len() < n, "{} of {n}", kept.len());
+    // The most severe are kept: no kept result is less severe than a left-out one.
+    let rank = |l: &str| {
+        ["none", "note", "warning", "error"]
+            .iter()
+            .position(|x| *x == l)
+    };
+    let worst_kept = kept
+        .iter()
+        .map(|r| rank(r["level"].as_str().unwrap()))
+        .min();
+    let mut all: Vec<_> = results(&full)
+        .iter()
+        .map(|r| rank(r["level"].as_str().unwrap()))
+        .collect();
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(worst_kept, Some(all[kept.len() - 1]));
+    let exec = &small["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    let text = exec
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["level"] == "error")
+        .and_then(|e| e["message"]["text"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "only the {} most severe of {n} results are in it",
+            kept.len()
+        )),
+        "{text}"
+    );
 }
 
 #[test]

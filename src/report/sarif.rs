@@ -224,6 +224,71 @@ fn max_results() -> usize {
         .unwrap_or(MAX_RESULTS)
 }
 
+/// GitHub code scanning's limit on an upload: 10 MB of gzip-compressed SARIF.
+pub const MAX_GZIP_BYTES: usize = 10 * 1000 * 1000;
+
+/// `DRLINT_SARIF_MAX_GZIP_BYTES` lowers [`MAX_GZIP_BYTES`] for tests, like
+/// `DRLINT_SARIF_MAX_RESULTS`.
+fn max_gzip_bytes() -> usize {
+    std::env::var("DRLINT_SARIF_MAX_GZIP_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n <= MAX_GZIP_BYTES)
+        .unwrap_or(MAX_GZIP_BYTES)
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    e.finish().map_or(usize::MAX, |v| v.len())
+}
+
+/// Serializes `log`; when the file would be more than GitHub's upload limit gzip-compressed,
+/// keeps the most severe results that fit (`levels[i]` is the level of result `i`) and says so in
+/// an error-level execution notification.
+fn serialize_within_limit(mut log: Log, levels: Vec<Level>) -> std::io::Result<Vec<u8>> {
+    let limit = max_gzip_bytes();
+    let mut text = serde_json::to_vec_pretty(&log)?;
+    // gzip never makes JSON much larger, so a file at or under the limit needs no compression.
+    if text.len() <= limit || gzip_len(&text) <= limit {
+        return Ok(text);
+    }
+    let run = &mut log.runs[0];
+    let total = run.results.len();
+    let mut ranked: Vec<(Level, SarifResult)> = levels
+        .into_iter()
+        .zip(std::mem::take(&mut run.results))
+        .collect();
+    // The most severe first (stable: in report order within a level).
+    ranked.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
+    run.results = ranked.into_iter().map(|(_, r)| r).collect();
+    let notices = &mut run.invocations[0].tool_execution_notifications;
+    notices.push(Notification {
+        level: "error",
+        message: Text {
+            text: String::new(),
+        },
+        descriptor: None,
+    });
+    let mut keep = total;
+    loop {
+        keep = keep * 9 / 10;
+        let run = &mut log.runs[0];
+        run.results.truncate(keep);
+        if let Some(n) = run.invocations[0].tool_execution_notifications.last_mut() {
+            n.message.text = format!(
+                "this SARIF file would exceed GitHub code scanning's upload limit of {limit} bytes gzip-compressed: only the {keep} most severe of {total} results are in it (the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
+            );
+        }
+        text = serde_json::to_vec_pretty(&log)?;
+        if keep == 0 || gzip_len(&text) <= limit {
+            return Ok(text);
+        }
+    }
+}
+
 /// `env-suffix-missing` -> `EnvSuffixMissing` (SARIF's `reportingDescriptor.name` is a
 /// Pascal-case identifier, SARIF2012); the kebab-case name stays the rule's name elsewhere.
 fn pascal(name: &str) -> String {
@@ -522,7 +587,7 @@ pub fn render(
             descriptor: None,
         });
     }
-    let results: Vec<SarifResult> = results.into_iter().map(|(_, r)| r).collect();
+    let (levels, results): (Vec<Level>, Vec<SarifResult>) = results.into_iter().unzip();
     for text in warnings {
         notifications.push(Notification {
             level: "warning",
@@ -570,6 +635,6 @@ pub fn render(
             column_kind: "unicodeCodePoints",
         }],
     };
-    serde_json::to_writer_pretty(&mut *w, &log)?;
+    w.write_all(&serialize_within_limit(log, levels)?)?;
     writeln!(w)
 }
