@@ -58,16 +58,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         if !hc_v.is_set() {
             continue;
         }
-        let hc = match m.target(id, hc_v) {
-            Target::Resources(ids) => ids
-                .into_iter()
-                .find(|&i| m.get(i).rtype == "aws_route53_health_check"),
-            Target::Literal(s) => m
-                .find_by_attr("aws_route53_health_check", "id", s)
-                .first()
-                .copied(),
-            _ => None,
-        };
+        let hc = super::route53::health_check_of(cx, id);
         let Some(hc) = hc else {
             out.undecided(
                 cx,

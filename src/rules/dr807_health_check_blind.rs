@@ -211,20 +211,6 @@ fn zone_name(cx: &Ctx, rec: ResourceId) -> Option<String> {
     }
 }
 
-/// The health check a record names in `health_check_id`, if it is in the input.
-fn health_check_of(cx: &Ctx, rec: ResourceId) -> Option<ResourceId> {
-    let m = cx.model;
-    match m.target(rec, m.get(rec).get("health_check_id")) {
-        Target::Resources(ids) => ids
-            .into_iter()
-            .find(|&i| m.get(i).rtype == "aws_route53_health_check"),
-        Target::Literal(s) => m
-            .find_by_attr("aws_route53_health_check", "id", s)
-            .first()
-            .copied(),
-        _ => None,
-    }
-}
 
 /// (c) A health check guarding a failover or weighted record must probe what the record serves.
 fn records(cx: &Ctx, out: &mut Out) {
@@ -237,7 +223,7 @@ fn records(cx: &Ctx, out: &mut Out) {
         if !routed || !r.get("health_check_id").is_set() {
             continue;
         }
-        let Some(hc) = health_check_of(cx, rec) else {
+        let Some(hc) = super::route53::health_check_of(cx, rec) else {
             continue; // DR704 reports a health check that is not in the input
         };
         let h = m.get(hc);

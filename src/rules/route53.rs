@@ -69,3 +69,18 @@ pub fn sets_with_policy(cx: &Ctx, policies: &[&str]) -> (RecordSets, Vec<(Resour
     }
     (sets, unknown)
 }
+
+/// The health check a record names in `health_check_id`, if it is in the input.
+pub fn health_check_of(cx: &Ctx, rec: ResourceId) -> Option<ResourceId> {
+    let m = cx.model;
+    match m.target(rec, m.get(rec).get("health_check_id")) {
+        Target::Resources(ids) => ids
+            .into_iter()
+            .find(|&i| m.get(i).rtype == "aws_route53_health_check"),
+        Target::Literal(s) => m
+            .find_by_attr("aws_route53_health_check", "id", s)
+            .first()
+            .copied(),
+        _ => None,
+    }
+}
