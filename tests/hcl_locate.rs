@@ -410,7 +410,7 @@ fn nested_local_and_remote_modules_and_shared_directories() {
     let d = scratch("nested");
     let root = d.join("live");
     std::fs::create_dir_all(root.join("modules/app")).unwrap();
-    std::fs::create_dir_all(d.join("shared")).unwrap();
+    std::fs::create_dir_all(d.join("common")).unwrap();
     std::fs::write(
         root.join("main.tf"),
         "module \"app\" {\n  source = \"./modules/app\"\n}\n",
@@ -418,17 +418,17 @@ fn nested_local_and_remote_modules_and_shared_directories() {
     .unwrap();
     std::fs::write(
         root.join("modules/app/main.tf"),
-        "module \"common\" {\n  source = \"../../../shared\"\n}\n\nmodule \"s3\" {\n  source = \"git::https://example.com/s3.git\"\n}\n",
+        "module \"common\" {\n  source = \"../../../common\"\n}\n\nmodule \"s3\" {\n  source = \"git::https://example.com/s3.git\"\n}\n",
     )
     .unwrap();
     std::fs::write(
-        d.join("shared/main.tf"),
+        d.join("common/main.tf"),
         "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n}\n",
     )
     .unwrap();
     let t = tree(
         r#""app": {"source": "./modules/app", "module": {"module_calls": {
-            "common": {"source": "../../../shared", "module": {}},
+            "common": {"source": "../../../common", "module": {}},
             "s3": {"source": "git::https://example.com/s3.git", "module": {"module_calls": {
                 "inner": {"source": "./modules/inner", "module": {}}}}}}}},
            "gone": {"source": "./modules/gone", "module": {}},
@@ -445,7 +445,7 @@ fn nested_local_and_remote_modules_and_shared_directories() {
             "module.app[0].module.common.aws_kms_key.k",
             "enable_key_rotation"
         ),
-        "shared/main.tf:2:3 Attribute [enable_key_rotation]"
+        "common/main.tf:2:3 Attribute [enable_key_rotation]"
     );
     // A local module inside a git module is not committed either: the outermost remote call.
     for address in [

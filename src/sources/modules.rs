@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn local_sources() {
-        for s in ["./x", "../shared", ".\\x", "..\\x"] {
+        for s in ["./x", "../common", ".\\x", "..\\x"] {
             assert!(is_local_source(s), "{s}");
         }
         for s in [
