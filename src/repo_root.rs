@@ -15,16 +15,27 @@ pub fn git_top_level(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The repository root for this run (see the module documentation); an absolute path.
-pub fn repo_root() -> PathBuf {
+/// The repository root for this run (see the module documentation), canonical when it exists,
+/// and how it was found: `GITHUB_WORKSPACE`, `git` or `cwd`.
+pub fn find() -> (PathBuf, &'static str) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    if let Some(ws) = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from)
-        && !ws.as_os_str().is_empty()
-        && ws.is_dir()
-    {
-        return if ws.is_absolute() { ws } else { cwd.join(ws) };
+    let canon = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+    if let Some(ws) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+        let abs = cwd.join(ws);
+        if abs.is_dir() {
+            return (canon(abs), "GITHUB_WORKSPACE");
+        }
     }
-    git_top_level(&cwd).unwrap_or(cwd)
+    let cwd = canon(cwd);
+    match git_top_level(&cwd) {
+        Some(top) => (top, "git"),
+        None => (cwd, "cwd"),
+    }
+}
+
+/// The repository root for this run; an absolute path.
+pub fn repo_root() -> PathBuf {
+    find().0
 }
 
 #[cfg(test)]

@@ -88,9 +88,9 @@ pub enum RootPath {
 }
 
 impl SourceRoot {
-    /// `--source-root DIR`, else `$GITHUB_WORKSPACE`, else the nearest folder at or above the
-    /// working directory holding `.git` (a folder, or a file in a worktree), else the working
-    /// directory. A `--source-root` that is not a folder is an error.
+    /// `--source-root DIR`, else the repository root the read side uses for source paths
+    /// ([`crate::repo_root::find`]: `$GITHUB_WORKSPACE`, the git top level, the working
+    /// directory). A `--source-root` that is not a folder is an error.
     pub fn resolve(flag: Option<&std::path::Path>) -> Result<SourceRoot, String> {
         let cwd = std::env::current_dir()
             .map_err(|e| format!("cannot read the working directory: {e}"))?;
@@ -108,28 +108,8 @@ impl SourceRoot {
                 how: "--source-root",
             });
         }
-        if let Some(ws) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
-            let abs = cwd.join(ws);
-            if abs.is_dir() {
-                return Ok(SourceRoot {
-                    dir: canon(abs),
-                    how: "GITHUB_WORKSPACE",
-                });
-            }
-        }
-        let start = canon(cwd.clone());
-        for dir in start.ancestors() {
-            if dir.join(".git").exists() {
-                return Ok(SourceRoot {
-                    dir: dir.to_path_buf(),
-                    how: "git",
-                });
-            }
-        }
-        Ok(SourceRoot {
-            dir: start,
-            how: "cwd",
-        })
+        let (dir, how) = crate::repo_root::find();
+        Ok(SourceRoot { dir, how })
     }
 
     /// The root as a `file:` URI ending in `/` (for `originalUriBaseIds`).
