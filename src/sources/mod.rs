@@ -696,6 +696,20 @@ fn strip_key(seg: &str) -> &str {
 }
 
 /// One step of an attribute path: `rule[0]` → name `rule`, keys `[0]`.
+/// `loc` moves onto an object entry: the key (its head) through the end of its value.
+fn enter_entry(
+    loc: &mut SourceLocation,
+    key_span: Option<std::ops::Range<usize>>,
+    value: Option<std::ops::Range<usize>>,
+) {
+    loc.kind = LocationKind::Attribute;
+    loc.head = span_or(key_span.clone(), loc.head);
+    loc.span = match (key_span, value) {
+        (Some(k), Some(v)) => Span::new(k.start, v.end),
+        _ => loc.head,
+    };
+}
+
 /// `loc` after the first `done` of `steps` were found: exact when all were.
 fn resolved_to(mut loc: SourceLocation, steps: &[Step], done: usize) -> SourceLocation {
     loc.exact = done == steps.len();
@@ -826,12 +840,7 @@ fn resolve(file: usize, block: &Block, path: &str) -> SourceLocation {
             }
             Cursor::Expr(e) => match object_entry(e, step.name) {
                 Some((key_span, value)) => {
-                    loc.kind = LocationKind::Attribute;
-                    loc.head = span_or(key_span.clone(), loc.head);
-                    loc.span = match (key_span, value.span()) {
-                        (Some(k), Some(v)) => Span::new(k.start, v.end),
-                        _ => loc.head,
-                    };
+                    enter_entry(&mut loc, key_span, value.span());
                     cursor = Cursor::Expr(value);
                 }
                 None => break 'steps,
@@ -859,12 +868,7 @@ fn resolve(file: usize, block: &Block, path: &str) -> SourceLocation {
                 (Key::Index(0), Expression::Object(_)) => {}
                 (Key::Name(k), _) => match object_entry(e, k) {
                     Some((key_span, value)) => {
-                        loc.kind = LocationKind::Attribute;
-                        loc.head = span_or(key_span.clone(), loc.head);
-                        loc.span = match (key_span, value.span()) {
-                            (Some(k), Some(v)) => Span::new(k.start, v.end),
-                            _ => loc.head,
-                        };
+                        enter_entry(&mut loc, key_span, value.span());
                         cursor = Cursor::Expr(value);
                     }
                     None => break 'steps,
