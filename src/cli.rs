@@ -756,6 +756,20 @@ fn prepare(args: &RunArgs, inputs: &[String], anchor: Option<&str>) -> Result<Pr
         }
         seen.push((key, flag));
     }
+    if let Some(d) = &args.source_dir
+        && !d.is_dir()
+    {
+        eprintln!(
+            "error: --source-dir {}: {}\n  help: pass the directory that holds the Terraform root module's .tf files, or leave --source-dir out",
+            d.display(),
+            if d.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            }
+        );
+        return Err(EXIT_ERROR);
+    }
     let baseline = match &args.baseline {
         Some(p) => match crate::baseline::load(p) {
             Ok(b) => Some(b),
@@ -867,20 +881,6 @@ fn run(
             );
             return EXIT_ERROR;
         }
-    }
-    if let Some(d) = &args.source_dir
-        && !d.is_dir()
-    {
-        eprintln!(
-            "error: --source-dir {}: {}\n  help: pass the directory that holds the Terraform root module's .tf files, or leave --source-dir out",
-            d.display(),
-            if d.exists() {
-                "not a directory"
-            } else {
-                "no such directory"
-            }
-        );
-        return EXIT_ERROR;
     }
     let mut model = match crate::read::build_model(loaded) {
         Ok(m) => m,
