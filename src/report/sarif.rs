@@ -413,6 +413,7 @@ fn result_locations(
     report: &Report,
     f: &crate::findings::Finding,
     root: &SourceRoot,
+    source_base: &std::path::Path,
     warnings: &mut Vec<String>,
 ) -> Option<(Vec<SarifLocation>, Vec<SarifLocation>)> {
     let (name, loc, span) = (real_file(report, f)?, location(report, f)?, f.span?);
@@ -455,9 +456,9 @@ fn result_locations(
             Vec::new(),
         ));
     };
-    // Source paths are relative to the repository root the read side found; re-base them on
-    // the SARIF root (they are the same unless --source-root names another folder).
-    let abs = crate::repo_root::repo_root().join(&s.path);
+    // Source paths are relative to the repository root the read side found (`source_base`);
+    // re-base them on the SARIF root (the same folder unless --source-root names another).
+    let abs = source_base.join(&s.path);
     let file = std::path::Path::new(name)
         .file_name()
         .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
@@ -506,6 +507,8 @@ pub fn render(
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     let mut warnings = Vec::new();
+    // Looked up once: it reads the file system.
+    let source_base = crate::repo_root::repo_root();
     for f in &report.findings {
         let level = sarif_level(f.level);
         let construct = f
@@ -524,7 +527,8 @@ pub fn render(
         let review = f.outcome == OutcomeKind::Undecided
             && report.settings.undecided != crate::config::UndecidedMode::Fail;
         let rule_id = result_rule_id(f, review);
-        let Some((locations, related_locations)) = result_locations(report, f, root, &mut warnings)
+        let Some((locations, related_locations)) =
+            result_locations(report, f, root, &source_base, &mut warnings)
         else {
             notifications.push(Notification {
                 level,
