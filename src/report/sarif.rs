@@ -375,32 +375,45 @@ fn real_file<'r>(report: &'r Report, f: &crate::findings::Finding) -> Option<&'r
     file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))
 }
 
+/// Artifact URIs of the files a report names, each worked out once (it reads the file system),
+/// and the problems found doing so, once per file.
+#[derive(Default)]
+struct Paths {
+    uris: std::collections::HashMap<String, String>,
+    warnings: Vec<String>,
+}
+
 /// The artifact location of an input file: relative to the source root, never absolute, never
-/// `<stdin>`. Problems (outside the root, unnamed standard input) go to `warnings` once per file.
-fn artifact(root: &SourceRoot, name: &str, warnings: &mut Vec<String>) -> ArtifactLocation {
+/// `<stdin>`. Problems (outside the root, unnamed standard input) go to `paths.warnings`.
+fn artifact(root: &SourceRoot, name: &str, paths: &mut Paths) -> ArtifactLocation {
+    if let Some(uri) = paths.uris.get(name) {
+        return ArtifactLocation {
+            uri: uri.clone(),
+            uri_base_id: Some(SRCROOT),
+        };
+    }
     let uri = if name == crate::input::STDIN_NAME {
         // Standard input without --stdin-filename: a placeholder that is a valid relative URI
         // (README "Standard input").
-        let w = format!(
+        paths.warnings.push(format!(
             "standard input has no file name, so its results name `{STDIN_URI}`, which code scanning cannot open: pass --stdin-filename PATH (relative to the repository root)"
-        );
-        if !warnings.contains(&w) {
-            warnings.push(w);
-        }
+        ));
         STDIN_URI.to_string()
     } else {
         match root.relative(name) {
             RootPath::Inside(rel) => rel,
             RootPath::Outside { name, why } => {
-                if !warnings.contains(&why) {
-                    warnings.push(why);
+                if !paths.warnings.contains(&why) {
+                    paths.warnings.push(why);
                 }
                 name
             }
         }
     };
+    let uri = super::percent_path(&uri);
+    paths.uris.insert(name.to_string(), uri.clone());
     ArtifactLocation {
-        uri: super::percent_path(&uri),
+        uri,
         uri_base_id: Some(SRCROOT),
     }
 }
@@ -414,7 +427,7 @@ fn result_locations(
     f: &crate::findings::Finding,
     root: &SourceRoot,
     source_base: &std::path::Path,
-    warnings: &mut Vec<String>,
+    paths: &mut Paths,
 ) -> Option<(Vec<SarifLocation>, Vec<SarifLocation>)> {
     let (name, loc, span) = (real_file(report, f)?, location(report, f)?, f.span?);
     let src = &report.model.file(f.file.unwrap_or(0)).text;
@@ -433,26 +446,25 @@ fn result_locations(
             kind: "resource",
         })
         .collect();
-    let input_location =
-        |id, message, logical_locations, warnings: &mut Vec<String>| SarifLocation {
-            id,
-            physical_location: PhysicalLocation {
-                artifact_location: artifact(root, name, warnings),
-                region: Region {
-                    start_line: loc.line,
-                    start_column: Some(loc.column),
-                    end_line: loc.end_line,
-                    end_column: Some(loc.end_column),
-                    char_offset: Some(char_offset),
-                    char_length: Some(char_length),
-                },
+    let input_location = |id, message, logical_locations, paths: &mut Paths| SarifLocation {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: artifact(root, name, paths),
+            region: Region {
+                start_line: loc.line,
+                start_column: Some(loc.column),
+                end_line: loc.end_line,
+                end_column: Some(loc.end_column),
+                char_offset: Some(char_offset),
+                char_length: Some(char_length),
             },
-            logical_locations,
-            message,
-        };
+        },
+        logical_locations,
+        message,
+    };
     let Some(s) = &f.source else {
         return Some((
-            vec![input_location(None, None, logical_locations, warnings)],
+            vec![input_location(None, None, logical_locations, paths)],
             Vec::new(),
         ));
     };
@@ -466,7 +478,7 @@ fn result_locations(
         vec![SarifLocation {
             id: None,
             physical_location: PhysicalLocation {
-                artifact_location: artifact(root, &abs.to_string_lossy(), warnings),
+                artifact_location: artifact(root, &abs.to_string_lossy(), paths),
                 region: Region {
                     start_line: s.line,
                     start_column: s.column,
@@ -485,7 +497,7 @@ fn result_locations(
                 text: format!("in {file}"),
             }),
             Vec::new(),
-            warnings,
+            paths,
         )],
     ))
 }
@@ -506,7 +518,7 @@ pub fn render(
     );
     let mut results = Vec::new();
     let mut notifications = Vec::new();
-    let mut warnings = Vec::new();
+    let mut paths = Paths::default();
     // Looked up once: it reads the file system.
     let source_base = crate::repo_root::repo_root();
     for f in &report.findings {
@@ -528,7 +540,7 @@ pub fn render(
             && report.settings.undecided != crate::config::UndecidedMode::Fail;
         let rule_id = result_rule_id(f, review);
         let Some((locations, related_locations)) =
-            result_locations(report, f, root, &source_base, &mut warnings)
+            result_locations(report, f, root, &source_base, &mut paths)
         else {
             notifications.push(Notification {
                 level,
@@ -592,7 +604,7 @@ pub fn render(
         });
     }
     let (levels, results): (Vec<Level>, Vec<SarifResult>) = results.into_iter().unzip();
-    for text in warnings {
+    for text in paths.warnings {
         notifications.push(Notification {
             level: "warning",
             message: Text { text },
