@@ -15,10 +15,36 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The `file=` of a finding's input: relative to the root; None for in-memory live documents,
+/// unnamed standard input and files outside the root (those say why in `outside`).
+fn annotation_path(
+    report: &Report,
+    f: &crate::findings::Finding,
+    root: &SourceRoot,
+    outside: &mut Vec<String>,
+) -> Option<String> {
+    // `drlint live` documents held in memory are not files an annotation could point at.
+    let n = file_name(report, f).filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))?;
+    if n == crate::input::STDIN_NAME {
+        return None; // no file to annotate: the annotation goes on the run
+    }
+    match root.relative(n) {
+        RootPath::Inside(rel) => Some(rel),
+        RootPath::Outside { why, .. } => {
+            if !outside.contains(&why) {
+                outside.push(why);
+            }
+            None
+        }
+    }
+}
+
 /// Annotation paths are relative to the repository root, as SARIF URIs are ([`SourceRoot`]):
 /// GitHub places `file=` annotations against the checkout, not the working directory.
 pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io::Result<()> {
     let mut outside = Vec::new();
+    let mut relative: std::collections::HashMap<usize, Option<String>> =
+        std::collections::HashMap::new();
     for f in &report.findings {
         // The annotation kind is the level the summary counts the finding under.
         let cmd = match f.level {
@@ -27,23 +53,14 @@ pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io:
             Level::Error => "error",
         };
         let mut props = Vec::new();
-        // `drlint live` documents held in memory are not files an annotation could point at.
-        let name = file_name(report, f)
-            .filter(|n| !n.starts_with(crate::input::LIVE_PREFIX))
-            .and_then(|n| {
-                if n == crate::input::STDIN_NAME {
-                    return None; // no file to annotate: the annotation goes on the run
-                }
-                match root.relative(n) {
-                    RootPath::Inside(rel) => Some(rel),
-                    RootPath::Outside { why, .. } => {
-                        if !outside.contains(&why) {
-                            outside.push(why);
-                        }
-                        None
-                    }
-                }
-            });
+        // Worked out once per file (it canonicalizes the path).
+        let name = match f.file {
+            Some(i) => relative
+                .entry(i)
+                .or_insert_with(|| annotation_path(report, f, root, &mut outside))
+                .clone(),
+            None => None,
+        };
         if let Some(s) = &f.source {
             // On the user's sources (the `.tf` attribute, the CDKTF program line).
             props.push(format!("file={}", escape_property(&s.path)));
