@@ -328,6 +328,53 @@ fn github_markdown_and_human_name_the_tf_line() {
     );
 }
 
+#[test]
+fn the_json_report_carries_the_source_location_next_to_the_input_position() {
+    let r = drlint(&[DR_STACK, "--format", "json"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    let f = results
+        .iter()
+        .find(|f| f["rule_id"] == "DR401")
+        .unwrap_or_else(|| panic!("{results:#?}"));
+    // The input position stays where it was; the source is beside it.
+    assert_eq!(f["file"], "fixtures/terraform/dr_stack/plan.json");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(744), Some(25))
+    );
+    let src = &f["source"];
+    assert_eq!(src["kind"], "terraform", "{f:#}");
+    assert_eq!(src["file"], "fixtures/terraform/dr_stack/replication.tf");
+    assert_eq!(
+        (src["line"].as_u64(), src["column"].as_u64()),
+        (Some(29), Some(5))
+    );
+    assert_eq!(src["what"], "`rule[0].filter`");
+    assert!(line_of("fixtures/terraform/dr_stack/replication.tf", 29).contains("filter"));
+    // Every result on a resource of this project has a source; without sources there is no
+    // `source` key.
+    assert!(
+        results
+            .iter()
+            .filter(|f| f["resource"].is_string())
+            .all(|f| f["source"].is_object()),
+        "{results:#?}"
+    );
+    let dir = scratch("json-no-sources");
+    std::fs::copy(root().join(DR_STACK), dir.join("plan.json")).unwrap();
+    let plan = dir.join("plan.json");
+    let r = drlint(&[plan.to_str().unwrap(), "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(
+        results.iter().all(|f| f.get("source").is_none()),
+        "{results:#?}"
+    );
+}
+
 /// The mutants of the reference stack, with their variant.
 fn mutants() -> Vec<(String, String)> {
     let manifest: Value = serde_json::from_str(

@@ -3,6 +3,7 @@
 
 use super::{file_name, location};
 use crate::findings::Report;
+use crate::model::SourceKind;
 use crate::rules::{Level, OutcomeKind};
 use serde::Serialize;
 use std::io::Write;
@@ -89,7 +90,24 @@ struct JsonResult<'r> {
     end_line: Option<usize>,
     end_column: Option<usize>,
     construct_path: Option<&'r str>,
+    /// Where the finding is in the user's own sources; only when drlint found them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<JsonSource<'r>>,
     fingerprint: &'r str,
+}
+
+#[derive(Serialize)]
+struct JsonSource<'r> {
+    /// `terraform` (a `.tf` file) or `program` (a CDKTF program line recorded at synth).
+    kind: &'static str,
+    /// Relative to the repository root, with `/` separators.
+    file: &'r str,
+    line: usize,
+    column: Option<usize>,
+    end_line: usize,
+    end_column: Option<usize>,
+    /// What is there: "`rule.filter`", "the resource block", "the call module.vpc".
+    what: &'r str,
 }
 
 #[derive(Serialize)]
@@ -121,22 +139,26 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             rto_seconds: s.rto_secs,
             min_retention_days: s.min_retention_days,
         },
-        inputs: report
-            .model
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Input {
-                file: &f.name,
-                kind: f.kind.describe(),
-                resources: report
-                    .model
-                    .resources
-                    .iter()
-                    .filter(|r| r.file == i)
-                    .count(),
-            })
-            .collect(),
+        inputs: {
+            // One pass over the resources, not one per input file.
+            let mut per_file = vec![0usize; report.model.files.len()];
+            for r in &report.model.resources {
+                if let Some(n) = per_file.get_mut(r.file) {
+                    *n += 1;
+                }
+            }
+            report
+                .model
+                .files
+                .iter()
+                .zip(per_file)
+                .map(|(f, resources)| Input {
+                    file: &f.name,
+                    kind: f.kind.describe(),
+                    resources,
+                })
+                .collect()
+        },
         summary: Summary {
             resources: report.model.resources.len(),
             errors: report.at_level(Level::Error),
@@ -167,6 +189,18 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
                     end_line: loc.map(|l| l.end_line),
                     end_column: loc.map(|l| l.end_column),
                     construct_path: f.construct_path.as_deref(),
+                    source: f.source.as_ref().map(|s| JsonSource {
+                        kind: match s.kind {
+                            SourceKind::Terraform => "terraform",
+                            SourceKind::Program => "program",
+                        },
+                        file: &s.path,
+                        line: s.line,
+                        column: s.column,
+                        end_line: s.end_line,
+                        end_column: s.end_column,
+                        what: &s.what,
+                    }),
                     fingerprint: &f.fingerprint,
                 }
             })
