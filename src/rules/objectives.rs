@@ -12,7 +12,7 @@
 use super::backup::{schedule_interval, vault_region};
 use super::s3::BucketRef;
 use super::{Ctx, human_duration};
-use crate::model::{ResourceId, Target};
+use crate::model::{Origin, ResourceId, Target};
 use crate::value::{Kind, Tri};
 
 /// An AWS-published figure an estimate uses. `anchor` is its row in docs/dr-facts.md.
@@ -455,7 +455,15 @@ fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         if engine.starts_with("aurora-postgresql") {
             // The managed RPO is set on the writer's cluster parameter group.
             let writers: Vec<ResourceId> = primary.map_or_else(|| clusters.clone(), |p| vec![p]);
-            match managed_rpo(cx, &writers) {
+            let recorded = writers
+                .iter()
+                .all(|&c| m.get(c).origin != Origin::AwsConfig);
+            let managed = if recorded {
+                managed_rpo(cx, &writers)
+            } else {
+                Err("the adapter reads no cluster parameter groups from AWS Config".to_string())
+            };
+            match managed {
                 Ok(Some(secs)) => {
                     s.mechanism = Mechanism::AuroraGlobalManagedRpo;
                     s.how =
@@ -708,6 +716,7 @@ fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         let engine = r.get("engine").str().unwrap_or("");
         if r.get("replicate_source_db").is_set()
             || r.get("db_cluster_identifier").is_set()
+            || r.get("cluster_identifier").is_set()
             || engine.starts_with("aurora")
             || !in_scope(cx, r.region.as_deref())
         {
@@ -844,6 +853,26 @@ fn dynamodb(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         }
         let others = regions[1..].join(", ");
         let strong = !modes.is_empty() && modes.iter().all(|m| m.as_deref() == Some("STRONG"));
+        if r.origin == Origin::AwsConfig && cx.settings.strict_objectives {
+            // Eventual (typically 1 s) or strong (0) consistency pass any objective unless
+            // strict; strict needs to know which, and the adapter does not map the mode.
+            out.push(store(
+                t,
+                "replica",
+                members,
+                name,
+                Mechanism::DynamoDbMrec,
+                format!("global table replicas in {others}"),
+                regions,
+                Estimate::Unknown {
+                    why:
+                        "whether the replicas are strongly consistent is not recorded by AWS Config"
+                            .into(),
+                },
+                vec![&DDB_MREC, &DDB_MRSC],
+            ));
+            continue;
+        }
         out.push(if strong {
             store(
                 t,
@@ -952,7 +981,11 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
             }
             let rtc = rule.destination().get("replication_time").get("status");
             if rtc.str() != Some("Enabled") {
-                if rtc.is_unknown() && rtc.is_set() {
+                if m.get(rule.owner).origin == Origin::AwsConfig {
+                    unknown.get_or_insert(format!(
+                        "whether rule {rid} has replication time control is not recorded by AWS Config (the adapter does not map it)"
+                    ));
+                } else if rtc.is_unknown() && rtc.is_set() {
                     unknown.get_or_insert(format!(
                         "whether rule {rid} has replication time control is {}",
                         m.get(rule.owner).origin.unknown_phrase()
