@@ -272,3 +272,34 @@ fn aws_config_aurora_managed_rpo_is_not_recorded() {
     // Aurora MySQL has no managed RPO: typically under a second, not a failure.
     assert_eq!(dr901("aurora-mysql"), Vec::<(String, String)>::new());
 }
+
+#[test]
+fn absurd_numbers_are_estimated_without_overflow() {
+    // A failure threshold and interval far beyond what AWS accepts: the sum saturates, it
+    // does not wrap or panic, and the path misses the objective.
+    let mut v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("fixtures/rules/DR902/pass.tf.json")).unwrap(),
+    )
+    .unwrap();
+    let hc = &mut v["resource"]["aws_route53_health_check"]["api_primary"];
+    hc["failure_threshold"] = serde_json::json!(1e30);
+    hc["request_interval"] = serde_json::json!(1e30);
+    let d = scratch("objectives_overflow");
+    let f = d.join("cdk.tf.json");
+    std::fs::write(&f, serde_json::to_string(&v).unwrap()).unwrap();
+    let r = drlint(&[
+        f.to_str().unwrap(),
+        "--env-suffix",
+        "test",
+        "--select",
+        "DR902",
+        "--ignore",
+        "DR704",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let res = results(&r.stdout);
+    assert_eq!(res.len(), 1, "{res:?}");
+    assert_eq!((res[0].0.as_str(), res[0].1.as_str()), ("DR902", "fail"));
+}

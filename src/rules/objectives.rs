@@ -142,11 +142,13 @@ impl Estimate {
         match (self, other) {
             (Unknown { why }, _) | (_, Unknown { why }) => Unknown { why: why.clone() },
             (Never, _) | (_, Never) => Never,
-            (Bound { secs: a }, Bound { secs: b }) => Bound { secs: a + b },
+            (Bound { secs: a }, Bound { secs: b }) => Bound {
+                secs: a.saturating_add(*b),
+            },
             (Bound { secs: a }, Typical { secs, at_least })
             | (Typical { secs, at_least }, Bound { secs: a }) => Typical {
-                secs: secs + a,
-                at_least: at_least + a,
+                secs: secs.saturating_add(*a),
+                at_least: at_least.saturating_add(*a),
             },
             (
                 Typical {
@@ -158,11 +160,11 @@ impl Estimate {
                     at_least: y,
                 },
             ) => Typical {
-                secs: a + b,
-                at_least: x + y,
+                secs: a.saturating_add(*b),
+                at_least: x.saturating_add(*y),
             },
             (AtLeast { secs: a }, o) | (o, AtLeast { secs: a }) => AtLeast {
-                secs: a + o.floor(),
+                secs: a.saturating_add(o.floor()),
             },
         }
     }
@@ -552,8 +554,11 @@ fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, boo
             let Some(interval) = schedule_interval(expr) else {
                 continue;
             };
-            let start = rule.get("start_window").num().map(|n| n as u64 * 60);
-            let secs = interval + start.unwrap_or(0);
+            let start = rule
+                .get("start_window")
+                .num()
+                .map(|n| (n as u64).saturating_mul(60));
+            let secs = interval.saturating_add(start.unwrap_or(0));
             let name = shown(rule.get("rule_name")).unwrap_or("?");
             let how = format!(
                 "AWS Backup rule `{name}` ({expr}, start window {}) copying to another region",
@@ -1177,7 +1182,7 @@ fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
         } else {
             60
         };
-        if d + dr704_ttl > cx.settings.rto_secs && reported_by.is_none() {
+        if d.saturating_add(dr704_ttl) > cx.settings.rto_secs && reported_by.is_none() {
             reported_by = owner(cx, "DR704");
         }
     }
@@ -1240,10 +1245,10 @@ fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>, how: &mut Str
     };
     match (num("request_interval", 30.0), num("failure_threshold", 3.0)) {
         (Ok(i), Ok(f)) => {
-            *dns_only = Some(i * f);
+            *dns_only = Some(i.saturating_mul(f));
             *how = format!("{f} × ({i}s + {timeout}s timeout)");
             Estimate::Bound {
-                secs: f * (i + timeout),
+                secs: f.saturating_mul(i.saturating_add(timeout)),
             }
         }
         (Err(why), _) | (_, Err(why)) => Estimate::Unknown { why },
