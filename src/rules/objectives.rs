@@ -537,11 +537,11 @@ fn managed_rpo(cx: &Ctx, writers: &[ResourceId]) -> Result<Option<u64>, String> 
 }
 
 /// The best cross-region AWS Backup copy of a store: (plan, rule in words, at least secs).
-fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, bool)> {
+fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64)> {
     let m = cx.model;
     let region = m.get(id).region.as_deref()?;
     let plans = cx.backup_coverage().plans.get(&id)?;
-    let mut best: Option<(ResourceId, String, u64, bool)> = None;
+    let mut best: Option<(ResourceId, String, u64)> = None;
     for &p in plans {
         for rule in m.get(p).get("rule").items() {
             let crosses = rule.get("copy_action").items().any(|c| {
@@ -565,7 +565,7 @@ fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, boo
                 start.map_or_else(|| "not set".to_string(), human_duration)
             );
             if best.as_ref().is_none_or(|b| secs < b.2) {
-                best = Some((p, how, secs, start.is_some()));
+                best = Some((p, how, secs));
             }
         }
     }
@@ -619,7 +619,7 @@ fn backup_or_nothing_inner(
     region: Vec<String>,
 ) -> StoreRpo {
     match backup_copy(cx, id) {
-        Some((plan, how, secs, _)) => store(
+        Some((plan, how, secs)) => store(
             id,
             attr,
             vec![plan],
