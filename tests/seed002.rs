@@ -171,7 +171,7 @@ fn seed002_human_report_shows_snippets_and_inferred_regions() {
     );
     assert!(
         r.stdout
-            .contains("drlint: 19 errors, 0 warnings, 0 notes in 21 resources across 1 file")
+            .contains("drlint: 18 errors, 1 warning, 0 notes in 21 resources across 1 file")
     );
     assert!(
         r.stdout

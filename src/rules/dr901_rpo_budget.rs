@@ -24,6 +24,11 @@ fn check(cx: &Ctx, out: &mut Out) {
         match strict_verdict(cx, s.verdict) {
             Verdict::Met | Verdict::MetTypically => {}
             Verdict::Missed => out.fail(cx, s.resource, &s.attribute, at, message(&s)),
+            Verdict::MissedTypically => {
+                // AWS publishes only a typical figure: a warning unless --strict-objectives.
+                out.fail(cx, s.resource, &s.attribute, at, message(&s));
+                out.with_level(Level::Warning);
+            }
             Verdict::Undetermined => out.undecided(cx, s.resource, &s.attribute, at, message(&s)),
         }
     }
@@ -47,6 +52,9 @@ fn message(s: &StoreRpo) -> String {
         }
         (_, Verdict::MetTypically) => format!(
             "RPO {est}{note}: within the RPO objective {rpo} only as far as AWS publishes figures, and --strict-objectives asks for a published bound"
+        ),
+        (_, Verdict::MissedTypically) => format!(
+            "RPO {est}{note}, beyond the RPO objective {rpo} even typically (a warning: AWS publishes no bound; an error with --strict-objectives)"
         ),
         _ => format!(
             "RPO {}{note}, beyond the RPO objective {rpo}",

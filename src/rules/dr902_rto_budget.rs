@@ -30,6 +30,11 @@ fn check(cx: &Ctx, out: &mut Out) {
         match strict_verdict(cx, p.verdict) {
             Verdict::Met | Verdict::MetTypically => {}
             Verdict::Missed => out.fail(cx, p.primary, ATTR, at, message(&p)),
+            Verdict::MissedTypically => {
+                // AWS publishes only a typical figure: a warning unless --strict-objectives.
+                out.fail(cx, p.primary, ATTR, at, message(&p));
+                out.with_level(Level::Warning);
+            }
             Verdict::Undetermined => out.undecided(cx, p.primary, ATTR, at, message(&p)),
         }
     }
@@ -68,6 +73,10 @@ fn message(p: &PathRto) -> String {
         (Estimate::Never, _) => format!("the primary never fails over ({rto} RTO objective)"),
         (t, Verdict::MetTypically) => format!(
             "RTO {}{note}: within the RTO objective {rto} only as far as AWS publishes figures, and --strict-objectives asks for a published bound",
+            t.describe()
+        ),
+        (t, Verdict::MissedTypically) => format!(
+            "RTO {}{note}, beyond the RTO objective {rto} even typically (a warning: AWS publishes no bound; an error with --strict-objectives)",
             t.describe()
         ),
         (t, _) => format!(

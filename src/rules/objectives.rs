@@ -130,7 +130,7 @@ impl Estimate {
                 Verdict::Missed
             }
             Estimate::Typical { secs, .. } if secs <= objective_secs => Verdict::MetTypically,
-            Estimate::Typical { .. } => Verdict::Missed,
+            Estimate::Typical { .. } => Verdict::MissedTypically,
             Estimate::AtLeast { .. } => Verdict::MetTypically,
             Estimate::Unknown { .. } => Verdict::Undetermined,
         }
@@ -203,8 +203,12 @@ pub enum Verdict {
     /// copy's duration, a read replica's lag, an alias target's health). Not a failure unless
     /// `--strict-objectives` ([`crate::config::Settings::strict_objectives`]).
     MetTypically,
-    /// Beyond the objective: the bound, the bounded part or the typical figure exceeds it, or
-    /// nothing recovers at all.
+    /// Beyond the objective as far as AWS publishes figures: the typical figure exceeds it but
+    /// AWS publishes no bound, and the bounded part (if any) is within it. A warning, not a
+    /// failure, unless `--strict-objectives`: AWS says what usually happens, not what must.
+    MissedTypically,
+    /// Beyond the objective: the bound or the bounded part exceeds it, or nothing recovers at
+    /// all.
     Missed,
     /// The inputs do not tell (a value only known after apply, a reference outside the inputs).
     Undetermined,
@@ -1319,7 +1323,9 @@ fn promotion_in(cx: &Ctx, region: &str) -> Option<Promotion> {
 
 /// The verdict a rule reports, with `--strict-objectives`: a typical-only figure fails.
 pub fn strict_verdict(cx: &Ctx, v: Verdict) -> Verdict {
-    if v == Verdict::MetTypically && cx.settings.strict_objectives {
+    if matches!(v, Verdict::MetTypically | Verdict::MissedTypically)
+        && cx.settings.strict_objectives
+    {
         Verdict::Missed
     } else {
         v
@@ -1343,6 +1349,14 @@ mod tests {
             Estimate::Typical {
                 secs: 900,
                 at_least: 0
+            }
+            .verdict(300),
+            Verdict::MissedTypically
+        );
+        assert_eq!(
+            Estimate::Typical {
+                secs: 900,
+                at_least: 301
             }
             .verdict(300),
             Verdict::Missed
