@@ -11,6 +11,7 @@ pub mod docs;
 pub mod kms;
 pub mod names;
 pub mod net;
+pub mod objectives;
 pub mod route53;
 pub mod s3;
 
@@ -344,7 +345,10 @@ mod tests {
             .filter(|r| r.needs.contains(&"aws_route53_record"))
             .map(|r| r.id)
             .collect();
-        assert_eq!(needing, ["DR701", "DR702", "DR703", "DR704", "DR705"]);
+        assert_eq!(
+            needing,
+            ["DR701", "DR702", "DR703", "DR704", "DR705", "DR902"]
+        );
         let outcomes = run(&cx, ALL);
         let gaps: Vec<(&str, &str)> = outcomes
             .iter()
