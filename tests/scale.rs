@@ -17,7 +17,11 @@ use std::path::Path;
 
 /// The results of a JSON report of `file` with only `rules` enabled.
 fn results(file: &Path, rules: &str) -> Vec<Value> {
-    let r = drlint(&[
+    results_with(file, rules, &[])
+}
+
+fn results_with(file: &Path, rules: &str, more: &[&str]) -> Vec<Value> {
+    let mut args = vec![
         file.to_str().unwrap(),
         "--env-suffix",
         "x",
@@ -27,7 +31,9 @@ fn results(file: &Path, rules: &str) -> Vec<Value> {
         "json",
         "--fail-on",
         "never",
-    ]);
+    ];
+    args.extend(more);
+    let r = drlint(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     v["results"].as_array().unwrap().clone()
@@ -374,4 +380,97 @@ fn dns_rules_on_thousands_of_records_in_one_set_give_one_finding_per_record_at_m
             .collect();
         assert_eq!(distinct.len(), hit.len(), "{rule}: a record reported twice");
     }
+}
+
+#[test]
+fn global_database_rules_on_thousands_of_global_clusters_and_replicas() {
+    // 1,000 global clusters with a primary cluster each; the even ones also have a DR cluster,
+    // and every fourth one's DR cluster has no instance. 1,000 tables; the even ones have a
+    // replica resource in the DR region, by reference or (every fourth) by literal ARN.
+    let n = 1000;
+    let (mut globals, mut clusters, mut instances) = (
+        serde_json::Map::new(),
+        serde_json::Map::new(),
+        serde_json::Map::new(),
+    );
+    let (mut tables, mut replicas) = (serde_json::Map::new(), serde_json::Map::new());
+    for i in 0..n {
+        globals.insert(
+            format!("g{i:04}"),
+            json!({"provider": "aws.primary", "global_cluster_identifier": format!("g{i:04}"),
+                   "engine": "aurora-postgresql"}),
+        );
+        let sides: &[(&str, &str)] = if i % 2 == 0 {
+            &[("p", "aws.primary"), ("d", "aws.dr")]
+        } else {
+            &[("p", "aws.primary")]
+        };
+        for &(side, provider) in sides {
+            let c = format!("c{i:04}{side}");
+            clusters.insert(
+                c.clone(),
+                json!({"provider": provider, "cluster_identifier": c.clone(), "engine": "aurora-postgresql",
+                       "global_cluster_identifier": format!("${{aws_rds_global_cluster.g{i:04}.id}}")}),
+            );
+            if !(side == "d" && i % 4 == 0) {
+                instances.insert(
+                    format!("{c}w"),
+                    json!({"provider": provider, "cluster_identifier": format!("${{aws_rds_cluster.{c}.id}}"),
+                           "instance_class": "db.r6g.large", "engine": "aurora-postgresql"}),
+                );
+            }
+        }
+        tables.insert(
+            format!("t{i:04}"),
+            json!({"provider": "aws.primary", "name": format!("t{i:04}"), "hash_key": "pk",
+                   "stream_enabled": true, "stream_view_type": "NEW_AND_OLD_IMAGES"}),
+        );
+        if i % 2 == 0 {
+            let arn = if i % 4 == 0 {
+                format!("${{aws_dynamodb_table.t{i:04}.arn}}")
+            } else {
+                format!("arn:aws:dynamodb:us-east-1:111122223333:table/t{i:04}")
+            };
+            replicas.insert(
+                format!("r{i:04}"),
+                json!({"provider": "aws.dr", "global_table_arn": arn}),
+            );
+        }
+    }
+    let doc = tf_json(json!({
+        "aws_rds_global_cluster": globals,
+        "aws_rds_cluster": clusters,
+        "aws_rds_cluster_instance": instances,
+        "aws_dynamodb_table": tables,
+        "aws_dynamodb_table_replica": replicas
+    }));
+    let d = scratch("scale_global");
+    let f = d.join("main.tf.json");
+    std::fs::write(&f, doc).unwrap();
+    let res = results_with(
+        &f,
+        "DR801,DR802,DR803",
+        &["--primary-region", "us-east-1", "--dr-region", "us-west-2"],
+    );
+    let dr801 = of_rule(&res, "DR801");
+    let on = |prefix: &str| {
+        dr801
+            .iter()
+            .filter(|x| x["resource"].as_str().unwrap().starts_with(prefix))
+            .count()
+    };
+    assert_eq!(on("aws_rds_global_cluster."), n / 2, "{dr801:?}");
+    assert_eq!(on("aws_rds_cluster."), n / 4, "{dr801:?}");
+    assert_eq!(dr801.len(), n / 2 + n / 4);
+    let dr803: HashSet<&str> = of_rule(&res, "DR803")
+        .iter()
+        .map(|x| x["resource"].as_str().unwrap())
+        .collect();
+    let want: HashSet<String> = (0..n)
+        .filter(|i| i % 2 == 1)
+        .map(|i| format!("aws_dynamodb_table.t{i:04}"))
+        .collect();
+    assert_eq!(dr803.len(), want.len(), "{dr803:?}");
+    assert!(want.iter().all(|t| dr803.contains(t.as_str())));
+    assert!(of_rule(&res, "DR802").is_empty());
 }

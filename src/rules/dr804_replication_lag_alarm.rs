@@ -2,7 +2,7 @@
 //! Nobody learns that the lag has grown past the RPO unless an alarm watches the lag metric, in
 //! the region that emits it, with a threshold within the RPO and someone to notify.
 
-use super::dr801_aurora_global_regions::members;
+use super::dr801_aurora_global_regions::{Memberships, members};
 use super::s3::BucketRef;
 use super::{Ctx, Level, Out, Rule, human_duration};
 use crate::model::{Origin, ResourceId, Target};
@@ -57,8 +57,9 @@ fn check(cx: &Ctx, out: &mut Out) {
 
 fn aurora<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>) {
     let m = cx.model;
+    let ms = Memberships::new(cx);
     for &g in m.of_type("aws_rds_global_cluster") {
-        let (clusters, _) = members(cx, g);
+        let (clusters, _) = members(cx, &ms, g);
         if clusters.len() < 2 {
             continue; // DR801: a global database in one region replicates nothing out of it
         }
