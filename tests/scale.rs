@@ -213,10 +213,11 @@ fn dr604_literal_arn_selections_per_unit_cover_their_resources() {
 }
 
 #[test]
-fn dr604_literal_and_wildcard_arns_of_thousands_of_tables_with_an_unknown_account() {
+fn dr604_dr808_literal_and_wildcard_arns_of_thousands_of_tables_with_an_unknown_account() {
     // 2,000 tables whose ARNs are known only after apply: drlint builds them from name and
     // region with the selection's account. Even tables are listed one ARN per selection, the
-    // t1xxx ones by one wildcard; the odd tables below t1000 are selected by nothing.
+    // t1xxx ones by one wildcard; the odd tables below t1000 are selected by nothing. DR808
+    // looks the same ARNs up.
     let n = 2000;
     let mut tables = serde_json::Map::new();
     let mut selections = serde_json::Map::new();
@@ -236,6 +237,29 @@ fn dr604_literal_and_wildcard_arns_of_thousands_of_tables_with_an_unknown_accoun
             );
         }
     }
+    // Selections of tables that are not in the input: DR808 cannot tell whether they select
+    // anything; one of a table of the DR region: DR808 says so.
+    for i in 0..10 {
+        selections.insert(
+            format!("missing{i}"),
+            json!({"provider": "aws.primary", "name": format!("missing{i}"),
+                   "iam_role_arn": "arn:aws:iam::111122223333:role/backup",
+                   "plan_id": "${aws_backup_plan.p.id}",
+                   "resources": [format!("arn:aws:dynamodb:us-east-1:111122223333:table/x{i}")]}),
+        );
+    }
+    tables.insert(
+        "far".into(),
+        json!({"provider": "aws.dr", "name": "far", "hash_key": "pk",
+               "point_in_time_recovery": {"enabled": true}}),
+    );
+    selections.insert(
+        "far".into(),
+        json!({"provider": "aws.primary", "name": "far",
+               "iam_role_arn": "arn:aws:iam::111122223333:role/backup",
+               "plan_id": "${aws_backup_plan.p.id}",
+               "resources": ["arn:aws:dynamodb:us-west-2:111122223333:table/far"]}),
+    );
     selections.insert(
         "wild".into(),
         json!({"provider": "aws.primary", "name": "wild",
@@ -252,7 +276,7 @@ fn dr604_literal_and_wildcard_arns_of_thousands_of_tables_with_an_unknown_accoun
     let d = scratch("scale_dr604_plan");
     let f = d.join("main.tf.json");
     std::fs::write(&f, doc).unwrap();
-    let res = results(&f, "DR604");
+    let res = results(&f, "DR604,DR808");
     let unselected: HashSet<&str> = of_rule(&res, "DR604")
         .iter()
         .map(|x| x["resource"].as_str().unwrap())
@@ -260,7 +284,24 @@ fn dr604_literal_and_wildcard_arns_of_thousands_of_tables_with_an_unknown_accoun
     let want: HashSet<String> = (0..1000)
         .filter(|i| i % 2 == 1)
         .map(|i| format!("aws_dynamodb_table.t{i:04}"))
+        .chain(["aws_dynamodb_table.far".to_string()])
         .collect();
+    let dr808 = of_rule(&res, "DR808");
+    assert_eq!(dr808.len(), 11, "{dr808:?}");
+    for x in dr808 {
+        let msg = x["message"].as_str().unwrap();
+        if x["resource"] == "aws_backup_selection.far" {
+            assert!(msg.contains("is a resource of another region"), "{msg}");
+        } else {
+            assert!(
+                x["resource"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("aws_backup_selection.missing")
+            );
+            assert!(msg.contains("which is not in the input"), "{msg}");
+        }
+    }
     assert_eq!(unselected.len(), want.len());
     for a in &want {
         assert!(unselected.contains(a.as_str()), "{a} should be unselected");
