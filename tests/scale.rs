@@ -515,3 +515,54 @@ fn global_database_rules_on_thousands_of_global_clusters_and_replicas() {
     assert!(want.iter().all(|t| dr803.contains(t.as_str())));
     assert!(of_rule(&res, "DR802").is_empty());
 }
+
+#[test]
+fn dr402_thousands_of_replicated_buckets_are_judged_by_their_own_rules() {
+    // 1,000 primary buckets, each replicating to its own bucket: in the DR region for the even
+    // ones, in the primary region for the odd ones.
+    let n = 1000;
+    let (mut buckets, mut configs) = (serde_json::Map::new(), serde_json::Map::new());
+    for i in 0..n {
+        let dest_provider = if i % 2 == 0 { "aws.dr" } else { "aws.primary" };
+        buckets.insert(
+            format!("b{i:04}"),
+            json!({"provider": "aws.primary", "bucket": format!("b{i:04}"), "versioning": {"enabled": true}}),
+        );
+        buckets.insert(
+            format!("b{i:04}_copy"),
+            json!({"provider": dest_provider, "bucket": format!("b{i:04}-copy"), "versioning": {"enabled": true}}),
+        );
+        configs.insert(
+            format!("b{i:04}"),
+            json!({"provider": "aws.primary", "bucket": format!("${{aws_s3_bucket.b{i:04}.id}}"),
+                   "role": "arn:aws:iam::111122223333:role/replication",
+                   "rule": [{"id": "copy", "status": "Enabled", "filter": {},
+                             "delete_marker_replication": {"status": "Enabled"},
+                             "destination": {"bucket": format!("arn:aws:s3:::b{i:04}-copy")}}]}),
+        );
+    }
+    let doc = tf_json(json!({
+        "aws_s3_bucket": buckets,
+        "aws_s3_bucket_replication_configuration": configs
+    }));
+    let d = scratch("scale_dr402");
+    let f = d.join("main.tf.json");
+    std::fs::write(&f, doc).unwrap();
+    let res = results_with(
+        &f,
+        "DR402",
+        &["--primary-region", "us-east-1", "--dr-region", "us-west-2"],
+    );
+    let dr402: HashSet<&str> = of_rule(&res, "DR402")
+        .iter()
+        .map(|x| x["resource"].as_str().unwrap())
+        .collect();
+    // The odd ones replicate within us-east-1 (their copies in us-east-1 are destinations only,
+    // not primary data).
+    let want: HashSet<String> = (0..n)
+        .filter(|i| i % 2 == 1)
+        .map(|i| format!("aws_s3_bucket.b{i:04}"))
+        .collect();
+    assert_eq!(dr402.len(), want.len(), "{dr402:?}");
+    assert!(want.iter().all(|b| dr402.contains(b.as_str())));
+}

@@ -56,9 +56,9 @@ impl<'v> Replicas<'v> {
                     {
                         for (i, _) in s.match_indices(":table/") {
                             let name = &s[i + ":table/".len()..];
-                            // The prefix `arn:aws:dynamodb:REGION:` and the suffix may not
-                            // overlap past the region's colon.
-                            if i + 1 >= "arn:aws:dynamodb:".len() + region.len() + 1 {
+                            // The prefix `arn:aws:dynamodb:REGION:` and the suffix may share
+                            // the colon after the region, no more.
+                            if i >= "arn:aws:dynamodb:".len() + region.len() {
                                 ix.by_region_name.entry((region, name)).or_default().push(rp);
                             }
                         }
