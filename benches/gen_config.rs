@@ -17,6 +17,12 @@
 //! the others as objects, as snapshots do. Every tenth unit carries DR defects (rotation off, PITR
 //! off, delete markers not replicated, one-day backup retention, no deletion protection, no
 //! `Backup=daily` tag), so the rules report findings.
+//!
+//! Options for the inputs whose findings could grow with the square of the input (issue 10.2):
+//! `--unit-selections` (a backup plan and a selection listing ARNs per unit), `--same-cidr` (every
+//! unit VPC has 172.31.0.0/16, peered pairs included) and `--default-vpcs` (every unit also has
+//! an unpeered default VPC, `isDefault`, 172.31.0.0/16, per region, as every account of an
+//! organisation-wide aggregator has). tests/scale.rs includes this file for its generated inputs.
 
 use serde_json::{Value, json};
 use std::io::{BufWriter, Write};
@@ -136,7 +142,16 @@ fn account_items() -> Vec<Value> {
     v
 }
 
-fn unit_items(i: usize, unit_selections: bool) -> Vec<Value> {
+/// What the snapshot contains besides the plain units (see the module documentation).
+#[derive(Clone, Copy, Default)]
+pub struct Options {
+    pub unit_selections: bool,
+    pub same_cidr: bool,
+    pub default_vpcs: bool,
+}
+
+fn unit_items(i: usize, opts: Options) -> Vec<Value> {
+    let unit_selections = opts.unit_selections;
     let u = format!("u{i:05}");
     let bad = i % 10 == 9;
     let enc = i % 2 == 1;
@@ -304,11 +319,27 @@ fn unit_items(i: usize, unit_selections: bool) -> Vec<Value> {
         json!({}),
     ));
 
-    // Two VPCs per unit, each with its own /24 (distinct across the file) and two /26 subnets.
+    // Two VPCs per unit, each with its own /24 (distinct across the file) and two /26 subnets;
+    // with `--same-cidr` each has 172.31.0.0/16 and two /20 subnets.
     let vpc_id = |k: usize| format!("vpc-{i:08x}{k}");
     for (k, region) in REGIONS.iter().enumerate() {
         let n = 2 * i + k;
         let (a, b) = (n / 256 % 256, n % 256);
+        let (cidr, subnet) = if opts.same_cidr {
+            (
+                "172.31.0.0/16".to_string(),
+                (0..2)
+                    .map(|s| format!("172.31.{}.0/20", s * 16))
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            (
+                format!("10.{a}.{b}.0/24"),
+                (0..2)
+                    .map(|s| format!("10.{a}.{b}.{}/26", s * 64))
+                    .collect(),
+            )
+        };
         v.push(item(
             enc,
             "AWS::EC2::VPC",
@@ -317,8 +348,8 @@ fn unit_items(i: usize, unit_selections: bool) -> Vec<Value> {
             region,
             &arn("ec2", region, &format!("vpc/{}", vpc_id(k))),
             t("network"),
-            json!({"vpcId": vpc_id(k), "cidrBlock": format!("10.{a}.{b}.0/24"), "state": "available", "isDefault": false,
-                   "cidrBlockAssociationSet": [{"cidrBlock": format!("10.{a}.{b}.0/24"), "cidrBlockState": {"state": "associated"}}],
+            json!({"vpcId": vpc_id(k), "cidrBlock": cidr, "state": "available", "isDefault": false,
+                   "cidrBlockAssociationSet": [{"cidrBlock": cidr, "cidrBlockState": {"state": "associated"}}],
                    "tags": [{"key": "Name", "value": format!("{u}-{region}")}]}),
             json!({}),
         ));
@@ -332,9 +363,27 @@ fn unit_items(i: usize, unit_selections: bool) -> Vec<Value> {
                 region,
                 &arn("ec2", region, &format!("subnet/{sid}")),
                 t("network"),
-                json!({"subnetId": sid, "vpcId": vpc_id(k), "cidrBlock": format!("10.{a}.{b}.{}/26", s * 64),
+                json!({"subnetId": sid, "vpcId": vpc_id(k), "cidrBlock": subnet[s],
                        "availabilityZone": format!("{region}{}", ["a", "b"][s]), "state": "available",
                        "availableIpAddressCount": 59, "defaultForAz": false, "mapPublicIpOnLaunch": false, "tags": []}),
+                json!({}),
+            ));
+        }
+    }
+    if opts.default_vpcs {
+        for (k, region) in REGIONS.iter().enumerate() {
+            let id = format!("vpc-d{i:07x}{k}");
+            v.push(item(
+                enc,
+                "AWS::EC2::VPC",
+                &id,
+                None,
+                region,
+                &arn("ec2", region, &format!("vpc/{id}")),
+                json!({}),
+                json!({"vpcId": id, "cidrBlock": "172.31.0.0/16", "state": "available", "isDefault": true,
+                       "cidrBlockAssociationSet": [{"cidrBlock": "172.31.0.0/16", "cidrBlockState": {"state": "associated"}}],
+                       "tags": []}),
                 json!({}),
             ));
         }
@@ -512,44 +561,64 @@ fn unit_items(i: usize, unit_selections: bool) -> Vec<Value> {
     v
 }
 
-/// `gen_config ITEMS [--unit-selections]`. With `--unit-selections` every unit also has its own
-/// backup plan and a selection listing its ARNs, instead of relying on the account-wide tag
-/// selection only (that shape makes DR604's coverage check compare every selection with every
-/// resource: a rule cost, kept reproducible here).
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let unit_selections = args.iter().any(|a| a == "--unit-selections");
-    let n: usize = args
-        .iter()
-        .find(|a| !a.starts_with("--"))
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| {
-            eprintln!("usage: gen_config ITEMS [--unit-selections] > snapshot.json");
-            std::process::exit(2)
-        });
-    let stdout = std::io::stdout();
-    let mut w = BufWriter::new(stdout.lock());
+/// Writes a snapshot of `n` items.
+pub fn write_snapshot(n: usize, opts: Options, mut w: impl Write) -> std::io::Result<()> {
     let head =
         json!({"fileVersion": "1.0", "configSnapshotId": format!("drlint-bench-{n}")}).to_string();
     // The head without its closing brace, then the items streamed one by one.
-    write!(w, "{},\"configurationItems\":[", &head[..head.len() - 1]).unwrap();
+    write!(w, "{},\"configurationItems\":[", &head[..head.len() - 1])?;
     let mut written = 0;
     let mut unit = 0;
     let mut items = account_items();
     while written < n {
-        items.extend(unit_items(unit, unit_selections));
+        items.extend(unit_items(unit, opts));
         for it in items.drain(..) {
             if written == n {
                 break;
             }
             if written > 0 {
-                w.write_all(b",").unwrap();
+                w.write_all(b",")?;
             }
-            serde_json::to_writer(&mut w, &it).unwrap();
+            serde_json::to_writer(&mut w, &it)?;
             written += 1;
         }
         unit += 1;
     }
-    w.write_all(b"]}\n").unwrap();
-    w.flush().unwrap();
+    w.write_all(b"]}\n")?;
+    w.flush()
+}
+
+/// `gen_config ITEMS [--unit-selections] [--same-cidr] [--default-vpcs]`. With
+/// `--unit-selections` every unit also has its own backup plan and a selection listing its ARNs,
+/// instead of relying on the account-wide tag selection only (that shape made DR604's coverage
+/// check compare every selection with every resource).
+#[allow(dead_code)] // tests/scale.rs includes this file for `write_snapshot` only
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let opts = Options {
+        unit_selections: flag("--unit-selections"),
+        same_cidr: flag("--same-cidr"),
+        default_vpcs: flag("--default-vpcs"),
+    };
+    let known = ["--unit-selections", "--same-cidr", "--default-vpcs"];
+    let n: Option<usize> = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .and_then(|a| a.parse().ok());
+    let (Some(n), true) = (
+        n,
+        args.iter()
+            .all(|a| !a.starts_with("--") || known.contains(&a.as_str())),
+    ) else {
+        eprintln!(
+            "usage: gen_config ITEMS [--unit-selections] [--same-cidr] [--default-vpcs] > snapshot.json"
+        );
+        std::process::exit(2)
+    };
+    let stdout = std::io::stdout();
+    if let Err(e) = write_snapshot(n, opts, BufWriter::new(stdout.lock())) {
+        eprintln!("gen_config: {e}");
+        std::process::exit(1)
+    }
 }

@@ -4,6 +4,8 @@
 # 100k configuration items. Not a test: numbers depend on the machine.
 #   bash benches/run.sh                # prints Markdown tables
 #   SUITE=config bash benches/run.sh   # only the AWS Config snapshots (SUITE=plan: only plans)
+#   SUITE=quadratic bash benches/run.sh  # only the snapshots whose findings could grow with the
+#                                        # square of the input (issue 10.2; part of SUITE=config)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin drlint --example gen_plan --example gen_config
@@ -28,7 +30,7 @@ measure() { # name file resources
   awk -v n="$1" -v r="$3" -v b="$bytes" -v w="$best" -v k="$rss" 'BEGIN{
     mb=b/1e6; printf "| %s | %s | %.1f | %.2f | %.0f | %.0f | %.2fx |\n", n, r, mb, w, (w>0? mb/w : 0), k/1024, (k*1024)/b }'
 }
-if [ "$suite" != config ]; then
+if [ "$suite" = all ] || [ "$suite" = plan ]; then
 header resources
 # A tiny stack is too fast for /usr/bin/time's 10 ms resolution: time 50 runs.
 start=$(date +%s%N)
@@ -43,11 +45,24 @@ for n in 1000 10000 100000; do
 done
 fi
 if [ "$suite" != plan ]; then
-[ "$suite" = config ] || echo
+[ "$suite" = config ] || [ "$suite" = quadratic ] || echo
 header items
+if [ "$suite" != quadratic ]; then
 for n in 10000 40000 100000; do
   f="$out/config_$n.json"
   [ -f "$f" ] || "$target/release/examples/gen_config" "$n" > "$f"
   measure "generated AWS Config snapshot" "$f" "$n"
+done
+fi
+# Every VPC on 172.31.0.0/16 (peered pairs, plus an unpeered default VPC per region and unit),
+# and a backup selection listing ARNs per unit.
+for shape in "same-cidr:--same-cidr --default-vpcs" "unit-selections:--unit-selections"; do
+  name=${shape%%:*}
+  for n in 10000 40000 100000; do
+    f="$out/config_${name}_$n.json"
+    # shellcheck disable=SC2086 # the flags are words
+    [ -f "$f" ] || "$target/release/examples/gen_config" "$n" ${shape#*:} > "$f"
+    measure "snapshot, ${shape#*:}" "$f" "$n"
+  done
 done
 fi

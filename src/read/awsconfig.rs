@@ -206,6 +206,9 @@ const MAPPINGS: &[Mapping] = &[
         ("id", &[Conf(&["vpcId"]), Id], Str),
         ("arn", &[Arn], Str),
         ("cidr_block", &[Conf(&["cidrBlock"])], Str),
+        // The account's default VPC (172.31.0.0/16 in every region): DR501 leaves it out unless
+        // it is peered. `default` is the attribute's name on Terraform's aws_vpc data source.
+        ("default", &[Conf(&["isDefault"])], Bool),
         ("tags", &[], With(tags)),
     ]),
     map("AWS::EC2::Subnet", "aws_subnet", &[
@@ -1619,7 +1622,7 @@ mod tests {
     #[test]
     fn network_items_and_the_accepter_of_an_active_peering() {
         let src = r#"{"configurationItems":[
-          {"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","awsRegion":"us-east-1","configuration":{"vpcId":"vpc-1","cidrBlock":"10.0.0.0/16"}},
+          {"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","awsRegion":"us-east-1","configuration":{"vpcId":"vpc-1","cidrBlock":"10.0.0.0/16","isDefault":true}},
           {"resourceType":"AWS::EC2::Subnet","resourceId":"subnet-1","awsRegion":"us-east-1",
            "configuration":{"subnetId":"subnet-1","vpcId":"vpc-1","cidrBlock":"10.0.1.0/24","availabilityZone":"us-east-1a"}},
           {"resourceType":"AWS::EC2::VPCPeeringConnection","resourceId":"pcx-1","awsRegion":"us-east-1",
@@ -1632,6 +1635,8 @@ mod tests {
         let p = read_str(src);
         let v = one(&p, "aws_vpc");
         assert_eq!(at(src, v.get("cidr_block")), r#""10.0.0.0/16""#);
+        assert_eq!(v.get("default").bool(), Some(true));
+        assert_eq!(at(src, v.get("default")), "true");
         let s = one(&p, "aws_subnet");
         assert_eq!(s.get("vpc_id").str(), Some("vpc-1"));
         assert_eq!(s.get("availability_zone").str(), Some("us-east-1a"));

@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::config::glob_match;
 use crate::model::{ResourceId, Target, arn_region};
 use crate::value::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Stateful resources a DR stack must back up: Aurora clusters and DynamoDB tables.
 pub fn protected_candidates(cx: &Ctx) -> Vec<ResourceId> {
@@ -63,14 +63,97 @@ pub struct Coverage {
     pub unresolved: Vec<(ResourceId, String)>,
 }
 
-fn tag_matches(cx: &Ctx, id: ResourceId, key: &str, value: &str) -> bool {
-    cx.model.get(id).tag(key) == Some(value)
+/// Stands for an unknown account in the ARNs [`ArnIndex`] builds; no real ARN contains it.
+const ANY_ACCOUNT: &str = "\u{1}";
+
+/// The candidates' ARNs, sorted, for finding the ones a literal or wildcard ARN in a selection
+/// matches by a range search on the pattern's literal prefix instead of trying every candidate
+/// against every pattern (many selections listing ARNs × many resources was quadratic).
+/// A candidate whose ARN is built with an unknown account has [`ANY_ACCOUNT`] in its place.
+pub struct ArnIndex {
+    keys: Vec<(String, ResourceId)>,
+}
+
+impl ArnIndex {
+    pub fn new(cx: &Ctx, candidates: &[ResourceId]) -> ArnIndex {
+        let mut keys: Vec<(String, ResourceId)> = candidates
+            .iter()
+            .filter_map(|&c| arn_for(cx, c, ANY_ACCOUNT).map(|k| (k, c)))
+            .collect();
+        keys.sort_unstable();
+        ArnIndex { keys }
+    }
+
+    fn starting_with<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = ResourceId> + 's {
+        let lo = self.keys.partition_point(|(k, _)| k.as_str() < prefix);
+        self.keys[lo..]
+            .iter()
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|&(_, c)| c)
+    }
+
+    /// The candidates `pat` (an ARN, `*` matching any run of characters) selects: those whose
+    /// [`arn_for`] with the pattern's account matches it, or every candidate for `*`.
+    ///
+    /// A match starts with the pattern's literal prefix (the text before its first `*`). With
+    /// the account unknown, the ARN compared is the key with the pattern's account in place of
+    /// [`ANY_ACCOUNT`]; when that account is literal, such a key starts with the literal prefix
+    /// of the pattern with [`ANY_ACCOUNT`] as its account (both have exactly four `:` before
+    /// the account). Every hit of the two range searches is checked with the full match.
+    pub fn matching(&self, cx: &Ctx, candidates: &[ResourceId], pat: &str) -> Vec<ResourceId> {
+        if pat == "*" {
+            return candidates.to_vec();
+        }
+        let literal = |p: &str| p.split('*').next().unwrap_or_default().to_string();
+        let mut fields: Vec<&str> = pat.split(':').collect();
+        let acct = fields.get(4).copied().unwrap_or("*");
+        let mut hits: Vec<ResourceId> = self.starting_with(&literal(pat)).collect();
+        if fields.len() > 4 && !acct.contains('*') {
+            fields[4] = ANY_ACCOUNT;
+            hits.extend(self.starting_with(&literal(&fields.join(":"))));
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.retain(|&c| arn_for(cx, c, acct).is_some_and(|a| glob_match(pat, &a)));
+        hits
+    }
+}
+
+/// The candidates by each of their tags (`tags`, else `tags_all`, as [`Value::tag`]).
+fn tag_index<'m>(
+    cx: &Ctx<'m, '_>,
+    candidates: &[ResourceId],
+) -> HashMap<(&'m str, &'m str), Vec<ResourceId>> {
+    let m = cx.model;
+    let mut by_tag: HashMap<(&str, &str), Vec<ResourceId>> = HashMap::new();
+    for &c in candidates {
+        let r = m.get(c);
+        let mut keys: Vec<&str> = r
+            .get("tags")
+            .entries()
+            .iter()
+            .chain(r.get("tags_all").entries())
+            .map(|(k, _)| k.as_ref())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            if let Some(v) = r.tag(k) {
+                by_tag.entry((k, v)).or_default().push(c);
+            }
+        }
+    }
+    by_tag
 }
 
 pub fn coverage<'a>(cx: &Ctx<'_, 'a>) -> Coverage {
     let m = cx.model;
     let candidates = protected_candidates(cx);
+    let arns = ArnIndex::new(cx, &candidates);
+    let by_tag = tag_index(cx, &candidates);
+    let tagged = |k: &str, v: &str| by_tag.get(&(k, v)).cloned().unwrap_or_default();
     let mut cov = Coverage::default();
+    let mut covered: HashSet<(ResourceId, ResourceId)> = HashSet::new();
     for &sel in m.of_type("aws_backup_selection") {
         let s = m.get(sel);
         let plan = match m.target(sel, s.get("plan_id")) {
@@ -97,12 +180,7 @@ pub fn coverage<'a>(cx: &Ctx<'_, 'a>) -> Coverage {
             for item in items {
                 match m.target(sel, item) {
                     Target::Resources(ids) => out.extend(ids),
-                    Target::Literal(pat) => {
-                        let acct = pat.split(':').nth(4).unwrap_or("*");
-                        out.extend(candidates.iter().copied().filter(|&c| {
-                            arn_for(cx, c, acct).is_some_and(|a| glob_match(pat, &a)) || pat == "*"
-                        }));
-                    }
+                    Target::Literal(pat) => out.extend(arns.matching(cx, &candidates, pat)),
                     Target::Unresolved(what) => cov
                         .unresolved
                         .push((sel, format!("its resources come from {what}"))),
@@ -113,39 +191,27 @@ pub fn coverage<'a>(cx: &Ctx<'_, 'a>) -> Coverage {
         select_value(s.get("resources"), &mut selected, &mut cov);
         for t in s.get("selection_tag").items() {
             if let (Some(k), Some(v)) = (t.get("key").str(), t.get("value").str()) {
-                selected.extend(
-                    candidates
-                        .iter()
-                        .copied()
-                        .filter(|&c| tag_matches(cx, c, k, v)),
-                );
+                selected.extend(tagged(k, v));
             }
         }
         for cond in s.get("condition").items() {
             for se in cond.get("string_equals").items() {
                 if let (Some(k), Some(v)) = (se.get("key").str(), se.get("value").str()) {
                     let k = k.strip_prefix("aws:ResourceTag/").unwrap_or(k);
-                    selected.extend(
-                        candidates
-                            .iter()
-                            .copied()
-                            .filter(|&c| tag_matches(cx, c, k, v)),
-                    );
+                    selected.extend(tagged(k, v));
                 }
             }
         }
         let mut excluded = Vec::new();
         select_value(s.get("not_resources"), &mut excluded, &mut cov);
+        let excluded: HashSet<ResourceId> = excluded.into_iter().collect();
         // Selections are regional: a plan backs up resources in its own region only.
         let sel_region = s.region.as_deref();
         for c in selected {
             let other_region =
                 matches!((sel_region, m.get(c).region.as_deref()), (Some(a), Some(b)) if a != b);
-            if !excluded.contains(&c) && !other_region {
-                let e = cov.plans.entry(c).or_default();
-                if !e.contains(&plan) {
-                    e.push(plan);
-                }
+            if !excluded.contains(&c) && !other_region && covered.insert((c, plan)) {
+                cov.plans.entry(c).or_default().push(plan);
             }
         }
     }

@@ -24,11 +24,16 @@ fn check(cx: &Ctx, out: &mut Out) {
     // replication for failback) holds primary data and is checked.
     let mut destinations = std::collections::HashSet::new();
     let mut sources = std::collections::HashSet::new();
+    // The rules of each source bucket, in order (each bucket scanned every rule before).
+    let mut by_source: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
     for r in &rules {
         if let BucketRef::Bucket(d) = s3.bucket(cx, r.owner, r.destination_bucket()) {
             destinations.insert(d);
         }
         sources.extend(r.source);
+        if let Some(b) = r.source {
+            by_source.entry(b).or_default().push(r);
+        }
     }
     for &b in m.of_type("aws_s3_bucket") {
         if (destinations.contains(&b) && !sources.contains(&b)) || s3.log_targets.contains(&b) {
@@ -55,7 +60,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         let mut cross = false;
         let mut undecided: Option<String> = None;
         let mut same_region = false;
-        for r in rules.iter().filter(|r| r.source == Some(b)) {
+        for r in by_source.get(&b).into_iter().flatten() {
             if r.enabled() == Tri::No {
                 continue;
             }

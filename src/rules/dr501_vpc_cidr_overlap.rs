@@ -8,10 +8,15 @@
 //! only VPC in the primary and the only VPC in the DR region of a two-region system; a warning
 //! otherwise (they may need to be peered later).
 //!
-//! Sort-and-sweep over all blocks: O(n log n + overlapping pairs) with hash-set lookups, no
-//! pairwise loop over all VPCs.
+//! Default VPCs (AWS Config's `isDefault`, the model's `default`) all have 172.31.0.0/16 in every
+//! account and region, so an organisation-wide snapshot has thousands of them overlapping: they
+//! are reported, and named as overlapping others, only with a VPC they are peered with.
+//!
+//! No pairwise loop: [`OverlapIndex`] counts and lists the overlapping VPCs of each VPC from the
+//! CIDR containment tree, and the peered pairs are found from the peering connections
+//! themselves, so the rule is O(n log n) in VPCs and blocks however many share a CIDR.
 
-use super::net::{peered_pairs, vpc_blocks};
+use super::net::{OverlapIndex, peered_pairs, vpc_blocks};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::ResourceId;
 use std::collections::{HashMap, HashSet};
@@ -29,21 +34,12 @@ pub static RULE: Rule = Rule {
 /// How many overlapping VPCs a message names before "and N more".
 const LISTED: usize = 3;
 
-/// What one VPC overlaps.
-#[derive(Default)]
-struct Overlaps {
-    /// The first block of the VPC that overlaps anything (the finding points at it).
-    block: Option<usize>,
-    /// The overlapping VPCs in sweep order, each once, with the other side's block.
-    others: Vec<(ResourceId, usize)>,
-    seen: HashSet<ResourceId>,
-    /// The first partner that makes it an error, and why.
-    serious: Option<(ResourceId, &'static str)>,
-}
+/// A partner that makes the overlap an error: (its VPC, its block, our block, why).
+type Serious = (usize, usize, usize, &'static str);
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let (mut blocks, unknown) = vpc_blocks(cx);
+    let (blocks, unknown) = vpc_blocks(cx);
     for v in unknown {
         out.undecided(
             cx,
@@ -56,89 +52,92 @@ fn check(cx: &Ctx, out: &mut Out) {
             ),
         );
     }
-    blocks.sort_by_key(|b| (b.cidr.start, b.cidr.end));
-    let peered: HashSet<(ResourceId, ResourceId)> = peered_pairs(cx).into_iter().collect();
-    let (primary, dr) = (cx.settings.primary.as_deref(), cx.settings.dr.as_deref());
-    // VPCs per region: a primary / DR overlap is an error only between the only VPC of each
-    // region of a two-region system (with more, which VPCs pair up is not known).
-    let mut per_region: HashMap<Option<&str>, usize> = HashMap::new();
-    for &v in m.of_type("aws_vpc") {
-        *per_region.entry(m.get(v).region.as_deref()).or_default() += 1;
+    let vpcs: &[ResourceId] = m.of_type("aws_vpc");
+    let dense: HashMap<ResourceId, usize> = vpcs.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+    let default: Vec<bool> = vpcs
+        .iter()
+        .map(|&v| m.get(v).get("default").bool() == Some(true))
+        .collect();
+    let mut own: Vec<Vec<usize>> = vec![Vec::new(); vpcs.len()];
+    for (bi, b) in blocks.iter().enumerate() {
+        own[dense[&b.vpc]].push(bi);
     }
-    let two_regions = per_region.len() == 2 && per_region.keys().all(|r| r.is_some());
-    let only_one = |r: Option<&str>| per_region.get(&r) == Some(&1);
-    let mut found: HashMap<ResourceId, Overlaps> = HashMap::new();
-    let mut order: Vec<ResourceId> = Vec::new();
-    let mut active: Vec<usize> = Vec::new();
-    for i in 0..blocks.len() {
-        let cur = &blocks[i];
-        active.retain(|&a| blocks[a].cidr.end >= cur.cidr.start);
-        for &a in &active {
-            let other = &blocks[a];
-            if other.vpc == cur.vpc {
-                continue;
-            }
-            let (ra, rb) = (
-                m.get(other.vpc).region.as_deref(),
-                m.get(cur.vpc).region.as_deref(),
-            );
-            let why = if peered.contains(&(other.vpc, cur.vpc)) {
-                Some("they are peered")
-            } else if two_regions
-                && primary.is_some()
-                && dr.is_some()
-                && ((ra == primary && rb == dr) || (ra == dr && rb == primary))
-                && only_one(ra)
-                && only_one(rb)
-            {
-                Some("they are the primary / DR pair")
-            } else {
-                None
-            };
-            for (me, my_block, them, their_block) in
-                [(cur.vpc, i, other.vpc, a), (other.vpc, a, cur.vpc, i)]
-            {
-                let o = found.entry(me).or_insert_with(|| {
-                    order.push(me);
-                    Overlaps::default()
-                });
-                o.block.get_or_insert(my_block);
-                if o.seen.insert(them) {
-                    o.others.push((them, their_block));
-                }
-                if let (None, Some(w)) = (o.serious, why) {
-                    o.serious = Some((them, w));
-                }
+    let items: Vec<(usize, usize, super::net::Cidr)> = blocks
+        .iter()
+        .enumerate()
+        .map(|(bi, b)| (dense[&b.vpc], bi, b.cidr))
+        .filter(|&(v, _, _)| !default[v])
+        .collect();
+    let index = OverlapIndex::new(vpcs.len(), &items);
+    // The first overlapping blocks of two VPCs, if any (a VPC has a handful of blocks).
+    let overlap = |a: usize, b: usize| {
+        own[a].iter().find_map(|&x| {
+            own[b]
+                .iter()
+                .find(|&&y| blocks[x].cidr.overlaps(&blocks[y].cidr))
+                .map(|&y| (x, y))
+        })
+    };
+    let mut serious: Vec<Option<Serious>> = vec![None; vpcs.len()];
+    // Overlapping partners the index does not hold: peered default VPCs.
+    let mut extra: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); vpcs.len()];
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for (a, b) in peered_pairs(cx) {
+        let (a, b) = (dense[&a], dense[&b]);
+        if a == b || !seen.insert((a, b)) {
+            continue;
+        }
+        if let Some((x, y)) = overlap(a, b) {
+            serious[a].get_or_insert((b, y, x, "they are peered"));
+            if default[a] || default[b] {
+                extra[a].push((b, y, x));
             }
         }
-        active.push(i);
     }
-    for vpc in order {
-        let o = &found[&vpc];
-        let Some(bi) = o.block else { continue };
-        let b = &blocks[bi];
-        let name = |v: ResourceId, blk: usize| {
-            format!(
-                "{} ({}, {})",
-                m.get(v).address,
-                blocks[blk].at.display(),
-                m.get(v).region.as_deref().unwrap_or("region unknown")
-            )
-        };
-        let mut listed: Vec<String> = o
-            .others
-            .iter()
-            .take(LISTED)
-            .map(|&(v, blk)| name(v, blk))
-            .collect();
+    // A primary / DR overlap is an error only between the only VPC of each region of a
+    // two-region system (with more, which VPCs pair up is not known). Default VPCs do not count.
+    let (primary, dr) = (cx.settings.primary.as_deref(), cx.settings.dr.as_deref());
+    let mut per_region: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+    for (i, &v) in vpcs.iter().enumerate() {
+        if !default[i] {
+            per_region.entry(m.get(v).region.as_deref()).or_default().push(i);
+        }
+    }
+    if let (Some(p), Some(d)) = (primary, dr)
+        && per_region.len() == 2
+        && let (Some([a]), Some([b])) = (
+            per_region.get(&Some(p)).map(Vec::as_slice),
+            per_region.get(&Some(d)).map(Vec::as_slice),
+        )
+        && let Some((x, y)) = overlap(*a, *b)
+    {
+        serious[*a].get_or_insert((*b, y, x, "they are the primary / DR pair"));
+        serious[*b].get_or_insert((*a, x, y, "they are the primary / DR pair"));
+    }
+    let name = |v: usize, blk: usize| {
+        let r = m.get(vpcs[v]);
+        format!(
+            "{} ({}, {})",
+            r.address,
+            blocks[blk].at.display(),
+            r.region.as_deref().unwrap_or("region unknown")
+        )
+    };
+    for v in 0..vpcs.len() {
+        let n = index.count(v) + extra[v].len();
+        if n == 0 {
+            continue;
+        }
+        let mut first = index.first(v, LISTED);
+        first.extend(extra[v].iter().copied());
+        first.truncate(LISTED);
+        let mut listed: Vec<String> = first.iter().map(|&(w, blk, _)| name(w, blk)).collect();
         // The partner that makes it an error is always named.
-        if let Some((s, _)) = o.serious
-            && !o.others.iter().take(LISTED).any(|&(v, _)| v == s)
-            && let Some(&(_, blk)) = o.others.iter().find(|&&(v, _)| v == s)
+        if let Some((s, blk, _, _)) = serious[v]
+            && !first.iter().any(|f| f.0 == s)
         {
             listed.push(name(s, blk));
         }
-        let n = o.others.len();
         let more = n - listed.len();
         let list = if more > 0 {
             format!("{} and {more} more", listed.join(", "))
@@ -150,22 +149,23 @@ fn check(cx: &Ctx, out: &mut Out) {
         } else {
             format!("{n} other VPCs")
         };
-        let reason = match o.serious {
-            Some((s, w)) if n > 1 => format!("{w} with {}", m.get(s).address),
-            Some((_, w)) => w.to_string(),
+        let reason = match serious[v] {
+            Some((s, _, _, w)) if n > 1 => format!("{w} with {}", m.get(vpcs[s]).address),
+            Some((_, _, _, w)) => w.to_string(),
             None => "they may need to be peered later".to_string(),
+        };
+        let mine = first.first().map(|f| f.2).or(serious[v].map(|s| s.2));
+        let Some(b) = mine.map(|bi| &blocks[bi]) else {
+            continue;
         };
         out.fail(
             cx,
             b.owner,
             "cidr_block",
             b.at,
-            format!(
-                "CIDR {} overlaps {what}: {list}; {reason}",
-                b.at.display()
-            ),
+            format!("CIDR {} overlaps {what}: {list}; {reason}", b.at.display()),
         );
-        if o.serious.is_none() {
+        if serious[v].is_none() {
             out.with_level(Level::Warning);
         }
     }

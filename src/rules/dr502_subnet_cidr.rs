@@ -1,10 +1,13 @@
 //! DR502 subnet-cidr: a subnet lies inside its VPC and does not overlap a sibling; otherwise the
 //! apply fails half-way through building the DR network.
+//!
+//! At most two findings per subnet (outside its VPC; overlapping a sibling, naming the widest
+//! earlier one): the siblings are sorted once per VPC and swept, not compared pairwise.
 
 use super::net::{Cidr, vpc_blocks, vpc_of};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::ResourceId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     id: "DR502",
@@ -19,6 +22,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let (blocks, unknown_vpcs) = vpc_blocks(cx);
+    let unknown_vpcs: HashSet<ResourceId> = unknown_vpcs.into_iter().collect();
     let mut vpc_cidrs: HashMap<ResourceId, Vec<Cidr>> = HashMap::new();
     for b in &blocks {
         vpc_cidrs.entry(b.vpc).or_default().push(b.cidr);

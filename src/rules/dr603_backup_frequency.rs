@@ -15,6 +15,9 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// How many exposed resources a message names before "and N more".
+const LISTED: usize = 3;
+
 /// Data whose only recovery point is the backup: no continuous replication or PITR.
 fn backup_only(cx: &Ctx, id: ResourceId) -> bool {
     let r = cx.model.get(id);
@@ -95,8 +98,16 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
         let exposed = exposed_by_plan.get(&p).cloned().unwrap_or_default();
         if best > rpo && !exposed.is_empty() {
+            // The first few by address and how many in all: one plan can protect thousands.
             let mut names = exposed;
             names.sort_unstable();
+            let total = names.len();
+            names.truncate(LISTED);
+            let names = if total > LISTED {
+                vec![format!("{} and {} more", names.join(", "), total - LISTED)]
+            } else {
+                names.into_iter().map(str::to_string).collect()
+            };
             let (attr, at, expr, interval) =
                 schedules.iter().find(|s| s.3 == best).expect("best exists");
             out.fail(

@@ -4,6 +4,7 @@
 
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::{Origin, ResourceId, Target};
+use std::collections::{HashMap, HashSet};
 use crate::value::Value;
 
 pub static RULE: Rule = Rule {
@@ -20,8 +21,48 @@ pub static RULE: Rule = Rule {
 /// (`aws_db_instance` is how AWS Config input shows cluster instances).
 const INSTANCE_TYPES: &[&str] = &["aws_rds_cluster_instance", "aws_db_instance"];
 
+/// Which clusters name which global cluster in `global_cluster_identifier`, read once for all
+/// global clusters (not every cluster per global cluster: that was quadratic).
+pub struct Memberships<'v> {
+    by_ref: HashMap<ResourceId, Vec<ResourceId>>,
+    by_literal: HashMap<&'v str, Vec<ResourceId>>,
+    /// The first cluster whose global_cluster_identifier cannot be followed, and why.
+    unresolved: Option<String>,
+}
+
+impl<'v> Memberships<'v> {
+    pub fn new(cx: &'v Ctx) -> Memberships<'v> {
+        let m = cx.model;
+        let mut ms = Memberships {
+            by_ref: HashMap::new(),
+            by_literal: HashMap::new(),
+            unresolved: None,
+        };
+        for &c in m.of_type("aws_rds_cluster") {
+            match m.target(c, m.get(c).get("global_cluster_identifier")) {
+                Target::Resources(ids) => {
+                    for g in ids {
+                        ms.by_ref.entry(g).or_default().push(c);
+                    }
+                }
+                Target::Literal(s) => ms.by_literal.entry(s).or_default().push(c),
+                Target::Unresolved(what) => {
+                    ms.unresolved.get_or_insert_with(|| {
+                        format!(
+                            "the global_cluster_identifier of {} comes from {what}",
+                            m.get(c).address
+                        )
+                    });
+                }
+                Target::Unset => {}
+            }
+        }
+        ms
+    }
+}
+
 /// The member clusters of global cluster `g`, and the first reason membership cannot be told.
-pub fn members(cx: &Ctx, g: ResourceId) -> (Vec<ResourceId>, Option<String>) {
+pub fn members(cx: &Ctx, ms: &Memberships, g: ResourceId) -> (Vec<ResourceId>, Option<String>) {
     let m = cx.model;
     let gr = m.get(g);
     let ident = gr.get("global_cluster_identifier").str();
@@ -52,26 +93,24 @@ pub fn members(cx: &Ctx, g: ResourceId) -> (Vec<ResourceId>, Option<String>) {
         }
         Target::Unset => {}
     }
-    for &c in m.of_type("aws_rds_cluster") {
-        let v = m.get(c).get("global_cluster_identifier");
-        let is_member = match m.target(c, v) {
-            Target::Resources(ids) => ids.contains(&g),
-            Target::Literal(s) => ident == Some(s) || gr.get("id").str() == Some(s),
-            Target::Unresolved(what) => {
-                unresolved.get_or_insert_with(|| {
-                    format!(
-                        "the global_cluster_identifier of {} comes from {what}",
-                        m.get(c).address
-                    )
-                });
-                false
-            }
-            Target::Unset => false,
-        };
-        if is_member && !out.contains(&c) {
-            out.push(c);
-        }
+    if unresolved.is_none() {
+        unresolved.clone_from(&ms.unresolved);
     }
+    // The clusters naming it, in model order (as a scan over the clusters would find them).
+    let named = |s: Option<&str>| s.and_then(|s| ms.by_literal.get(s)).into_iter().flatten();
+    let mut by_name: Vec<ResourceId> = ms
+        .by_ref
+        .get(&g)
+        .into_iter()
+        .flatten()
+        .chain(named(ident))
+        .chain(named(gr.get("id").str()))
+        .copied()
+        .collect();
+    by_name.sort_unstable();
+    by_name.dedup();
+    let sources: HashSet<ResourceId> = out.iter().copied().collect();
+    out.extend(by_name.into_iter().filter(|c| !sources.contains(c)));
     (out, unresolved)
 }
 
@@ -81,6 +120,26 @@ fn check(cx: &Ctx, out: &mut Out) {
         .of_types(INSTANCE_TYPES)
         .filter(|&i| m.get(i).get("cluster_identifier").is_set())
         .collect();
+    let instances = Instances::new(cx, instances);
+    let ms = Memberships::new(cx);
+    let dr = cx.settings.dr.as_deref();
+    // Read once, not per global cluster: whether the input has items from the DR region, and
+    // the first two AWS Config clusters there (of different files) without a global cluster.
+    let has_dr_items = dr.is_some_and(|d| m.resources.iter().any(|r| r.region.as_deref() == Some(d)));
+    let mut unlinked: Vec<ResourceId> = Vec::new();
+    for &c in m.of_type("aws_rds_cluster") {
+        let r = m.get(c);
+        if r.origin == Origin::AwsConfig
+            && dr.is_some_and(|d| r.region.as_deref() == Some(d))
+            && !r.get("global_cluster_identifier").is_set()
+            && unlinked.first().is_none_or(|&f| m.get(f).file != r.file)
+        {
+            unlinked.push(c);
+            if unlinked.len() == 2 {
+                break;
+            }
+        }
+    }
     let mut checked_members: Vec<(ResourceId, String)> = Vec::new();
     for &g in m.of_type("aws_rds_global_cluster") {
         let gr = m.get(g);
@@ -88,7 +147,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         let name = at
             .str()
             .map_or_else(|| gr.address.clone(), |s| format!("`{s}`"));
-        let (members, unresolved) = members(cx, g);
+        let (members, unresolved) = members(cx, &ms, g);
         checked_members.extend(members.iter().map(|&c| (c, name.clone())));
         let mut regions: Vec<&str> = Vec::new();
         let mut unknown_region = None;
@@ -100,7 +159,6 @@ fn check(cx: &Ctx, out: &mut Out) {
             }
         }
         regions.sort_unstable();
-        let dr = cx.settings.dr.as_deref();
         let in_dr = dr.is_some_and(|d| regions.contains(&d));
         if regions.len() >= 2 && in_dr {
             continue;
@@ -123,7 +181,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         // input are invisible, not missing.
         if gr.origin == Origin::AwsConfig
             && let Some(d) = dr
-            && !m.resources.iter().any(|r| r.region.as_deref() == Some(d))
+            && !has_dr_items
         {
             out.undecided(cx, g, "", at, format!("the input holds no AWS Config items from the DR region {d}, so member clusters there cannot be seen; add that region's snapshot"));
             continue;
@@ -133,13 +191,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         // snapshot file may be an unlinked member.
         if gr.origin == Origin::AwsConfig
             && let Some(d) = dr
-            && let Some(&c) = m.of_type("aws_rds_cluster").iter().find(|&&c| {
-                let r = m.get(c);
-                r.origin == Origin::AwsConfig
-                    && r.file != gr.file
-                    && r.region.as_deref() == Some(d)
-                    && !r.get("global_cluster_identifier").is_set()
-            })
+            && let Some(&c) = unlinked.iter().find(|&&c| m.get(c).file != gr.file)
         {
             out.undecided(cx, g, "", at, format!("cluster {} in the DR region {d} may be a member of global database {name}: its membership is {} in that cluster's item (AWS Config lists members on the global cluster's item; give both regions' items in one snapshot, e.g. an aggregator query)", m.get(c).address, unknown_phrase(cx, c)));
             continue;
@@ -178,17 +230,59 @@ fn check(cx: &Ctx, out: &mut Out) {
     }
 }
 
+/// The cluster instances by the cluster they name, read once (each member cluster scanned every
+/// instance before).
+struct Instances<'v> {
+    by_ref: HashSet<ResourceId>,
+    by_literal: HashSet<&'v str>,
+    /// The first instance whose cluster_identifier cannot be followed, and why.
+    unfollowed: Option<String>,
+    /// Regions that have an aws_db_instance.
+    db_instance_regions: HashSet<Option<&'v str>>,
+}
+
+impl<'v> Instances<'v> {
+    fn new(cx: &'v Ctx, instances: Vec<ResourceId>) -> Instances<'v> {
+        let m = cx.model;
+        let mut ix = Instances {
+            by_ref: HashSet::new(),
+            by_literal: HashSet::new(),
+            unfollowed: None,
+            db_instance_regions: m
+                .of_type("aws_db_instance")
+                .iter()
+                .map(|&i| m.get(i).region.as_deref())
+                .collect(),
+        };
+        for i in instances {
+            match m.target(i, m.get(i).get("cluster_identifier")) {
+                Target::Resources(ids) => ix.by_ref.extend(ids),
+                Target::Literal(s) => {
+                    ix.by_literal.insert(s);
+                }
+                Target::Unresolved(what) => {
+                    ix.unfollowed.get_or_insert_with(|| {
+                        format!(
+                            "the cluster_identifier of {} comes from {what}",
+                            m.get(i).address
+                        )
+                    });
+                }
+                Target::Unset => {}
+            }
+        }
+        ix
+    }
+}
+
 /// A member cluster needs an instance: without one it has no writer and cannot be promoted.
-fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instances: &[ResourceId]) {
+fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instances: &Instances) {
     let m = cx.model;
-    let has = instances.iter().any(|&i| {
-        m.points_to(
-            i,
-            m.get(i).get("cluster_identifier"),
-            c,
-            &["id", "cluster_identifier"],
-        )
-    });
+    // As Model::points_to from each instance: by reference, or by the cluster's id or name.
+    let has = instances.by_ref.contains(&c)
+        || ["id", "cluster_identifier"]
+            .iter()
+            .any(|a| m.get(c).get(a).str().is_some_and(|s| instances.by_literal.contains(s)));
     if has {
         return;
     }
@@ -198,16 +292,7 @@ fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instanc
     let name = at
         .str()
         .map_or_else(|| r.address.clone(), |s| format!("cluster `{s}`"));
-    let unfollowed = instances.iter().find_map(|&i| {
-        match m.target(i, m.get(i).get("cluster_identifier")) {
-            Target::Unresolved(what) => Some(format!(
-                "the cluster_identifier of {} comes from {what}",
-                m.get(i).address
-            )),
-            _ => None,
-        }
-    });
-    if let Some(why) = unfollowed {
+    if let Some(why) = &instances.unfollowed {
         out.undecided(
             cx,
             c,
@@ -216,10 +301,7 @@ fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instanc
             format!("no DB instance is known to run in this member cluster, but {why}"),
         );
     } else if r.origin == Origin::AwsConfig
-        && !m
-            .of_type("aws_db_instance")
-            .iter()
-            .any(|&i| m.get(i).region == r.region)
+        && !instances.db_instance_regions.contains(&r.region.as_deref())
     {
         out.undecided(
             cx,

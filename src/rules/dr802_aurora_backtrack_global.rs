@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     // Clusters a global cluster was created from (source_db_cluster_identifier) are members too.
-    let mut sources = Vec::new();
+    let mut sources = std::collections::HashSet::new();
     for &g in m.of_type("aws_rds_global_cluster") {
         match m.target(g, m.get(g).get("source_db_cluster_identifier")) {
             Target::Resources(ids) => sources.extend(ids),
@@ -29,6 +29,12 @@ fn check(cx: &Ctx, out: &mut Out) {
             _ => {}
         }
     }
+    // The files holding global clusters, for "a global cluster in another file" per cluster.
+    let global_files: std::collections::HashSet<usize> = m
+        .of_type("aws_rds_global_cluster")
+        .iter()
+        .map(|&g| m.get(g).file)
+        .collect();
     for &c in m.of_type("aws_rds_cluster") {
         let r = m.get(c);
         let engine_v = r.get("engine");
@@ -47,10 +53,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         // read from another file.
         let maybe_global = !global
             && r.origin == Origin::AwsConfig
-            && m
-                .of_type("aws_rds_global_cluster")
-                .iter()
-                .any(|&g| m.get(g).file != r.file);
+            && global_files.iter().any(|&f| f != r.file);
         let why = if global {
             let g = global_v.str().map_or_else(String::new, |s| format!(" `{s}`"));
             format!("this cluster is a member of the global database{g}, and Aurora global databases do not support backtracking")

@@ -7,6 +7,7 @@
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::{ResourceId, Target};
 use crate::value::{Kind, Value};
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     id: "DR803",
@@ -18,9 +19,66 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// The aws_dynamodb_table_replica resources by the table their global_table_arn names, read
+/// once (each table scanned every replica before).
+struct Replicas<'v> {
+    by_ref: HashMap<ResourceId, Vec<ResourceId>>,
+    /// By the literal ARN.
+    by_arn: HashMap<&'v str, Vec<ResourceId>>,
+    /// By (region, table name) of a literal `arn:aws:dynamodb:REGION:…:table/NAME`, under every
+    /// NAME that follows a `:table/`.
+    by_region_name: HashMap<(&'v str, &'v str), Vec<ResourceId>>,
+    /// The first replica whose global_table_arn cannot be followed, and why.
+    unresolved: Option<(ResourceId, String)>,
+}
+
+impl<'v> Replicas<'v> {
+    fn new(cx: &'v Ctx) -> Replicas<'v> {
+        let m = cx.model;
+        let mut ix = Replicas {
+            by_ref: HashMap::new(),
+            by_arn: HashMap::new(),
+            by_region_name: HashMap::new(),
+            unresolved: None,
+        };
+        for &rp in m.of_type("aws_dynamodb_table_replica") {
+            let rr = m.get(rp);
+            match m.target(rp, rr.get("global_table_arn")) {
+                Target::Resources(ids) => {
+                    for t in ids {
+                        ix.by_ref.entry(t).or_default().push(rp);
+                    }
+                }
+                Target::Literal(s) => {
+                    ix.by_arn.entry(s).or_default().push(rp);
+                    if let Some(rest) = s.strip_prefix("arn:aws:dynamodb:")
+                        && let Some((region, _)) = rest.split_once(':')
+                    {
+                        for (i, _) in s.match_indices(":table/") {
+                            let name = &s[i + ":table/".len()..];
+                            // The prefix `arn:aws:dynamodb:REGION:` and the suffix may share
+                            // the colon after the region, no more.
+                            if i >= "arn:aws:dynamodb:".len() + region.len() {
+                                ix.by_region_name.entry((region, name)).or_default().push(rp);
+                            }
+                        }
+                    }
+                }
+                Target::Unresolved(what) => {
+                    ix.unresolved.get_or_insert_with(|| {
+                        (rp, format!("the global_table_arn of {} comes from {what}", rr.address))
+                    });
+                }
+                Target::Unset => {}
+            }
+        }
+        ix
+    }
+}
+
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let replicas: Vec<ResourceId> = m.of_type("aws_dynamodb_table_replica").to_vec();
+    let replicas = Replicas::new(cx);
     for &t in m.of_type("aws_dynamodb_table") {
         let r = m.get(t);
         let at = r.get("name");
@@ -77,28 +135,24 @@ fn check(cx: &Ctx, out: &mut Out) {
                 }
             }
         }
-        for &rp in &replicas {
-            let rr = m.get(rp);
-            let arn = rr.get("global_table_arn");
-            let points = match m.target(rp, arn) {
-                Target::Resources(ids) => ids.contains(&t),
-                Target::Literal(s) => {
-                    r.get("arn").str() == Some(s)
-                        || (s.starts_with(&format!("arn:aws:dynamodb:{region}:"))
-                            && s.ends_with(&format!(":table/{}", at.str().unwrap_or("\0"))))
-                }
-                Target::Unresolved(what) => {
-                    undecided.get_or_insert(format!(
-                        "the global_table_arn of {} comes from {what}",
-                        rr.address
-                    ));
-                    false
-                }
-                Target::Unset => false,
-            };
-            if !points {
-                continue;
+        // The replicas whose global_table_arn names this table, in model order, with the
+        // first one that cannot be followed at its place (as a scan over them would meet it).
+        let mut named: Vec<ResourceId> = replicas.by_ref.get(&t).cloned().unwrap_or_default();
+        if let Some(a) = r.get("arn").str() {
+            named.extend(replicas.by_arn.get(a).into_iter().flatten());
+        }
+        if let Some(name) = at.str() {
+            named.extend(replicas.by_region_name.get(&(region, name)).into_iter().flatten());
+        }
+        named.sort_unstable();
+        named.dedup();
+        for rp in named {
+            if let Some((u, why)) = &replicas.unresolved
+                && *u < rp
+            {
+                undecided.get_or_insert_with(|| why.clone());
             }
+            let rr = m.get(rp);
             match rr.region.as_deref() {
                 Some(x) if x == dr => found = true,
                 Some(x) => seen.push(x.to_string()),
@@ -109,6 +163,9 @@ fn check(cx: &Ctx, out: &mut Out) {
                     ));
                 }
             }
+        }
+        if let Some((_, why)) = &replicas.unresolved {
+            undecided.get_or_insert_with(|| why.clone());
         }
         // Global tables version 2017.11.29: an aws_dynamodb_global_table of the same name lists
         // the regions, each holding its own aws_dynamodb_table.

@@ -2,7 +2,8 @@
 //! Nobody learns that the lag has grown past the RPO unless an alarm watches the lag metric, in
 //! the region that emits it, with a threshold within the RPO and someone to notify.
 
-use super::dr801_aurora_global_regions::members;
+use super::dr801_aurora_global_regions::{Memberships, members};
+use std::collections::HashMap;
 use super::s3::BucketRef;
 use super::{Ctx, Level, Out, Rule, human_duration};
 use crate::model::{Origin, ResourceId, Target};
@@ -50,15 +51,25 @@ fn check(cx: &Ctx, out: &mut Out) {
     aurora(cx, out, &mut wants);
     dynamodb(cx, out, &mut wants);
     s3(cx, out, &mut wants);
+    // The alarms by namespace and metric, read once (every want scanned every alarm before).
+    let m = cx.model;
+    let mut alarms: HashMap<(&str, &str), Vec<ResourceId>> = HashMap::new();
+    for &a in m.of_type("aws_cloudwatch_metric_alarm") {
+        let r = m.get(a);
+        if let (Some(ns), Some(metric)) = (r.get("namespace").str(), r.get("metric_name").str()) {
+            alarms.entry((ns, metric)).or_default().push(a);
+        }
+    }
     for w in &wants {
-        judge(cx, out, w);
+        judge(cx, out, w, &alarms);
     }
 }
 
 fn aurora<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>) {
     let m = cx.model;
+    let ms = Memberships::new(cx);
     for &g in m.of_type("aws_rds_global_cluster") {
-        let (clusters, _) = members(cx, g);
+        let (clusters, _) = members(cx, &ms, g);
         if clusters.len() < 2 {
             continue; // DR801: a global database in one region replicates nothing out of it
         }
@@ -254,7 +265,7 @@ fn dim_matches(cx: &Ctx, alarm: ResourceId, name: &str, want: &Dim) -> Result<bo
     }
 }
 
-fn judge(cx: &Ctx, out: &mut Out, w: &Want) {
+fn judge(cx: &Ctx, out: &mut Out, w: &Want, alarms: &HashMap<(&str, &str), Vec<ResourceId>>) {
     let m = cx.model;
     let rpo = cx.settings.rpo_secs;
     let rpo_h = human_duration(rpo);
@@ -265,13 +276,18 @@ fn judge(cx: &Ctx, out: &mut Out, w: &Want) {
     }
     let mut unknown: Option<String> = None;
     let mut near: Vec<String> = Vec::new();
-    for &a in m.of_type("aws_cloudwatch_metric_alarm") {
+    // The alarms on one of the metrics in the namespace, in model order.
+    let mut on_metric: Vec<ResourceId> = w
+        .metrics
+        .iter()
+        .filter_map(|metric| alarms.get(&(w.namespace, *metric)))
+        .flatten()
+        .copied()
+        .collect();
+    on_metric.sort_unstable();
+    on_metric.dedup();
+    for a in on_metric {
         let r = m.get(a);
-        let on_metric = r.get("metric_name").str().is_some_and(|n| w.metrics.contains(&n))
-            && r.get("namespace").str() == Some(w.namespace);
-        if !on_metric {
-            continue;
-        }
         let label = r.get("alarm_name").str().map_or_else(|| r.address.clone(), |s| format!("`{s}`"));
         let mut all = true;
         for (name, d) in &w.dims {

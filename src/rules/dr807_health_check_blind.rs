@@ -215,6 +215,14 @@ fn zone_name(cx: &Ctx, rec: ResourceId) -> Option<String> {
 /// (c) A health check guarding a failover or weighted record must probe what the record serves.
 fn records(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
+    // The records by name, read once (each health-checked record scanned every record before).
+    let mut by_name: std::collections::HashMap<String, Vec<ResourceId>> =
+        std::collections::HashMap::new();
+    for &o in m.of_type("aws_route53_record") {
+        if let Some(n) = m.get(o).get("name").str() {
+            by_name.entry(norm(n)).or_default().push(o);
+        }
+    }
     for &rec in m.of_type("aws_route53_record") {
         let r = m.get(rec);
         let routed = ["failover_routing_policy", "weighted_routing_policy"]
@@ -281,11 +289,12 @@ fn records(cx: &Ctx, out: &mut Out) {
                     continue;
                 }
                 // Another record of the input with that name: compare its targets.
-                let named: Vec<ResourceId> = m
-                    .of_type("aws_route53_record")
-                    .iter()
+                let named: Vec<ResourceId> = by_name
+                    .get(&f)
+                    .into_iter()
+                    .flatten()
                     .copied()
-                    .filter(|&o| o != rec && m.get(o).get("name").str().map(norm) == Some(f.clone()))
+                    .filter(|&o| o != rec)
                     .collect();
                 if !named.is_empty() {
                     let same = named.iter().any(|&o| {

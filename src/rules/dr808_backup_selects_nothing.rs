@@ -7,6 +7,7 @@ use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::config::glob_match;
 use crate::model::{Origin, RegionSource, ResourceId, Target, parse_arn};
 use crate::value::{Kind, Value};
+use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     id: "DR808",
@@ -58,16 +59,50 @@ fn tag<'m>(cx: &'m Ctx, id: ResourceId, key: &str) -> Option<&'m str> {
 }
 
 
-/// Does the (exact) ARN name resource `c`? Accounts only known after apply match any account.
-fn arn_names(pattern: &str, arn: &str) -> bool {
-    match (parse_arn(pattern), parse_arn(arn)) {
-        (Some(p), Some(a)) => {
-            p.service == a.service
-                && p.resource == a.resource
-                && p.region == a.region
-                && (p.account == a.account || a.account == "*")
+/// The candidates' ARNs ([`super::backup::arn_for`] with `*` for an unknown account), for the
+/// exact ARNs of selections: an ARN names a candidate when service, region and resource are
+/// equal and so is the account, or the candidate's account is only known after apply; a
+/// pattern that is no ARN names a candidate by the whole string. Built once: each literal ARN of each
+/// selection scanned every candidate before.
+struct Arns {
+    by_parts: HashMap<(String, String, String), Vec<(ResourceId, String)>>,
+    by_text: HashMap<String, Vec<ResourceId>>,
+}
+
+impl Arns {
+    fn new(cx: &Ctx, candidates: &[ResourceId]) -> Arns {
+        let mut ix = Arns {
+            by_parts: HashMap::new(),
+            by_text: HashMap::new(),
+        };
+        for &c in candidates {
+            let Some(a) = super::backup::arn_for(cx, c, "*") else {
+                continue;
+            };
+            if let Some(p) = parse_arn(&a) {
+                let key = (p.service.into(), p.region.into(), p.resource.into());
+                ix.by_parts.entry(key).or_default().push((c, p.account.into()));
+            }
+            ix.by_text.entry(a).or_default().push(c);
         }
-        _ => pattern == arn,
+        ix
+    }
+
+    /// The candidates `pattern` names.
+    fn named(&self, pattern: &str) -> Vec<ResourceId> {
+        match parse_arn(pattern) {
+            Some(p) => {
+                let key = (p.service.into(), p.region.into(), p.resource.into());
+                self.by_parts
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, acct)| acct == p.account || acct == "*")
+                    .map(|&(c, _)| c)
+                    .collect()
+            }
+            None => self.by_text.get(pattern).cloned().unwrap_or_default(),
+        }
     }
 }
 
@@ -79,20 +114,21 @@ enum Selects {
     Unknown(String),
 }
 
-fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, String) {
+fn selection(
+    cx: &Ctx,
+    sel: ResourceId,
+    candidates: &[ResourceId],
+    arns: &Arns,
+) -> (Selects, String) {
     let m = cx.model;
     let s = m.get(sel);
     let mut tried: Vec<String> = Vec::new();
     let mut unknown: Option<String> = None;
     // Selections are regional: a plan backs up resources of its own region only.
-    let local: Vec<ResourceId> = candidates
-        .iter()
-        .copied()
-        .filter(|&c| match (s.region.as_deref(), m.get(c).region.as_deref()) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        })
-        .collect();
+    let is_local = |c: ResourceId| match (s.region.as_deref(), m.get(c).region.as_deref()) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
     let res = s.get("resources");
     let items: Vec<&Value> = match res.kind() {
         Kind::Arr(_) => res.items().collect(),
@@ -108,16 +144,11 @@ fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, 
                 return (Selects::Something, String::new());
             }
             Target::Literal(pat) => {
-                if local
-                    .iter()
-                    .any(|&c| super::backup::arn_for(cx, c, "*").is_some_and(|a| arn_names(pat, &a)))
-                {
+                let named = arns.named(pat);
+                if named.iter().any(|&c| is_local(c)) {
                     return (Selects::Something, String::new());
                 }
-                if candidates
-                    .iter()
-                    .any(|&c| super::backup::arn_for(cx, c, "*").is_some_and(|a| arn_names(pat, &a)))
-                {
+                if !named.is_empty() {
                     tried.push(format!("`{pat}` is a resource of another region"));
                 } else {
                     unknown.get_or_insert(format!(
@@ -138,8 +169,10 @@ fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, 
         match (key.str(), value.str()) {
             (Some(k), Some(v)) => {
                 let k = k.strip_prefix("aws:ResourceTag/").unwrap_or(k);
-                let hit = local.iter().any(|&c| {
-                    tag(cx, c, k).is_some_and(|t| if like { glob_match(v, t) } else { t == v })
+                let hit = candidates.iter().any(|&c| {
+                    is_local(c)
+                        && tag(cx, c, k)
+                            .is_some_and(|t| if like { glob_match(v, t) } else { t == v })
                 });
                 if !hit {
                     tried.push(format!("{what} {k} = \"{v}\""));
@@ -190,7 +223,8 @@ fn selection(cx: &Ctx, sel: ResourceId, candidates: &[ResourceId]) -> (Selects, 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
     let candidates: Vec<ResourceId> = m.of_types(BACKUP_TYPES).collect();
-    let mut plans_with_selection: Vec<ResourceId> = Vec::new();
+    let arns = Arns::new(cx, &candidates);
+    let mut plans_with_selection: HashSet<ResourceId> = HashSet::new();
     let mut unresolved_plan = false;
     for &sel in m.of_type("aws_backup_selection") {
         let s = m.get(sel);
@@ -203,7 +237,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         }
         let at = s.get("name");
         let region = s.region.as_deref().unwrap_or("its region");
-        match selection(cx, sel, &candidates) {
+        match selection(cx, sel, &candidates, &arns) {
             (Selects::Something, _) => {}
             (Selects::Unknown(why), _) => out.undecided(
                 cx,
