@@ -413,8 +413,9 @@ fn store_with_note(
 
 fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
     let m = cx.model;
+    let ms = super::dr801_aurora_global_regions::Memberships::new(cx);
     for &g in m.of_type("aws_rds_global_cluster") {
-        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, g);
+        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, &ms, g);
         let mut regions: Vec<String> = Vec::new();
         for &c in &clusters {
             if let Some(r) = m.get(c).region.clone()
@@ -1075,6 +1076,7 @@ pub fn failover_rtos(cx: &Ctx) -> Vec<PathRto> {
     let m = cx.model;
     let (sets, _) = super::route53::sets_with_policy(cx, &["failover_routing_policy"]);
     let mut out = Vec::new();
+    let mut promotions = Promotions::new();
     for ((_, name, _), recs) in sets {
         let of = |t: &str| {
             recs.iter().copied().find(|&r| {
@@ -1088,7 +1090,7 @@ pub fn failover_rtos(cx: &Ctx) -> Vec<PathRto> {
         let (Some(p), Some(s)) = (of("PRIMARY"), of("SECONDARY")) else {
             continue; // DR702
         };
-        out.push(path(cx, name, p, s));
+        out.push(path(cx, &mut promotions, name, p, s));
     }
     out
 }
@@ -1120,7 +1122,16 @@ fn target_of(cx: &Ctx, rec: ResourceId) -> (String, Option<ResourceId>) {
     (text, res)
 }
 
-fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
+/// The promotion each secondary region needs, worked out once per region (not once per path).
+type Promotions = std::collections::HashMap<String, Option<Promotion>>;
+
+fn path(
+    cx: &Ctx,
+    promotions: &mut Promotions,
+    name: String,
+    p: ResourceId,
+    s: ResourceId,
+) -> PathRto {
     let m = cx.model;
     let pr = m.get(p);
     let (primary_target, _) = target_of(cx, p);
@@ -1190,9 +1201,12 @@ fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
             reported_by = owner(cx, "DR704");
         }
     }
-    let promotion = secondary_region
-        .as_deref()
-        .and_then(|reg| promotion_in(cx, reg));
+    let promotion = secondary_region.as_deref().and_then(|reg| {
+        promotions
+            .entry(reg.to_string())
+            .or_insert_with(|| promotion_in(cx, reg))
+            .clone()
+    });
     if let Some(pm) = &promotion {
         facts.push(pm.fact);
     }
@@ -1264,8 +1278,9 @@ fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>, how: &mut Str
 fn promotion_in(cx: &Ctx, region: &str) -> Option<Promotion> {
     let m = cx.model;
     let mut best: Option<Promotion> = None;
+    let ms = super::dr801_aurora_global_regions::Memberships::new(cx);
     for &g in m.of_type("aws_rds_global_cluster") {
-        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, g);
+        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, &ms, g);
         if clusters.len() < 2 {
             continue;
         }
