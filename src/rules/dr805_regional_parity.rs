@@ -73,13 +73,15 @@ fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, 
     if let Some(p) = r.construct_path.as_deref() {
         out.push((By::ConstructPath, words.strip(p)));
     }
-    let local = r.address.rsplit_once(&format!("{rtype}.")).map_or("", |(_, l)| l);
-    if !r.module.is_empty() {
-        let module = words.strip(&r.module);
-        out.push((By::Module, format!("{module}|{local}")));
-    }
+    // A Terraform address (AWS Config resources are addressed by their ARN, which is no key).
+    let Some((_, local)) = r.address.rsplit_once(&format!("{rtype}.")) else {
+        return out;
+    };
     if r.module.is_empty() {
         out.push((By::Address, words.strip(local)));
+    } else {
+        let module = words.strip(&r.module);
+        out.push((By::Module, format!("{module}|{local}")));
     }
     out
 }

@@ -287,7 +287,9 @@ impl Walk<'_, '_, '_, '_> {
                 continue;
             }
             let f = found[0];
-            if rtype == "aws_dynamodb_table" && table_replicated_in(self.cx, f, self.dr) != Some(false) {
+            // A primary table without a DR replica is DR803's finding, and so is its fix; the
+            // replica then answers to the same name.
+            if rtype == "aws_dynamodb_table" {
                 continue;
             }
             if rtype == "aws_secretsmanager_secret" && secret_replicated_in(self.cx, f, self.dr) != Some(false) {
@@ -344,6 +346,9 @@ impl Walk<'_, '_, '_, '_> {
         };
         match replicated {
             Some(true) if by_name => return, // the DR replica answers to the same name
+            // DR803 reports a primary table without a DR replica; its fix (a replica) also
+            // makes a reference by name safe.
+            Some(false) if m.get(target).rtype == "aws_dynamodb_table" && by_name => return,
             None => {
                 self.out.undecided(self.cx, self.id, path, v, format!("it references the {kind} {} in the primary region {}, whose replicas are {}", t.address, self.primary, unknown_phrase(self.cx, target)));
                 return;
