@@ -931,3 +931,39 @@ fn region_loss_dependency_guards() {
     assert_eq!(got[0].1, "undecided");
     assert!(got[0].4.contains("data source"), "{}", got[0].4);
 }
+
+/// DR805 pairs names built from interpolations whose parts are known (Terraform JSON): the log
+/// groups below have unrelated addresses and no construct path, so only their names pair them.
+#[test]
+fn parity_pairs_interpolated_names() {
+    let d = scratch("rl_parity_interpolated");
+    let f = |role: &str, short: &str| {
+        json!({"provider": format!("aws.{role}"), "function_name": format!("payments-worker-test-{short}"),
+               "handler": "index.handler", "runtime": "python3.12", "filename": "fn.zip",
+               "role": "arn:aws:iam::111122223333:role/payments-worker-test"})
+    };
+    let doc = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
+        "resource": {
+            "aws_lambda_function": {"east": f("primary", "use1"), "west": f("dr", "usw2")},
+            "aws_cloudwatch_log_group": {
+                "one": {"provider": "aws.primary", "name": "/aws/lambda/${aws_lambda_function.east.function_name}"},
+                "two": {"provider": "aws.dr", "name": "/aws/lambda/${aws_lambda_function.west.function_name}"},
+                "three": {"provider": "aws.primary", "name": "/aws/lambda/${aws_lambda_function.east.function_name}-audit"},
+            },
+        },
+    });
+    let p = d.join("cdk.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR805"]);
+    let res: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    // `east`/`west` pair by name; `one`/`two` by their built names; `three` has no counterpart.
+    assert_eq!(res, ["aws_cloudwatch_log_group.three"], "{got:#?}");
+    assert!(
+        got[0]
+            .4
+            .contains("the log group `/aws/lambda/payments-worker-test-use1-audit` in us-east-1"),
+        "{}",
+        got[0].4
+    );
+}

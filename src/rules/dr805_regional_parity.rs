@@ -9,7 +9,7 @@
 //! components, never all pairs, and at most one finding per component.
 
 use super::kms::has_replica_in;
-use super::names::name_attrs;
+use super::names::{Built, build, name_attrs};
 use super::regional::{RegionWords, secret_replicated_in};
 use super::{Ctx, Level, Out, OutcomeKind, Rule, unknown_phrase};
 use crate::model::{Origin, ResourceId};
@@ -67,8 +67,18 @@ type Index = HashMap<(By, &'static str, String, bool), Vec<ResourceId>>;
 fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, String)> {
     let r = cx.model.get(id);
     let mut out = Vec::new();
-    if let Some(name) = name_attrs(rtype).iter().find_map(|a| r.get(a).nonempty_str()) {
-        out.push((By::Name, words.strip(name)));
+    let attr = name_attrs(rtype).iter().find(|a| r.get(a).is_set());
+    match attr.map(|a| r.get(a)) {
+        Some(v) if v.nonempty_str().is_some() => {
+            out.push((By::Name, words.strip(v.nonempty_str().unwrap_or_default())));
+        }
+        // `/aws/lambda/${aws_lambda_function.worker.function_name}` with the parts known
+        Some(v) => {
+            if let Built::Whole(name) = build(cx, id, v) {
+                out.push((By::Name, words.strip(&name)));
+            }
+        }
+        None => {}
     }
     if let Some(p) = r.construct_path.as_deref() {
         out.push((By::ConstructPath, words.strip(p)));
@@ -97,10 +107,6 @@ fn check(cx: &Ctx, out: &mut Out) {
     if components.is_empty() {
         return;
     }
-    if m.resources.iter().any(|r| r.origin == Origin::AwsConfig) {
-        out.global(OutcomeKind::Undecided, "on AWS Config input the parity of CloudWatch alarms, Secrets Manager secrets and SSM parameters is not checked: drlint maps no AWS::CloudWatch::Alarm or AWS::SecretsManager::Secret items and AWS Config does not record SSM parameters (docs/live-coverage.md)");
-        out.with_key("awsconfig");
-    }
     // Without a second region there is no pair to compare (DR801 and DR803 report stateful
     // resources without a DR copy).
     let (Some(primary), Some(dr)) = (cx.settings.primary.as_deref(), cx.settings.dr.as_deref())
@@ -114,6 +120,10 @@ fn check(cx: &Ctx, out: &mut Out) {
             format!("the input has no Lambda function, queue, topic, key, secret, parameter, alarm, log group or backup vault in the DR region {dr}, so it is not known whether they are defined elsewhere (lint both regions' configurations together to compare them)"),
         );
         return;
+    }
+    if m.resources.iter().any(|r| r.origin == Origin::AwsConfig) {
+        out.global(OutcomeKind::Undecided, "on AWS Config input the parity of CloudWatch alarms, Secrets Manager secrets and SSM parameters is not checked: drlint maps no AWS::CloudWatch::Alarm or AWS::SecretsManager::Secret items and AWS Config does not record SSM parameters (docs/live-coverage.md)");
+        out.with_key("awsconfig");
     }
     let words = RegionWords::new(cx, &[primary, dr]);
     let mut index: Index = HashMap::new();
@@ -169,10 +179,13 @@ fn check(cx: &Ctx, out: &mut Out) {
                     )
                 };
                 let r = m.get(*id);
-                let label = name_attrs(rtype)
-                    .iter()
-                    .find_map(|a| r.get(a).nonempty_str())
-                    .map_or_else(|| r.address.clone(), |n| format!("`{n}`"));
+                let label = match name_attrs(rtype).iter().find(|a| r.get(a).is_set()) {
+                    Some(a) => match build(cx, *id, r.get(a)) {
+                        Built::Whole(n) => format!("`{n}`"),
+                        _ => r.address.clone(),
+                    },
+                    None => r.address.clone(),
+                };
                 let attr = name_attrs(rtype)
                     .iter()
                     .find(|a| r.get(a).is_set())
