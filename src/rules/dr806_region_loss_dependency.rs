@@ -8,7 +8,7 @@ use super::regional::{secret_replicated_in, table_replicated_in};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::{Origin, ResourceId, Target, parse_arn, traversal_attribute};
 use crate::value::{Kind, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     id: "DR806",
@@ -97,7 +97,15 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         }
         let env = r.rtype == "aws_lambda_function";
-        let mut w = Walk { cx, out, id, primary, dr, env_vars: false };
+        let mut w = Walk {
+            cx,
+            out,
+            id,
+            primary,
+            dr,
+            env_vars: false,
+            seen: HashSet::new(),
+        };
         for (k, v) in r.attrs.entries() {
             if skip_attr(k) {
                 continue;
@@ -206,9 +214,20 @@ struct Walk<'c, 'm, 'a, 'o> {
     primary: &'c str,
     dr: &'c str,
     env_vars: bool,
+    /// (attribute, what) already reported: one finding per dependency per attribute.
+    seen: HashSet<(String, String)>,
 }
 
 impl Walk<'_, '_, '_, '_> {
+    /// Records a failure once per attribute and dependency; `what` is also the finding's key,
+    /// so several dependencies of one attribute have distinct fingerprints.
+    fn fail(&mut self, path: &str, v: &Value, what: &str, message: String) {
+        if self.seen.insert((path.to_string(), what.to_string())) {
+            self.out.fail(self.cx, self.id, path, v, message);
+            self.out.with_key(what.to_string());
+        }
+    }
+
     fn value(&mut self, path: &str, v: &Value, in_env: bool) {
         match v.kind() {
             Kind::Obj(entries) => {
@@ -265,7 +284,7 @@ impl Walk<'_, '_, '_, '_> {
         }
         let host = format!(".{}.amazonaws.com", self.primary);
         if s.contains("://") && (s.contains(&host) || s.contains(&format!(".{}.api.aws", self.primary))) {
-            self.out.fail(self.cx, self.id, path, v, format!("this environment variable holds an endpoint in the primary region {}: after losing it the DR function calls a region that is down", self.primary));
+            self.fail(path, v, "endpoint", format!("this environment variable holds an endpoint in the primary region {}: after losing it the DR function calls a region that is down", self.primary));
             return;
         }
         // A name: the DR function looks it up in its own region.
@@ -300,7 +319,8 @@ impl Walk<'_, '_, '_, '_> {
             } else {
                 format!("is looked up in the DR region {}, where no {kind} of that name exists", self.dr)
             };
-            self.out.fail(self.cx, self.id, path, v, format!("this environment variable names the {kind} {} that exists only in the primary region {}; the name {what}", m.get(f).address, self.primary));
+            let key = m.get(f).address.clone();
+            self.fail(path, v, &key, format!("this environment variable names the {kind} {} that exists only in the primary region {}; the name {what}", m.get(f).address, self.primary));
             return;
         }
     }
@@ -318,7 +338,8 @@ impl Walk<'_, '_, '_, '_> {
             .flat_map(|t| m.find_by_attr(t.0, "arn", arn))
             .next();
         let what = known.map_or_else(|| format!("`{arn}`"), |k| m.get(k).address.clone());
-        self.out.fail(self.cx, self.id, path, v, format!("it names the {kind} {what} by its ARN in the primary region {}: after losing that region the DR resource cannot reach it{}", self.primary, replica_hint(self.cx, known, self.dr)));
+        let key = known.map_or_else(|| arn.to_string(), |k| m.get(k).address.clone());
+        self.fail(path, v, &key, format!("it names the {kind} {what} by its ARN in the primary region {}: after losing that region the DR resource cannot reach it{}", self.primary, replica_hint(self.cx, known, self.dr)));
     }
 
     fn reference(&mut self, path: &str, v: &Value, to: ResourceId, attr: &str) {
@@ -351,6 +372,7 @@ impl Walk<'_, '_, '_, '_> {
             Some(false) if m.get(target).rtype == "aws_dynamodb_table" && by_name => return,
             None => {
                 self.out.undecided(self.cx, self.id, path, v, format!("it references the {kind} {} in the primary region {}, whose replicas are {}", t.address, self.primary, unknown_phrase(self.cx, target)));
+                self.out.with_key(m.get(target).address.clone());
                 return;
             }
             _ => {}
@@ -360,7 +382,8 @@ impl Walk<'_, '_, '_, '_> {
             Some(true) => format!("it reads the primary copy's {attr}, not the DR replica's"),
             _ => format!("that exists only in the primary region {}", self.primary),
         };
-        self.out.fail(self.cx, self.id, path, v, format!("it references the {kind} {}{how}, and {why}: after losing the primary region the DR resource cannot reach it{}", m.get(target).address, replica_hint(self.cx, Some(target), self.dr)));
+        let key = m.get(target).address.clone();
+        self.fail(path, v, &key, format!("it references the {kind} {}{how}, and {why}: after losing the primary region the DR resource cannot reach it{}", m.get(target).address, replica_hint(self.cx, Some(target), self.dr)));
     }
 }
 
