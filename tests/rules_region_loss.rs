@@ -967,3 +967,85 @@ fn parity_pairs_interpolated_names() {
         got[0].4
     );
 }
+
+/// Several dependencies in one attribute are separate findings with their own fingerprints, and
+/// a DR function with two primary counterparts (`-dr` and `-usw2` both strip to the same name)
+/// is undecided rather than compared with a guess.
+#[test]
+fn dependencies_are_keyed_and_ambiguous_counterparts_undecided() {
+    let d = scratch("rl_keys_ambiguous");
+    let f = |role: &str, name: &str| {
+        json!({"provider": format!("aws.{role}"), "function_name": name, "handler": "index.handler",
+               "runtime": "python3.12", "filename": "fn.zip",
+               "role": "arn:aws:iam::111122223333:role/payments-fn-test"})
+    };
+    let doc = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
+        "resource": {
+            "aws_lambda_function": {
+                "a_primary": f("primary", "payments-a-test-use1"),
+                "a_dr": f("dr", "payments-a-test-usw2"),
+                "b_primary": f("primary", "payments-b-test-use1"),
+                "b_dr": f("dr", "payments-b-test-usw2"),
+                "c_primary": f("primary", "payments-c-test"),
+                "c_secondary": f("primary", "payments-c-test-secondary"),
+                "c_dr": f("dr", "payments-c-test-dr"),
+            },
+            "aws_sfn_state_machine": {"failover_dr": {
+                "provider": "aws.dr",
+                "name": "payments-failover-test-usw2",
+                "role_arn": "arn:aws:iam::111122223333:role/payments-sfn-test",
+                "definition": "{\"States\":{\"A\":{\"Resource\":\"${aws_lambda_function.a_primary.arn}\",\"Next\":\"B\"},\"B\":{\"Resource\":\"${aws_lambda_function.b_primary.arn}\",\"End\":true}}}",
+            }},
+        },
+    });
+    let p = d.join("cdk.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let r = drlint(&[
+        p.to_str().unwrap(),
+        "--env-suffix",
+        "test",
+        "--select",
+        "DR805,DR806",
+        "--format",
+        "json",
+    ]);
+    let v: J = serde_json::from_str(&r.stdout).unwrap();
+    let res = v["results"].as_array().unwrap();
+    let sfn: Vec<&J> = res
+        .iter()
+        .filter(|x| x["rule_id"] == "DR806" && x["resource"] == "aws_sfn_state_machine.failover_dr")
+        .collect();
+    assert_eq!(sfn.len(), 2, "{res:#?}");
+    assert!(sfn.iter().all(|x| x["attribute"] == "definition"));
+    assert_ne!(sfn[0]["fingerprint"], sfn[1]["fingerprint"]);
+    assert!(
+        sfn[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_lambda_function.a_primary")
+    );
+    assert!(
+        sfn[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_lambda_function.b_primary")
+    );
+    let c: Vec<(&str, &str)> = res
+        .iter()
+        .filter(|x| x["rule_id"] == "DR805" && x["resource"] == "aws_lambda_function.c_dr")
+        .map(|x| {
+            (
+                x["outcome"].as_str().unwrap(),
+                x["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(c.len(), 1, "{res:#?}");
+    assert_eq!(c[0].0, "undecided");
+    assert!(
+        c[0].1.contains("several primary-region functions"),
+        "{}",
+        c[0].1
+    );
+}
