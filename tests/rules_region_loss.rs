@@ -1049,3 +1049,58 @@ fn dependencies_are_keyed_and_ambiguous_counterparts_undecided() {
         c[0].1
     );
 }
+
+/// A module instantiated once per region (`module.app_primary`, `module.app_dr`): resources pair
+/// by module instance and address inside it when their names do not pair.
+#[test]
+fn parity_pairs_module_instances_in_a_plan() {
+    let d = scratch("rl_parity_modules");
+    let res = |module: &str, t: &str, n: &str, name: &str| {
+        json!({"address": format!("module.{module}.{t}.{n}"), "mode": "managed", "type": t, "name": n,
+               "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+               "values": {"name": name}, "sensitive_values": {}})
+    };
+    let conf = |t: &str, n: &str, provider: &str| {
+        json!({"address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n,
+               "provider_config_key": provider, "expressions": {"name": {"references": ["var.name"]}},
+               "schema_version": 0})
+    };
+    let call = |provider: &str| {
+        json!({"source": "./app", "expressions": {"name": {"constant_value": "x"}},
+               "module": {"variables": {"name": {}}, "resources": [
+                   conf("aws_sqs_queue", "jobs", provider), conf("aws_sns_topic", "extra", provider)]}})
+    };
+    let provider = |alias: Option<&str>, region: &str| {
+        let mut p = json!({"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
+                           "expressions": {"region": {"constant_value": region}}});
+        if let Some(a) = alias {
+            p["alias"] = json!(a);
+        }
+        p
+    };
+    let plan = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"child_modules": [
+            {"address": "module.app_primary", "resources": [
+                res("app_primary", "aws_sqs_queue", "jobs", "jobs-test-east"),
+                res("app_primary", "aws_sns_topic", "extra", "extra-test")]},
+            {"address": "module.app_dr", "resources": [
+                res("app_dr", "aws_sqs_queue", "jobs", "jobs-test-west")]},
+        ]}},
+        "configuration": {
+            "provider_config": {"aws": provider(None, "us-east-1"), "aws.dr": provider(Some("dr"), "us-west-2")},
+            "root_module": {"module_calls": {"app_primary": call("aws"), "app_dr": call("aws.dr")}},
+        },
+    });
+    let p = d.join("plan.json");
+    std::fs::write(&p, plan.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR805"]);
+    let res: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(res, ["module.app_primary.aws_sns_topic.extra"], "{got:#?}");
+    assert!(
+        got[0].4.contains("looked up by name, module instance"),
+        "{}",
+        got[0].4
+    );
+}

@@ -91,7 +91,7 @@ fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, 
         out.push((By::Address, words.strip(local)));
     } else {
         let module = words.strip(&r.module);
-        out.push((By::Module, format!("{module}|{local}")));
+        out.push((By::Module, format!("{module}|{}", words.strip(local))));
     }
     out
 }
