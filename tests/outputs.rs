@@ -85,7 +85,7 @@ fn sarif_has_full_rule_metadata_and_regions() {
         }
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 19); // seed 002: fixtures/seed002/README.md
+    assert_eq!(results.len(), 21); // seed 002: fixtures/seed002/README.md
     for res in results {
         let region = &res["locations"][0]["physicalLocation"]["region"];
         for k in ["startLine", "startColumn", "endLine", "endColumn"] {
@@ -144,7 +144,8 @@ fn fingerprints_survive_unrelated_additions_and_reordering() {
     let mut reordered = serde_json::Map::new();
     reordered.insert(
         "aws_cloudwatch_log_group".into(),
-        serde_json::json!({"unrelated": {"name": "/payments/unrelated-dev", "kms_key_id": "arn:aws:kms:us-east-1:111122223333:key/abc", "provider": "aws.primary"}}),
+        // In the DR region: a component only the primary had would be a DR805 finding.
+        serde_json::json!({"unrelated": {"name": "/payments/unrelated-dev", "kms_key_id": "arn:aws:kms:us-west-2:111122223333:key/abc", "provider": "aws.secondary"}}),
     );
     for (t, by_name) in resources.iter().rev() {
         let mut inner = serde_json::Map::new();
@@ -189,7 +190,7 @@ fn human_on_the_terminal_and_sarif_to_a_file_in_one_run() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("error[DR401 crr-delete-markers]"));
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 19);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 21);
     // --format sarif --output writes the file and leaves standard output empty.
     let out2 = d.join("only.sarif");
     let r = drlint(&[
@@ -466,7 +467,7 @@ fn rule_levels_from_config() {
 #[test]
 fn github_and_markdown_formats() {
     let r = drlint(&[SEED, "--env-suffix", "dev", "--format", "github"]);
-    let first = r.stdout.lines().next().unwrap();
+    let first = r.stdout.lines().find(|l| l.starts_with("::error")).unwrap();
     assert!(
         first.starts_with("::error file=fixtures/seed002/cdk.tf.json,line="),
         "{first}"

@@ -625,3 +625,482 @@ fn a_record_with_a_literal_zone_id_finds_its_zone() {
     );
     assert!(got[0].4.contains("status.other-vendor.net"), "{}", got[0].4);
 }
+
+// ---- DR805 regional-parity, DR806 region-loss-dependency, DR503 route tables ----------------
+
+/// (rule, outcome, resource, attribute, message) of DR503, DR805 and DR806 results.
+fn lint_parity(args: &[&str]) -> Vec<(String, String, String, String, String)> {
+    let mut all = vec![
+        "--env-suffix",
+        "test",
+        "--primary-region",
+        "us-east-1",
+        "--dr-region",
+        "us-west-2",
+        "--format",
+        "json",
+    ];
+    all.extend_from_slice(args);
+    let r = drlint(&all);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let v: J = serde_json::from_str(&r.stdout).unwrap();
+    let mut out: Vec<_> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| {
+            let s = |k: &str| j[k].as_str().unwrap_or("").to_string();
+            (
+                s("rule_id"),
+                s("outcome"),
+                s("resource"),
+                s("attribute"),
+                s("message"),
+            )
+        })
+        .filter(|r| ["DR503", "DR805", "DR806"].contains(&r.0.as_str()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn function_item(region: &str, name: &str, runtime: &str, env: J) -> J {
+    item(
+        "AWS::Lambda::Function",
+        region,
+        name,
+        &format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"),
+        json!({
+            "functionName": name,
+            "runtime": runtime,
+            "handler": "index.handler",
+            "memorySize": 1024,
+            "timeout": 30,
+            "architectures": ["arm64"],
+            "environment": {"variables": env},
+        }),
+        json!({}),
+    )
+}
+
+/// AWS Config records what DR805 compares (functions with their runtime, handler, memory,
+/// timeout, architectures and environment; queues) and the literal values DR806 reads (a
+/// primary-region endpoint in a DR function's environment); what it does not record (alarms,
+/// secrets and SSM parameters for DR805, the execution role's policies for DR806) is undecided.
+#[test]
+fn aws_config_decides_parity_and_dependencies_it_records() {
+    let d = scratch("rl_parity_config");
+    let queue_url =
+        format!("https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/payments-orders-test-use1");
+    let primary = vec![
+        function_item(
+            "us-east-1",
+            "payments-worker-test-use1",
+            "python3.12",
+            json!({"DR_ROLE": "primary", "QUEUE_URL": queue_url}),
+        ),
+        function_item(
+            "us-east-1",
+            "payments-settlement-test-use1",
+            "python3.12",
+            json!({}),
+        ),
+        item(
+            "AWS::SQS::Queue",
+            "us-east-1",
+            "payments-orders-test-use1",
+            &format!("arn:aws:sqs:us-east-1:{ACCOUNT}:payments-orders-test-use1"),
+            json!({"QueueName": "payments-orders-test-use1"}),
+            json!({}),
+        ),
+    ];
+    let dr = vec![function_item(
+        "us-west-2",
+        "payments-worker-test-usw2",
+        "python3.11",
+        json!({"DR_ROLE": "dr", "QUEUE_URL": queue_url}),
+    )];
+    let a = snapshot(&d, "use1", primary);
+    let b = snapshot(&d, "usw2", dr);
+    let got = lint_parity(&[&a, &b]);
+    let keys: Vec<(&str, &str, &str, &str)> = got
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str(), r.3.as_str()))
+        .collect();
+    let fn_arn = |region: &str, n: &str| format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{n}");
+    let settlement = fn_arn("us-east-1", "payments-settlement-test-use1");
+    let worker_dr = fn_arn("us-west-2", "payments-worker-test-usw2");
+    let queue = format!("arn:aws:sqs:us-east-1:{ACCOUNT}:payments-orders-test-use1");
+    assert_eq!(
+        keys,
+        vec![
+            ("DR805", "fail", settlement.as_str(), "function_name"),
+            ("DR805", "fail", worker_dr.as_str(), "runtime"),
+            ("DR805", "fail", queue.as_str(), "name"),
+            ("DR805", "undecided", "", ""),
+            (
+                "DR806",
+                "fail",
+                worker_dr.as_str(),
+                "environment.variables.QUEUE_URL"
+            ),
+            ("DR806", "undecided", worker_dr.as_str(), "role"),
+        ],
+        "{got:#?}"
+    );
+    let msg = |rule: &str, attr: &str| {
+        got.iter()
+            .find(|r| r.0 == rule && r.3 == attr)
+            .map(|r| r.4.as_str())
+            .unwrap()
+    };
+    assert!(msg("DR805", "runtime").contains("runtime python3.11 here, python3.12 in the primary"));
+    assert!(msg("DR805", "runtime").contains("(paired by name)"));
+    assert!(msg("DR805", "").contains("AWS::CloudWatch::Alarm"));
+    assert!(msg("DR806", "role").contains("not recorded by AWS Config"));
+    // One region's snapshot alone cannot show the DR half: undecided, not a finding per component.
+    let got = lint_parity(&[&a]);
+    assert!(got.iter().all(|r| r.1 == "undecided"), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|r| r.0 == "DR805" && r.4.contains("no Lambda function, queue, topic")),
+        "{got:#?}"
+    );
+}
+
+/// Issue 10: counterparts are found by hashing, not by comparing all pairs, and there is at most
+/// one finding per component. 2,000 functions: 1,000 in each region, every tenth DR function with
+/// another memory size, and 100 primary functions whose DR counterpart is missing.
+#[test]
+fn parity_of_many_components_is_bounded_by_the_components() {
+    let d = scratch("rl_parity_scale");
+    let mut functions = serde_json::Map::new();
+    let (pairs, missing) = (900usize, 100usize);
+    for i in 0..pairs + missing {
+        for (role, short) in [("primary", "use1"), ("dr", "usw2")] {
+            if role == "dr" && i >= pairs {
+                continue;
+            }
+            let memory = if role == "dr" && i % 10 == 0 {
+                512
+            } else {
+                1024
+            };
+            functions.insert(
+                format!("fn_{i}_{role}"),
+                json!({
+                    "provider": format!("aws.{role}"),
+                    "function_name": format!("payments-fn{i}-test-{short}"),
+                    "handler": "index.handler",
+                    "runtime": "python3.12",
+                    "memory_size": memory,
+                    "timeout": 30,
+                    "filename": "fn.zip",
+                    "role": "arn:aws:iam::111122223333:role/payments-fn-test",
+                }),
+            );
+        }
+    }
+    // The other 100 DR functions exist only in the DR region: not reported (failover direction).
+    for i in 0..missing {
+        functions.insert(
+            format!("tool_{i}_dr"),
+            json!({"provider": "aws.dr", "function_name": format!("payments-tool{i}-test-usw2"),
+                   "handler": "index.handler", "runtime": "python3.12", "filename": "fn.zip",
+                   "role": "arn:aws:iam::111122223333:role/payments-fn-test"}),
+        );
+    }
+    let n = functions.len();
+    assert_eq!(n, 2000);
+    let doc = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
+        "resource": {"aws_lambda_function": functions},
+    });
+    let p = d.join("cdk.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR805"]);
+    assert!(got.len() <= n, "{} findings for {n} components", got.len());
+    let missing_found = got
+        .iter()
+        .filter(|r| r.4.contains("has no counterpart"))
+        .count();
+    let drift = got.iter().filter(|r| r.3 == "memory_size").count();
+    assert_eq!(missing_found, missing);
+    assert_eq!(drift, pairs / 10);
+    assert_eq!(got.len(), missing + pairs / 10, "{:#?}", &got[..3]);
+}
+
+/// DR503: a peering route in a table that only another VPC's subnet uses, or in the main route
+/// table of a VPC whose subnets all have their own tables, carries no traffic; routes whose table
+/// comes from a variable are undecided.
+#[test]
+fn peering_routes_must_be_in_tables_the_vpc_subnets_use() {
+    let d = scratch("rl_peering_tables");
+    let base =
+        std::fs::read_to_string(common::root().join("fixtures/rules/DR503/pass.tf.json")).unwrap();
+    let pass: J = serde_json::from_str(&base).unwrap();
+    let write = |name: &str, doc: &J| {
+        let p = d.join(name);
+        std::fs::write(&p, doc.to_string()).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    // The primary subnet moves to a table without the peering routes.
+    let mut moved = pass.clone();
+    moved["resource"]["aws_route_table"]["primary_app"] =
+        json!({"provider": "aws.primary", "vpc_id": "${aws_vpc.primary.id}"});
+    moved["resource"]["aws_route_table_association"]["primary_private"]["route_table_id"] =
+        json!("${aws_route_table.primary_app.id}");
+    let got = lint_parity(&[&write("moved.tf.json", &moved)]);
+    let keys: Vec<(&str, &str, &str)> = got
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("DR503", "fail", "aws_vpc_peering_connection.app"),
+            ("DR503", "fail", "aws_vpc_peering_connection.ops"),
+        ],
+        "{got:#?}"
+    );
+    assert!(
+        got.iter()
+            .all(|r| r.4.contains("no subnet of aws_vpc.primary uses"))
+    );
+    // The ops VPC's only subnet gets its own table: its main route table serves nobody.
+    let mut main_unused = pass.clone();
+    main_unused["resource"]["aws_route_table"]["dr_ops_app"] =
+        json!({"provider": "aws.dr", "vpc_id": "${aws_vpc.dr_ops.id}"});
+    main_unused["resource"]["aws_route_table_association"]["dr_ops"] = json!({
+        "provider": "aws.dr",
+        "route_table_id": "${aws_route_table.dr_ops_app.id}",
+        "subnet_id": "${aws_subnet.dr_ops.id}",
+    });
+    let got = lint_parity(&[&write("main.tf.json", &main_unused)]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        (got[0].1.as_str(), got[0].2.as_str()),
+        ("fail", "aws_vpc_peering_connection.ops")
+    );
+    assert!(
+        got[0].4.contains("no subnet of aws_vpc.dr_ops uses"),
+        "{}",
+        got[0].4
+    );
+    // A route table that comes from a variable: which subnets use it is not in the input.
+    let mut var = pass.clone();
+    var["resource"]["aws_route"]["primary_to_dr"]["route_table_id"] = json!("${var.route_table}");
+    var["variable"] = json!({"route_table": {}});
+    let got = lint_parity(&[&write("var.tf.json", &var)]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(
+        (got[0].1.as_str(), got[0].2.as_str()),
+        ("undecided", "aws_vpc_peering_connection.app")
+    );
+}
+
+/// DR806 false-positive guards on Terraform JSON: replication plumbing, fan-out subscriptions and
+/// resource policies that name the primary region are not dependencies; a data source of a
+/// dependency kind is undecided; a shared role granting the table in both regions passes.
+#[test]
+fn region_loss_dependency_guards() {
+    let d = scratch("rl_dependency_guards");
+    let base: J = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("fixtures/rules/DR806/pass.tf.json")).unwrap(),
+    )
+    .unwrap();
+    let mut doc = base.clone();
+    let r = &mut doc["resource"];
+    r["aws_sns_topic_subscription"] = json!({"dr_to_primary": {"provider": "aws.dr",
+        "topic_arn": "${aws_sns_topic.alerts_dr.arn}", "protocol": "sqs",
+        "endpoint": "${aws_sqs_queue.orders_primary.arn}"}});
+    r["aws_sqs_queue_policy"] = json!({"dr": {"provider": "aws.dr", "queue_url": "${aws_sqs_queue.orders_dr.id}",
+        "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"${aws_sqs_queue.orders_dr.arn}\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"${aws_sns_topic.alerts_primary.arn}\"}}}]}"}});
+    let p = d.join("guards.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR806"]);
+    assert!(got.is_empty(), "{got:#?}");
+    // A DR function reading a secret through a data source: its region is not in the model.
+    let mut doc = base.clone();
+    doc["resource"]["aws_lambda_function"]["worker_dr"]["environment"]["variables"]["API_KEY"] =
+        json!("${data.aws_secretsmanager_secret_version.api.secret_string}");
+    let p = d.join("data.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR806"]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].1, "undecided");
+    assert!(got[0].4.contains("data source"), "{}", got[0].4);
+}
+
+/// DR805 pairs names built from interpolations whose parts are known (Terraform JSON): the log
+/// groups below have unrelated addresses and no construct path, so only their names pair them.
+#[test]
+fn parity_pairs_interpolated_names() {
+    let d = scratch("rl_parity_interpolated");
+    let f = |role: &str, short: &str| {
+        json!({"provider": format!("aws.{role}"), "function_name": format!("payments-worker-test-{short}"),
+               "handler": "index.handler", "runtime": "python3.12", "filename": "fn.zip",
+               "role": "arn:aws:iam::111122223333:role/payments-worker-test"})
+    };
+    let doc = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
+        "resource": {
+            "aws_lambda_function": {"east": f("primary", "use1"), "west": f("dr", "usw2")},
+            "aws_cloudwatch_log_group": {
+                "one": {"provider": "aws.primary", "name": "/aws/lambda/${aws_lambda_function.east.function_name}"},
+                "two": {"provider": "aws.dr", "name": "/aws/lambda/${aws_lambda_function.west.function_name}"},
+                "three": {"provider": "aws.primary", "name": "/aws/lambda/${aws_lambda_function.east.function_name}-audit"},
+            },
+        },
+    });
+    let p = d.join("cdk.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR805"]);
+    let res: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    // `east`/`west` pair by name; `one`/`two` by their built names; `three` has no counterpart.
+    assert_eq!(res, ["aws_cloudwatch_log_group.three"], "{got:#?}");
+    assert!(
+        got[0]
+            .4
+            .contains("the log group `/aws/lambda/payments-worker-test-use1-audit` in us-east-1"),
+        "{}",
+        got[0].4
+    );
+}
+
+/// Several dependencies in one attribute are separate findings with their own fingerprints, and
+/// a DR function with two primary counterparts (`-dr` and `-usw2` both strip to the same name)
+/// is undecided rather than compared with a guess.
+#[test]
+fn dependencies_are_keyed_and_ambiguous_counterparts_undecided() {
+    let d = scratch("rl_keys_ambiguous");
+    let f = |role: &str, name: &str| {
+        json!({"provider": format!("aws.{role}"), "function_name": name, "handler": "index.handler",
+               "runtime": "python3.12", "filename": "fn.zip",
+               "role": "arn:aws:iam::111122223333:role/payments-fn-test"})
+    };
+    let doc = json!({
+        "provider": {"aws": [{"alias": "primary", "region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
+        "resource": {
+            "aws_lambda_function": {
+                "a_primary": f("primary", "payments-a-test-use1"),
+                "a_dr": f("dr", "payments-a-test-usw2"),
+                "b_primary": f("primary", "payments-b-test-use1"),
+                "b_dr": f("dr", "payments-b-test-usw2"),
+                "c_primary": f("primary", "payments-c-test"),
+                "c_secondary": f("primary", "payments-c-test-secondary"),
+                "c_dr": f("dr", "payments-c-test-dr"),
+            },
+            "aws_sfn_state_machine": {"failover_dr": {
+                "provider": "aws.dr",
+                "name": "payments-failover-test-usw2",
+                "role_arn": "arn:aws:iam::111122223333:role/payments-sfn-test",
+                "definition": "{\"States\":{\"A\":{\"Resource\":\"${aws_lambda_function.a_primary.arn}\",\"Next\":\"B\"},\"B\":{\"Resource\":\"${aws_lambda_function.b_primary.arn}\",\"End\":true}}}",
+            }},
+        },
+    });
+    let p = d.join("cdk.tf.json");
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let r = drlint(&[
+        p.to_str().unwrap(),
+        "--env-suffix",
+        "test",
+        "--select",
+        "DR805,DR806",
+        "--format",
+        "json",
+    ]);
+    let v: J = serde_json::from_str(&r.stdout).unwrap();
+    let res = v["results"].as_array().unwrap();
+    let sfn: Vec<&J> = res
+        .iter()
+        .filter(|x| x["rule_id"] == "DR806" && x["resource"] == "aws_sfn_state_machine.failover_dr")
+        .collect();
+    assert_eq!(sfn.len(), 2, "{res:#?}");
+    assert!(sfn.iter().all(|x| x["attribute"] == "definition"));
+    assert_ne!(sfn[0]["fingerprint"], sfn[1]["fingerprint"]);
+    assert!(
+        sfn[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_lambda_function.a_primary")
+    );
+    assert!(
+        sfn[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_lambda_function.b_primary")
+    );
+    let c: Vec<(&str, &str)> = res
+        .iter()
+        .filter(|x| x["rule_id"] == "DR805" && x["resource"] == "aws_lambda_function.c_dr")
+        .map(|x| {
+            (
+                x["outcome"].as_str().unwrap(),
+                x["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(c.len(), 1, "{res:#?}");
+    assert_eq!(c[0].0, "undecided");
+    assert!(
+        c[0].1.contains("several primary-region functions"),
+        "{}",
+        c[0].1
+    );
+}
+
+/// A module instantiated once per region (`module.app_primary`, `module.app_dr`): resources pair
+/// by module instance and address inside it when their names do not pair.
+#[test]
+fn parity_pairs_module_instances_in_a_plan() {
+    let d = scratch("rl_parity_modules");
+    let res = |module: &str, t: &str, n: &str, name: &str| {
+        json!({"address": format!("module.{module}.{t}.{n}"), "mode": "managed", "type": t, "name": n,
+               "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+               "values": {"name": name}, "sensitive_values": {}})
+    };
+    let conf = |t: &str, n: &str, provider: &str| {
+        json!({"address": format!("{t}.{n}"), "mode": "managed", "type": t, "name": n,
+               "provider_config_key": provider, "expressions": {"name": {"references": ["var.name"]}},
+               "schema_version": 0})
+    };
+    let call = |provider: &str| {
+        json!({"source": "./app", "expressions": {"name": {"constant_value": "x"}},
+               "module": {"variables": {"name": {}}, "resources": [
+                   conf("aws_sqs_queue", "jobs", provider), conf("aws_sns_topic", "extra", provider)]}})
+    };
+    let provider = |alias: Option<&str>, region: &str| {
+        let mut p = json!({"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
+                           "expressions": {"region": {"constant_value": region}}});
+        if let Some(a) = alias {
+            p["alias"] = json!(a);
+        }
+        p
+    };
+    let plan = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"child_modules": [
+            {"address": "module.app_primary", "resources": [
+                res("app_primary", "aws_sqs_queue", "jobs", "jobs-test-east"),
+                res("app_primary", "aws_sns_topic", "extra", "extra-test")]},
+            {"address": "module.app_dr", "resources": [
+                res("app_dr", "aws_sqs_queue", "jobs", "jobs-test-west")]},
+        ]}},
+        "configuration": {
+            "provider_config": {"aws": provider(None, "us-east-1"), "aws.dr": provider(Some("dr"), "us-west-2")},
+            "root_module": {"module_calls": {"app_primary": call("aws"), "app_dr": call("aws.dr")}},
+        },
+    });
+    let p = d.join("plan.json");
+    std::fs::write(&p, plan.to_string()).unwrap();
+    let got = lint_parity(&[p.to_str().unwrap(), "--select", "DR805"]);
+    let res: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(res, ["module.app_primary.aws_sns_topic.extra"], "{got:#?}");
+    assert!(
+        got[0].4.contains("looked up by name, module instance"),
+        "{}",
+        got[0].4
+    );
+}

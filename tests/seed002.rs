@@ -1,5 +1,5 @@
 //! The real known-bad input: the seed-002 CDKTF stack, synthesized (fixtures/seed002/README.md).
-//! Every defect the seven families cover is reported; what is right is not.
+//! Every defect the eight families cover is reported; what is right is not.
 
 mod common;
 use common::{drlint, results};
@@ -113,6 +113,20 @@ fn seed002_ephemeral_reports_every_covered_defect_and_nothing_else() {
             "aws_route53_health_check.primary_health_check",
             "insufficient_data_health_status",
         ),
+        // The table-throttle alarm exists only in us-east-1, although the global table also
+        // serves us-west-2 (DR805, a warning).
+        row(
+            "DR805",
+            "aws_cloudwatch_metric_alarm.dynamodb_throttle_alarm",
+            "alarm_name",
+        ),
+        // One execution role for both functions grants the table only by its us-east-1 ARN:
+        // the us-west-2 function is denied its local replica after failover (DR806).
+        row(
+            "DR806",
+            "aws_lambda_function.secondary_payment_lambda",
+            "role",
+        ),
     ];
     want.sort();
     let got = lint("ephemeral");
@@ -171,7 +185,7 @@ fn seed002_human_report_shows_snippets_and_inferred_regions() {
     );
     assert!(
         r.stdout
-            .contains("drlint: 18 errors, 1 warning, 0 notes in 21 resources across 1 file")
+            .contains("drlint: 19 errors, 2 warnings, 0 notes in 21 resources across 1 file")
     );
     assert!(
         r.stdout

@@ -355,3 +355,37 @@ def configure_for(config: StackConfig, name: str) -> StackConfig:
 
 def apply_mutation(stack: DrStack, name: str) -> None:
     MUTATIONS[name].apply(stack)
+
+
+# -- region loss: parity and dependencies (DR805, DR806) ------------------------------------------
+
+
+def _dr_role_grants_primary_table(stack: DrStack) -> None:
+    # IAM is global: the DR processor's policy names the sessions table only by its primary-region
+    # ARN, so after failover the DR function is denied its local replica.
+    policy = stack.compute.node.find_child("dr_policy")
+    document = policy.policy_input
+    dr, primary = stack.regions.dr.region, stack.regions.primary.region
+    # The tests check that the mutant differs from its variant exactly at `touches`.
+    policy.policy = document.replace(f":dynamodb:{dr}:", f":dynamodb:{primary}:")
+
+
+MUTATIONS.update(
+    {
+        m.name: m
+        for m in [
+            Mutation(
+                "dr-function-runtime-drift", "payments", "DR805",
+                "the DR processor runs another Python runtime than the primary's",
+                (R + "aws_lambda_function.compute_dr_function.runtime",),
+                apply=lambda s: _override(s.compute.of(DR).function, runtime="python3.11"),
+            ),
+            Mutation(
+                "dr-role-grants-primary-table", "transactions", "DR806",
+                "the DR processor's role grants the sessions table only by its primary-region ARN",
+                (R + "aws_iam_role_policy.compute_dr_policy.policy",),
+                apply=_dr_role_grants_primary_table,
+            ),
+        ]
+    }
+)

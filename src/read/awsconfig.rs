@@ -254,6 +254,12 @@ const MAPPINGS: &[Mapping] = &[
         ("arn", &[Arn], Str),
         ("kms_key_arn", &[Conf(&["kmsKeyArn"])], Str),
         ("environment", &[Conf(&["environment", "variables"])], With(lambda_environment)),
+        // Compared across regions by DR805.
+        ("runtime", &[Conf(&["runtime"])], Str),
+        ("handler", &[Conf(&["handler"])], Str),
+        ("memory_size", &[Conf(&["memorySize"])], Num),
+        ("timeout", &[Conf(&["timeout"])], Num),
+        ("architectures", &[Conf(&["architectures"])], Strings),
         ("tags", &[], With(tags)),
     ]),
     map("AWS::SNS::Topic", "aws_sns_topic", &[

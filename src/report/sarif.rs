@@ -245,12 +245,18 @@ fn gzip_len(bytes: &[u8]) -> usize {
     e.finish().map_or(usize::MAX, |v| v.len())
 }
 
-/// Serializes `log`; when the file would be more than GitHub's upload limit gzip-compressed,
+/// Serializes `log` (with a final newline); when the file would be more than GitHub's upload limit gzip-compressed,
 /// keeps the most severe results that fit (`levels[i]` is the level of result `i`) and says so in
 /// an error-level execution notification.
 fn serialize_within_limit(mut log: Log, levels: Vec<Level>) -> std::io::Result<Vec<u8>> {
     let limit = max_gzip_bytes();
-    let mut text = serde_json::to_vec_pretty(&log)?;
+    // The bytes measured are the bytes written, final newline included.
+    let to_text = |log: &Log| -> std::io::Result<Vec<u8>> {
+        let mut t = serde_json::to_vec_pretty(log)?;
+        t.push(b'\n');
+        Ok(t)
+    };
+    let mut text = to_text(&log)?;
     // gzip never makes JSON much larger, so a file at or under the limit needs no compression.
     if text.len() <= limit || gzip_len(&text) <= limit {
         return Ok(text);
@@ -282,7 +288,7 @@ fn serialize_within_limit(mut log: Log, levels: Vec<Level>) -> std::io::Result<V
                 "this SARIF file would exceed GitHub code scanning's upload limit of {limit} bytes gzip-compressed: only the {keep} most severe of {total} results are in it (the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
             );
         }
-        text = serde_json::to_vec_pretty(&log)?;
+        text = to_text(&log)?;
         if keep == 0 || gzip_len(&text) <= limit {
             return Ok(text);
         }
@@ -651,6 +657,5 @@ pub fn render(
             column_kind: "unicodeCodePoints",
         }],
     };
-    w.write_all(&serialize_within_limit(log, levels)?)?;
-    writeln!(w)
+    w.write_all(&serialize_within_limit(log, levels)?)
 }

@@ -5,7 +5,7 @@
 use super::net::{Cidr, vpc_of};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::{ResourceId, Target};
-use crate::value::Value;
+use crate::value::{Kind, Value};
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -18,11 +18,182 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// A route through a peering connection: its region and destination.
+/// A route through a peering connection: its region, destination and route table.
 struct PeerRoute<'v> {
     region: Option<&'v str>,
     dest: Option<Cidr>,
     dest_unknown: bool,
+    table: Table,
+}
+
+/// The route table a route is in.
+#[derive(Clone, Copy)]
+enum Table {
+    /// An `aws_route_table` (or `aws_default_route_table`) of the input.
+    Resource(ResourceId),
+    /// The main route table of a VPC (`aws_vpc.x.main_route_table_id`).
+    MainOf(ResourceId),
+    /// Not found in the input (a variable, a literal id of a table managed elsewhere).
+    Unknown,
+}
+
+/// Whether any subnet of a VPC uses a route table.
+#[derive(PartialEq)]
+enum Use {
+    Used,
+    Unused,
+    Unknown,
+}
+
+/// Which subnets use which route tables: explicit associations, and each VPC's main route
+/// table for its subnets without one.
+struct Associations {
+    /// route table → (subnet's VPC, or None when the subnet or its VPC is not known)
+    explicit: HashMap<ResourceId, Vec<Option<ResourceId>>>,
+    /// Subnets with an explicit association.
+    associated: std::collections::HashSet<ResourceId>,
+    /// Associations whose route table could not be resolved.
+    unresolved: bool,
+    /// route table → the VPC it is the main route table of.
+    main_of: HashMap<ResourceId, ResourceId>,
+    /// VPC → its subnets in the input.
+    subnets_of: HashMap<ResourceId, Vec<ResourceId>>,
+}
+
+impl Associations {
+    fn build(cx: &Ctx) -> Associations {
+        let m = cx.model;
+        let mut a = Associations {
+            explicit: HashMap::new(),
+            associated: Default::default(),
+            unresolved: false,
+            main_of: HashMap::new(),
+            subnets_of: HashMap::new(),
+        };
+        for &sn in m.of_type("aws_subnet") {
+            if let Some(v) = vpc_of(cx, sn, m.get(sn).get("vpc_id")) {
+                a.subnets_of.entry(v).or_default().push(sn);
+            }
+        }
+        for &x in m.of_type("aws_route_table_association") {
+            let r = m.get(x);
+            let tables = tables_of(cx, x, r.get("route_table_id"));
+            let subnet = match m.target(x, r.get("subnet_id")) {
+                Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_subnet"),
+                Target::Literal(s) => m.find_by_attr("aws_subnet", "id", s).into_iter().next(),
+                _ => None,
+            };
+            if !r.get("subnet_id").is_set() {
+                continue; // a gateway (edge) association
+            }
+            if let Some(sn) = subnet {
+                a.associated.insert(sn);
+            }
+            let vpc = subnet.and_then(|sn| vpc_of(cx, sn, m.get(sn).get("vpc_id")));
+            match tables.as_slice() {
+                [] => a.unresolved = true,
+                ts => {
+                    for t in ts {
+                        match t {
+                            Table::Resource(t) => a.explicit.entry(*t).or_default().push(vpc),
+                            _ => a.unresolved = true,
+                        }
+                    }
+                }
+            }
+        }
+        for &x in m.of_type("aws_main_route_table_association") {
+            let r = m.get(x);
+            if let (Some(vpc), [Table::Resource(t)]) = (
+                vpc_of(cx, x, r.get("vpc_id")),
+                tables_of(cx, x, r.get("route_table_id")).as_slice(),
+            ) {
+                a.main_of.insert(*t, vpc);
+            }
+        }
+        for &x in m.of_type("aws_default_route_table") {
+            let r = m.get(x);
+            if let [Table::MainOf(vpc)] = tables_of(cx, x, r.get("default_route_table_id")).as_slice() {
+                a.main_of.insert(x, *vpc);
+            }
+        }
+        a
+    }
+
+    fn has_subnets(&self, vpc: ResourceId) -> bool {
+        self.subnets_of.contains_key(&vpc)
+    }
+
+    /// Does a subnet of `vpc` use route table `t`?
+    fn usage(&self, t: Table, vpc: ResourceId) -> Use {
+        let main = match t {
+            Table::Unknown => return Use::Unknown,
+            Table::MainOf(v) => (v == vpc).then_some(v),
+            Table::Resource(t) => {
+                if let Some(vpcs) = self.explicit.get(&t) {
+                    if vpcs.contains(&Some(vpc)) {
+                        return Use::Used;
+                    }
+                    if vpcs.contains(&None) {
+                        return Use::Unknown;
+                    }
+                }
+                self.main_of.get(&t).copied().filter(|&v| v == vpc)
+            }
+        };
+        if main.is_some() {
+            // The main route table serves the VPC's subnets that have no association.
+            let subnets = self.subnets_of.get(&vpc).map(Vec::as_slice).unwrap_or(&[]);
+            return if subnets.iter().any(|sn| !self.associated.contains(sn)) {
+                Use::Used
+            } else {
+                Use::Unused
+            };
+        }
+        if self.unresolved {
+            Use::Unknown
+        } else {
+            Use::Unused
+        }
+    }
+}
+
+/// The route tables a `route_table_id` value names.
+fn tables_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Vec<Table> {
+    let m = cx.model;
+    let vpc_main = |t: &str| t.ends_with(".main_route_table_id") || t.ends_with(".default_route_table_id");
+    if let Kind::Unknown(u) = v.kind()
+        && u.refs.iter().any(|t| vpc_main(t))
+    {
+        return match m.target(from, v) {
+            Target::Resources(ids) => ids
+                .into_iter()
+                .filter(|&i| m.get(i).rtype == "aws_vpc")
+                .map(Table::MainOf)
+                .collect(),
+            _ => vec![Table::Unknown],
+        };
+    }
+    match m.target(from, v) {
+        Target::Resources(ids) => {
+            let t: Vec<Table> = ids
+                .into_iter()
+                .filter(|&i| matches!(m.get(i).rtype.as_str(), "aws_route_table" | "aws_default_route_table"))
+                .map(Table::Resource)
+                .collect();
+            if t.is_empty() { vec![Table::Unknown] } else { t }
+        }
+        Target::Literal(s) => {
+            let t: Vec<Table> = m
+                .find_by_attr("aws_route_table", "id", s)
+                .into_iter()
+                .map(Table::Resource)
+                .collect();
+            if t.is_empty() { vec![Table::Unknown] } else { t }
+        }
+        Target::Unresolved(_) => vec![Table::Unknown],
+        Target::Unset => Vec::new(),
+    }
 }
 
 /// The peering connections a `vpc_peering_connection_id` value points at.
@@ -59,10 +230,15 @@ fn check(cx: &Ctx, out: &mut Out) {
         let route = m.get(rt);
         for c in conns_of(cx, rt, route.get("vpc_peering_connection_id")) {
             let d = route.get("destination_cidr_block");
+            let table = tables_of(cx, rt, route.get("route_table_id"))
+                .first()
+                .copied()
+                .unwrap_or(Table::Unknown);
             routes_of.entry(c).or_default().push(PeerRoute {
                 region: route.region.as_deref(),
                 dest: d.str().and_then(Cidr::parse),
                 dest_unknown: d.is_unknown(),
+                table,
             });
         }
     }
@@ -75,10 +251,12 @@ fn check(cx: &Ctx, out: &mut Out) {
                     region: table.region.as_deref(),
                     dest: d.str().and_then(Cidr::parse),
                     dest_unknown: d.is_unknown(),
+                    table: Table::Resource(rt),
                 });
             }
         }
     }
+    let assoc = Associations::build(cx);
     for &p in m.of_type("aws_vpc_peering_connection") {
         let r = m.get(p);
         let Some(req_region) = r.region.as_deref() else {
@@ -159,22 +337,48 @@ fn check(cx: &Ctx, out: &mut Out) {
         let cidr_of = |v: Option<ResourceId>| {
             v.and_then(|v| m.get(v).get("cidr_block").str().and_then(Cidr::parse))
         };
-        let req_cidr = cidr_of(vpc_of(cx, p, r.get("vpc_id")));
+        let req_vpc = vpc_of(cx, p, r.get("vpc_id"));
+        let req_cidr = cidr_of(req_vpc);
         let peer_cidr = cidr_of(peer_vpc);
-        for (side, region, want, label) in [
-            ("requester", req_region, peer_cidr, "the peer VPC"),
-            ("accepter", target_region, req_cidr, "the requester VPC"),
+        for (side, region, vpc, want, label) in [
+            ("requester", req_region, req_vpc, peer_cidr, "the peer VPC"),
+            ("accepter", target_region, peer_vpc, req_cidr, "the requester VPC"),
         ] {
-            let ok = routes.iter().any(|rt| {
-                rt.region == Some(region)
-                    && (rt.dest_unknown
-                        || want.is_none()
-                        || rt.dest.zip(want).is_some_and(|(d, w)| d.overlaps(&w)))
-            });
-            if !ok {
-                let what = want.map_or_else(String::new, |w| format!(" ({})", cidr_text(w)));
+            let candidates: Vec<&PeerRoute> = routes
+                .iter()
+                .filter(|rt| {
+                    rt.region == Some(region)
+                        && (rt.dest_unknown
+                            || want.is_none()
+                            || rt.dest.zip(want).is_some_and(|(d, w)| d.overlaps(&w)))
+                })
+                .collect();
+            let what = want.map_or_else(String::new, |w| format!(" ({})", cidr_text(w)));
+            if candidates.is_empty() {
                 out.fail(cx, p, "", Value::absent(), format!("no route in {region} ({side} side) sends traffic for {label}{what} through this peering connection"));
                 out.with_key(format!("route:{side}"));
+                continue;
+            }
+            // The routes must be in a route table that subnets of this side's VPC use. Without
+            // the VPC or any of its subnets in the input (a network managed by another
+            // configuration), the workload's subnets are not here to check.
+            let Some(vpc) = vpc.filter(|&v| assoc.has_subnets(v)) else {
+                continue;
+            };
+            let uses: Vec<Use> = candidates
+                .iter()
+                .map(|rt| assoc.usage(rt.table, vpc))
+                .collect();
+            if uses.contains(&Use::Used) {
+                continue;
+            }
+            let vname = m.get(vpc).address.as_str();
+            if uses.contains(&Use::Unknown) {
+                out.undecided(cx, p, "", Value::absent(), format!("the routes in {region} ({side} side) for {label}{what} through this peering connection are in route tables whose subnet associations are not all in the input, so it is not known whether any subnet of {vname} uses them"));
+                out.with_key(format!("route-table:{side}"));
+            } else {
+                out.fail(cx, p, "", Value::absent(), format!("the routes in {region} ({side} side) for {label}{what} through this peering connection are only in route tables that no subnet of {vname} uses (neither associated with one of its subnets nor its main route table for unassociated subnets), so its traffic never takes them"));
+                out.with_key(format!("route-table:{side}"));
             }
         }
     }

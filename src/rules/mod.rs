@@ -12,6 +12,7 @@ pub mod kms;
 pub mod names;
 pub mod net;
 pub mod objectives;
+pub mod regional;
 pub mod route53;
 pub mod s3;
 
