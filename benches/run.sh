@@ -4,8 +4,10 @@
 # 100k configuration items. Not a test: numbers depend on the machine.
 #   bash benches/run.sh                # prints Markdown tables
 #   SUITE=config bash benches/run.sh   # only the AWS Config snapshots (SUITE=plan: only plans)
+#   SUITE=live bash benches/run.sh     # only `drlint live` on a generated inventory (benches/live.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${SUITE:-all}" = live ]; then exec bash benches/live.sh; fi
 cargo build --release --quiet --bin drlint --example gen_plan --example gen_config
 target=${CARGO_TARGET_DIR:-target}
 out=$target/bench

@@ -699,8 +699,10 @@ async fn select_type(
             break;
         };
         let out = page.map_err(|e| describe("SelectAggregateResourceConfig", &e))?;
-        counter.add(out.results().len());
-        results.extend(out.results().iter().cloned());
+        // Taken, not copied: the page's texts are the items.
+        let page = out.results.unwrap_or_default();
+        counter.add(page.len());
+        results.extend(page);
     }
     Ok(results)
 }
