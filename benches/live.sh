@@ -2,9 +2,10 @@
 # Benchmark of `drlint live` (issue 10 point 3): wall time and peak RSS of an audit of a
 # generated inventory served by the fake AWS Config endpoint of the live tests
 # (benches/fake_config_server.rs, on 127.0.0.1), against the size of the items drlint keeps for
-# the rules (the saved snapshot files: the documents the model reads). Not a test: numbers depend
-# on the machine, and the fake endpoint runs on the same machine (it generates every answer, so
-# the wall time includes its work).
+# the rules (the saved snapshot files: the documents the model reads) and against an offline
+# lint of those same files (`drlint snap/*.json`: the model and the rules alone, without the
+# audit). Not a test: numbers depend on the machine, and the fake endpoint runs on the same
+# machine (it generates every answer, so the live wall time includes its work).
 #   SUITE=live bash benches/run.sh      # or: bash benches/live.sh
 #   SIZES="50000 100000" bash benches/live.sh
 set -euo pipefail
@@ -37,12 +38,15 @@ measure() {
   cleanup
   server_pid=""
   read -r wall kb < "$out/time.txt"
+  /usr/bin/time -f "%e %M" -o "$out/time-offline.txt" "$bin" "$out"/snap/*.json \
+    --format json --output "$out/report-offline.json" --fail-on never
+  read -r owall okb < "$out/time-offline.txt"
   local bytes; bytes=$(cat "$out"/snap/*.json | wc -c)
   local files; files=$(ls "$out"/snap/*.json | wc -l)
-  awk -v name="$name" -v n="$n" -v f="$files" -v b="$bytes" -v w="$wall" -v k="$kb" 'BEGIN{
-    printf "| %s | %d | %d | %.1f | %.2f | %.0f | %.1f | %.0f | %.2fx |\n", name, n, f, b/1e6, w, n/w, w*1e6/n, k/1024, (k*1024)/b }'
+  awk -v name="$name" -v n="$n" -v f="$files" -v b="$bytes" -v w="$wall" -v k="$kb" -v ow="$owall" -v ok="$okb" 'BEGIN{
+    printf "| %s | %d | %d | %.1f | %.2f | %.1f | %.0f | %.2fx | %.2f | %.0f | %.2fx |\n", name, n, f, b/1e6, w, w*1e6/n, k/1024, (k*1024)/b, ow, ok/1024, k/ok }'
 }
-printf '| audit | items | documents | items kept (MB) | wall (s) | items/s | µs/item | peak RSS (MB) | RSS / items kept |\n|---|---|---|---|---|---|---|---|---|\n'
+printf '| audit | items | documents | items kept (MB) | live wall (s) | µs/item | live peak RSS (MB) | RSS / items kept | offline lint wall (s) | offline peak RSS (MB) | live RSS / offline RSS |\n|---|---|---|---|---|---|---|---|---|---|---|\n'
 for n in $sizes; do
   measure "aggregator, 4 accounts x 2 regions" "$n" 4 us-east-1,us-west-2 --aggregator org
 done
