@@ -6,8 +6,10 @@
 #   SUITE=config bash benches/run.sh   # only the AWS Config snapshots (SUITE=plan: only plans)
 #   SUITE=quadratic bash benches/run.sh  # only the snapshots whose findings could grow with the
 #                                        # square of the input (issue 10.2; part of SUITE=config)
+#   SUITE=live bash benches/run.sh     # only `drlint live` on a generated inventory (benches/live.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${SUITE:-all}" = live ]; then exec bash benches/live.sh; fi
 cargo build --release --quiet --bin drlint --example gen_plan --example gen_config
 target=${CARGO_TARGET_DIR:-target}
 out=$target/bench

@@ -110,10 +110,13 @@ pub enum RegionsFormat {
 #[command(
     long_about = "Audits live AWS accounts through AWS Config with read-only calls \
 (DescribeConfigurationRecorderStatus, ListDiscoveredResources, BatchGetResourceConfig; \
-SelectAggregateResourceConfig with --aggregator) and lints what is deployed.\n\n\
+DescribeConfigurationAggregatorSourcesStatus and SelectAggregateResourceConfig with --aggregator; \
+STS GetCallerIdentity to name the account) and lints what is deployed.\n\n\
 Regions are audited in parallel. A region that cannot be audited (no credentials, AccessDenied, \
 AWS Config not recording) is reported and the other regions are still audited; the exit code is \
-then 3 (audit incomplete)."
+then 3 (audit incomplete). SARIF has one run per audited account and region (category \
+drlint/live/<account>/<region>/) and needs --save-snapshot DIR, so that every result has a file \
+to point at."
 )]
 pub struct LiveArgs {
     /// Region to audit (repeatable; default: the AWS SDK's region, e.g. AWS_REGION).
@@ -126,16 +129,29 @@ pub struct LiveArgs {
     /// AWS shared-config profile for credentials (not drlint's DR --profile).
     #[arg(long, value_name = "NAME")]
     pub aws_profile: Option<String>,
-    /// Send AWS Config API calls to this endpoint (e.g. a VPC endpoint or a test server).
+    /// Send AWS API calls to this endpoint (e.g. a VPC endpoint or a test server).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Write what was fetched as snapshot files DIR/<region>.json (lintable offline; SARIF
-    /// locations point into them).
+    /// Write what was fetched as snapshot files DIR/<region>.json (DIR/<account>-<region>.json
+    /// with --aggregator), lintable offline; findings point into them. Required for SARIF.
     #[arg(long, value_name = "DIR")]
     pub save_snapshot: Option<PathBuf>,
-    /// Print progress on stderr even when it is not a terminal.
-    #[arg(long)]
+    /// Terraform state or plan JSON (`terraform show -json`; repeatable): findings on deployed
+    /// resources it manages (same ARN) point at their `.tf` line, found as for `drlint FILE`
+    /// (--source-dir). Read for locations only; it is not linted.
+    #[arg(long, value_name = "FILE")]
+    pub state: Vec<String>,
+    /// API calls in flight at once, over all regions (1-64).
+    #[arg(long, value_name = "N", default_value_t = crate::live::DEFAULT_CONCURRENCY as u16,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Progress as plain lines on stderr, even on a terminal (the default off a terminal; a
+    /// line updated in place on one).
+    #[arg(long, conflicts_with = "quiet")]
     pub progress: bool,
+    /// No progress on stderr (faults are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -607,7 +623,24 @@ fn lint(args: &LintArgs, create_baseline: Option<&Path>) -> i32 {
         Ok(f) => f,
         Err(code) => return code,
     };
-    run(&args.run, prepared, &loaded, &[], started)
+    run(
+        &args.run,
+        prepared,
+        &loaded,
+        &[],
+        started,
+        LiveExtra::default(),
+    )
+}
+
+/// What `drlint live` adds to the pipeline: the locator of `--state` sources, and the SARIF
+/// runs (one per audited account and region).
+#[derive(Default)]
+struct LiveExtra {
+    locator: Option<Box<dyn crate::model::SourceLocator>>,
+    source_summary: Vec<String>,
+    source_warnings: Vec<crate::model::Warning>,
+    runs: Option<report::sarif::LiveRuns>,
 }
 
 /// The configuration file and the rule selection, checked before any input is read.
@@ -849,6 +882,7 @@ fn run(
     loaded: &[SourceFile],
     notices: &[String],
     started: std::time::Instant,
+    live: LiveExtra,
 ) -> i32 {
     let Prepared {
         extra,
@@ -900,6 +934,17 @@ fn run(
             dir: args.source_dir.clone(),
         },
     );
+    let LiveExtra {
+        locator,
+        source_summary,
+        source_warnings,
+        runs: live_runs,
+    } = live;
+    if let Some(l) = locator {
+        model.sources = Some(l);
+    }
+    model.source_summary.extend(source_summary);
+    model.warnings.extend(source_warnings);
     model
         .warnings
         .extend(notices.iter().map(|n| crate::model::Warning {
@@ -959,7 +1004,7 @@ fn run(
                     report::human::render(&report, &mut s)
                 } else {
                     let mut s = std::io::stdout().lock();
-                    write_format(fmt, &report, &root, notices, &mut s)
+                    write_format(fmt, &report, &root, notices, live_runs.as_ref(), &mut s)
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -968,7 +1013,7 @@ fn run(
                     if fmt == Format::Human {
                         report::human::render(&report, &mut NoColor::new(&mut f))?;
                     } else {
-                        write_format(fmt, &report, &root, notices, &mut f)?;
+                        write_format(fmt, &report, &root, notices, live_runs.as_ref(), &mut f)?;
                     }
                     f.flush()
                 })
@@ -996,22 +1041,64 @@ fn run(
 
 #[cfg(feature = "live")]
 fn live(args: &LiveArgs) -> i32 {
-    let prepared = match prepare(&args.run, &[], None) {
+    let prepared = match prepare(&args.run, &args.state, None) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Every SARIF result needs a file to point at: the saved snapshot (a --state points only the
+    // resources it manages at their .tf lines). Checked before any call is made.
+    let sarif = std::iter::once(args.run.format)
+        .chain(prepared.extra.iter().map(|(f, _)| *f))
+        .any(|f| f == Format::Sarif);
+    if sarif && args.save_snapshot.is_none() {
+        eprintln!(
+            "error: SARIF from `drlint live` needs --save-snapshot DIR: every code-scanning result must point into a file in the checkout, and the live inventory is only in memory\n  help: add `--save-snapshot snapshots` (the findings then point into snapshots/<region>.json; with --state FILE, those on resources Terraform manages point at their .tf line)"
+        );
+        return EXIT_ERROR;
+    }
     if let Some(dir) = &args.save_snapshot
         && let Err(e) = std::fs::create_dir_all(dir)
     {
         eprintln!("error: --save-snapshot {}: {e}", dir.display());
         return EXIT_ERROR;
     }
+    // The state files, before any call: a bad one is a usage error.
+    let mut extra = LiveExtra::default();
+    if !args.state.is_empty() {
+        let files = match load_all(&args.state, None) {
+            Ok(f) => f,
+            Err(code) => return code,
+        };
+        match crate::live::managed::state_sources(&files, args.run.source_dir.clone()) {
+            Ok(s) => {
+                if s.locator.is_none() {
+                    extra.source_summary.push(format!(
+                        "--state: no Terraform sources found for {}; live findings point into the snapshots",
+                        args.state.join(", ")
+                    ));
+                }
+                extra.locator = s.locator;
+                extra.source_summary.extend(s.summary);
+                extra.source_warnings = s.warnings;
+                if s.with_arn == 0 {
+                    extra.source_summary.push(
+                        "--state: no resource in the state has an ARN, so no live finding can be matched to it".to_string(),
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     let opts = crate::live::Options {
         regions: args.region.clone(),
         aggregator: args.aggregator.clone(),
         aws_profile: args.aws_profile.clone(),
         endpoint_url: args.endpoint_url.clone(),
-        progress: args.progress || std::io::stderr().is_terminal(),
+        progress: crate::live::progress::Mode::pick(args.quiet, args.progress),
+        concurrency: usize::from(args.concurrency),
     };
     let started = std::time::Instant::now();
     let audit = match crate::live::audit(&opts) {
@@ -1023,11 +1110,12 @@ fn live(args: &LiveArgs) -> i32 {
     };
     let mut notices = Vec::new();
     let mut incomplete = false;
+    let several = opts.aggregator.is_some() || opts.regions.len() > 1;
     let mut report_fault = |scope: &str, message: &str| {
-        let others = if opts.aggregator.is_some() || opts.regions.len() < 2 {
-            ""
+        let others = if several {
+            "; the others were audited"
         } else {
-            "; the other regions were audited"
+            ""
         };
         eprintln!("drlint: {scope}: {message}{others}");
         notices.push(format!("audit incomplete: {scope}: {message}"));
@@ -1037,28 +1125,45 @@ fn live(args: &LiveArgs) -> i32 {
         report_fault(&f.scope, &f.message);
     }
     let mut loaded = Vec::new();
+    let mut runs = Vec::new();
     for doc in audit.documents {
+        let (label, account, region, complete) = (doc.label, doc.account, doc.region, doc.complete);
         let file = match &args.save_snapshot {
             Some(dir) => {
-                let path = dir.join(format!("{}.json", doc.label));
+                let path = dir.join(format!("{label}.json"));
                 if let Err(e) = std::fs::write(&path, &doc.json) {
                     eprintln!("error: --save-snapshot {}: {e}", path.display());
                     return EXIT_ERROR;
                 }
-                input::load(&path.to_string_lossy())
+                // Read from memory, named by the saved file: findings point into it.
+                input::decode(&path.to_string_lossy(), doc.json.into_bytes())
             }
-            // Not a file on disk: SARIF reports such findings as notifications, not locations.
+            // Not a file on disk: SARIF is not written without --save-snapshot.
             None => input::decode(
-                &format!("{}{}", input::LIVE_PREFIX, doc.label),
+                &format!("{}{label}", input::LIVE_PREFIX),
                 doc.json.into_bytes(),
             ),
         };
         match file {
-            Ok(f) => loaded.push(f),
-            Err(e) => report_fault(&doc.label, &e.to_string()),
+            Ok(f) => {
+                match (&account, complete) {
+                    (Some(a), true) => runs.push(report::sarif::LiveRun {
+                        account: a.clone(),
+                        region: region.clone(),
+                        file: loaded.len(),
+                    }),
+                    (None, _) => report_fault(
+                        &format!("region {region}"),
+                        "the account could not be told (STS GetCallerIdentity failed and no item names it), so its findings have no code-scanning category and are left out of SARIF results",
+                    ),
+                    _ => {}
+                }
+                loaded.push(f);
+            }
+            Err(e) => report_fault(&label, &e.to_string()),
         }
     }
-    if opts.progress {
+    if opts.progress != crate::live::progress::Mode::Off {
         let n: usize = loaded.len();
         eprintln!(
             "drlint: audit fetched {n} document{} in {:.1} s",
@@ -1066,7 +1171,8 @@ fn live(args: &LiveArgs) -> i32 {
             started.elapsed().as_secs_f64()
         );
     }
-    let code = run(&args.run, prepared, &loaded, &notices, started);
+    extra.runs = Some(report::sarif::LiveRuns { runs });
+    let code = run(&args.run, prepared, &loaded, &notices, started, extra);
     if incomplete && code != EXIT_ERROR {
         EXIT_INCOMPLETE
     } else {
@@ -1079,11 +1185,15 @@ fn write_format(
     report: &crate::findings::Report,
     root: &report::SourceRoot,
     faults: &[String],
+    live: Option<&report::sarif::LiveRuns>,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match fmt {
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
-        Format::Sarif => report::sarif::render(report, root, faults, w),
+        Format::Sarif => match live {
+            Some(l) => report::sarif::render_live(report, root, faults, l, w),
+            None => report::sarif::render(report, root, faults, w),
+        },
         Format::Json => report::json::render(report, w),
         Format::Github => report::github::render(report, root, w),
         Format::Markdown => report::markdown::render(report, w),

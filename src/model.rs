@@ -496,8 +496,12 @@ impl<'a> Model<'a> {
                 .find_by_attr(&r.rtype, "arn", arn)
                 .into_iter()
                 .map(|t| self.get(t))
-                .find(|t| matches!(t.origin, Origin::Plan | Origin::State))?;
-            return sources.locate(twin, attribute);
+                .find(|t| matches!(t.origin, Origin::Plan | Origin::State));
+            if let Some(twin) = twin {
+                return sources.locate(twin, attribute);
+            }
+            // No twin among these inputs: the locator may know it by ARN (`drlint live
+            // --state`, whose state is read for locations only).
         }
         sources.locate(r, attribute)
     }

@@ -236,7 +236,8 @@ fn live_audit_that_cannot_read_a_region_uploads_then_fails_with_3() {
         ("command", "live"),
         (
             "args",
-            "--region us-east-1 --endpoint-url http://127.0.0.1:9",
+            // SARIF from `drlint live` needs a snapshot folder for its locations.
+            "--region us-east-1 --endpoint-url http://127.0.0.1:9 --save-snapshot snapshots",
         ),
     ]);
     assert_eq!(lint.code, 0, "{}\n{}", lint.stdout, lint.stderr);

@@ -1,217 +1,16 @@
-//! `drlint live` end to end, without AWS: the real binary talks to a small AWS Config endpoint
-//! served by this test on 127.0.0.1 (AWS JSON 1.1, dispatched on `X-Amz-Target` and on the
-//! region in the SigV4 credential scope).
-//!
-//! us-east-1 pages its listing, throttles once, and leaves a key unprocessed once; us-west-2
-//! answers AccessDenied; eu-west-1 has its recorder off.
+//! `drlint live` end to end, without AWS: the real binary talks to the fake AWS Config endpoint
+//! of `tests/fake_config` on 127.0.0.1 ([`fake_config::Scenario::Fixed`]: us-east-1 has two
+//! tables with findings, pages its listing, throttles once and leaves a key unprocessed once;
+//! eu-central-1 is clean; us-west-2 answers AccessDenied; eu-west-1 has its recorder off).
 #![cfg(feature = "live")]
 
 mod common;
+mod fake_config;
 use common::results;
+use fake_config::{ACCOUNT, Scenario, TABLE};
 use serde_json::{Value as J, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const TABLE: &str = "AWS::DynamoDB::Table";
-
-/// What the server saw and how it behaves.
-#[derive(Default)]
-struct State {
-    /// (region, target, body) of every request.
-    calls: Vec<(String, String, J)>,
-    throttled: bool,
-    unprocessed_once: bool,
-}
-
-fn table_item(name: &str) -> J {
-    json!({
-        "version": "1.3",
-        "accountId": "111122223333",
-        "configurationItemCaptureTime": 1.7637e9,
-        "configurationItemStatus": "OK",
-        "configurationStateId": "1",
-        "arn": format!("arn:aws:dynamodb:us-east-1:111122223333:table/{name}"),
-        "resourceType": TABLE,
-        "resourceId": name,
-        "resourceName": name,
-        "awsRegion": "us-east-1",
-        "configuration": json!({"tableName": name, "deletionProtectionEnabled": true}).to_string(),
-        "supplementaryConfiguration": {
-            "ContinuousBackupsDescription": json!({"continuousBackupsStatus": "ENABLED", "pointInTimeRecoveryDescription": {"pointInTimeRecoveryStatus": "DISABLED"}}).to_string()
-        }
-    })
-}
-
-/// The answer to one request: (HTTP status, JSON body).
-fn answer(st: &Mutex<State>, region: &str, target: &str, body: &J) -> (u16, J) {
-    let mut st = st.lock().unwrap();
-    st.calls
-        .push((region.to_string(), target.to_string(), body.clone()));
-    let op = target.rsplit('.').next().unwrap_or("");
-    if region == "us-west-2" {
-        return (
-            400,
-            json!({"__type": "AccessDeniedException", "message": "User: arn:aws:sts::111122223333:assumed-role/drlint-audit/ci is not authorized to perform: config:DescribeConfigurationRecorderStatus"}),
-        );
-    }
-    match op {
-        "DescribeConfigurationRecorderStatus" => (
-            200,
-            json!({"ConfigurationRecordersStatus": [{"name": "default", "recording": region != "eu-west-1", "lastStatus": "SUCCESS"}]}),
-        ),
-        "ListDiscoveredResources" => {
-            if body["resourceType"] != TABLE {
-                return (200, json!({"resourceIdentifiers": []}));
-            }
-            if !st.throttled {
-                st.throttled = true;
-                return (
-                    400,
-                    json!({"__type": "ThrottlingException", "message": "Rate exceeded"}),
-                );
-            }
-            let id = |n: &str| json!({"resourceType": TABLE, "resourceId": n, "resourceName": n});
-            match body["nextToken"].as_str() {
-                None => (
-                    200,
-                    json!({"resourceIdentifiers": [id("orders-prod")], "nextToken": "page-2"}),
-                ),
-                Some("page-2") => (200, json!({"resourceIdentifiers": [id("carts-prod")]})),
-                Some(_) => (
-                    400,
-                    json!({"__type": "InvalidNextTokenException", "message": "bad token"}),
-                ),
-            }
-        }
-        "BatchGetResourceConfig" => {
-            let keys: Vec<String> = body["resourceKeys"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|k| k["resourceId"].as_str().map(str::to_string))
-                .collect();
-            let (now, later): (Vec<&String>, Vec<&String>) =
-                if !st.unprocessed_once && keys.len() > 1 {
-                    st.unprocessed_once = true;
-                    (keys[..1].iter().collect(), keys[1..].iter().collect())
-                } else {
-                    (keys.iter().collect(), Vec::new())
-                };
-            (
-                200,
-                json!({
-                    "baseConfigurationItems": now.iter().map(|k| table_item(k)).collect::<Vec<_>>(),
-                    "unprocessedResourceKeys": later.iter().map(|k| json!({"resourceType": TABLE, "resourceId": k})).collect::<Vec<_>>(),
-                }),
-            )
-        }
-        "SelectAggregateResourceConfig" => {
-            let mut item = table_item(if body["NextToken"].is_null() {
-                "orders-prod"
-            } else {
-                "carts-prod"
-            });
-            // Select results carry `configuration` as an object, inside a JSON string.
-            item["configuration"] =
-                serde_json::from_str(item["configuration"].as_str().unwrap()).unwrap();
-            let mut out = json!({"Results": [item.to_string()], "QueryInfo": {"SelectFields": []}});
-            if body["NextToken"].is_null() {
-                out["NextToken"] = json!("agg-2");
-            }
-            (200, out)
-        }
-        _ => (
-            400,
-            json!({"__type": "UnknownOperationException", "message": op}),
-        ),
-    }
-}
-
-/// Serves one connection: several requests (keep-alive) until EOF, timeout or the stop flag.
-fn serve(conn: TcpStream, st: Arc<Mutex<State>>, stop: Arc<AtomicBool>) {
-    conn.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut w = conn.try_clone().unwrap();
-    let mut r = BufReader::new(conn);
-    for _ in 0..1000 {
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
-        let mut line = String::new();
-        if r.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let (mut len, mut target, mut auth) = (0usize, String::new(), String::new());
-        for _ in 0..100 {
-            let mut h = String::new();
-            if r.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = h.split_once(':') {
-                let v = v.trim().to_string();
-                match k.to_ascii_lowercase().as_str() {
-                    "content-length" => len = v.parse().unwrap_or(0),
-                    "x-amz-target" => target = v,
-                    "authorization" => auth = v,
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; len.min(1 << 20)];
-        if r.read_exact(&mut body).is_err() {
-            return;
-        }
-        // Credential=AKID/DATE/REGION/config/aws4_request
-        let region = auth
-            .split("Credential=")
-            .nth(1)
-            .and_then(|c| c.split('/').nth(2))
-            .unwrap_or("")
-            .to_string();
-        let body: J = serde_json::from_slice(&body).unwrap_or(J::Null);
-        let (status, out) = answer(&st, &region, &target, &body);
-        let out = out.to_string();
-        let reason = if status == 200 { "OK" } else { "Bad Request" };
-        let resp = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: test\r\nContent-Length: {}\r\n\r\n{out}",
-            out.len()
-        );
-        if w.write_all(resp.as_bytes()).is_err() {
-            return;
-        }
-    }
-}
-
-/// Starts the endpoint; it stops accepting after 60 s or when the returned flag is set.
-fn start() -> (String, Arc<Mutex<State>>, Arc<AtomicBool>) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    let st = Arc::new(Mutex::new(State::default()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let (st2, stop2) = (st.clone(), stop.clone());
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline && !stop2.load(Ordering::Relaxed) {
-            match l.accept() {
-                Ok((c, _)) => {
-                    c.set_nonblocking(false).ok();
-                    let (st, stop) = (st2.clone(), stop2.clone());
-                    std::thread::spawn(move || serve(c, st, stop));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
-            }
-        }
-    });
-    (url, st, stop)
-}
+use std::process::Command;
+use std::time::Duration;
 
 struct Run {
     code: i32,
@@ -219,27 +18,13 @@ struct Run {
     stderr: String,
 }
 
+fn server() -> fake_config::Server {
+    fake_config::start(Scenario::Fixed, Duration::from_secs(120))
+}
+
 /// Runs `drlint live` with fake credentials and nothing else from the environment.
 fn live(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_drlint"))
-        .arg("live")
-        .args(args)
-        .current_dir(common::root())
-        .env("DRLINT_TODAY", "2026-11-22")
-        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "secret")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/drlint-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/drlint-test/credentials",
-        )
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_CONFIG_SERVICE")
-        .stdin(Stdio::null())
+    let out = fake_config::live_command(env!("CARGO_BIN_EXE_drlint"), &common::root(), args)
         .output()
         .expect("run drlint live");
     Run {
@@ -261,46 +46,77 @@ fn dr604_tables(json: &str) -> Vec<String> {
     v
 }
 
+fn arn(name: &str) -> String {
+    format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{name}")
+}
+
+/// The runs of a SARIF file by automation id.
+fn runs(sarif: &J) -> Vec<(String, &J)> {
+    sarif["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["automationDetails"]["id"].as_str().unwrap().to_string(),
+                r,
+            )
+        })
+        .collect()
+}
+
+fn error_notifications(run: &J) -> Vec<String> {
+    run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter(|n| n["level"] == "error")
+                .map(|n| n["message"]["text"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn read_json(p: &std::path::Path) -> J {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
 #[test]
-fn live_audit_pages_retries_and_reports_a_denied_region() {
-    let (url, st, stop) = start();
+fn live_audit_has_one_sarif_run_per_audited_region_and_leaves_failed_regions_out() {
+    let srv = server();
     let dir = common::scratch("live_snapshot");
     let snap = dir.join("snap");
     let sarif = dir.join("drlint.sarif");
-    let r = live(&[
-        "--region",
-        "us-east-1",
-        "--region",
-        "us-west-2",
-        "--region",
-        "eu-west-1",
+    let mut args = vec![];
+    for r in ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"] {
+        args.extend(["--region", r]);
+    }
+    let report = format!("sarif={}", sarif.display());
+    args.extend([
         "--endpoint-url",
-        &url,
+        &srv.url,
         "--progress",
         "--format",
         "json",
         "--save-snapshot",
         snap.to_str().unwrap(),
         "--report",
-        &format!("sarif={}", sarif.display()),
+        &report,
         // The scratch folder stands for the checkout the nightly workflow saves snapshots in.
         "--source-root",
         dir.to_str().unwrap(),
     ]);
-    stop.store(true, Ordering::Relaxed);
+    let r = live(&args);
     assert_eq!(r.code, 3, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
 
     // us-east-1 was audited: both tables (two pages; one key was unprocessed once) are linted.
-    let want = vec![
-        "arn:aws:dynamodb:us-east-1:111122223333:table/carts-prod".to_string(),
-        "arn:aws:dynamodb:us-east-1:111122223333:table/orders-prod".to_string(),
-    ];
+    let want = vec![arn("carts-prod"), arn("orders-prod")];
     assert_eq!(dr604_tables(&r.stdout), want, "{}", r.stderr);
 
     // The faults: one line each on stderr, and notices in the report.
     assert!(
         r.stderr.contains("drlint: region us-west-2: AccessDenied: User: arn:aws:sts::111122223333:assumed-role/drlint-audit/ci is not authorized")
-            && r.stderr.contains("the other regions were audited"),
+            && r.stderr.contains("the others were audited"),
         "{}",
         r.stderr
     );
@@ -310,8 +126,15 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
         "{}",
         r.stderr
     );
+    // Progress: a final line per region with the count.
     assert!(
-        r.stderr.contains("drlint: us-east-1: 2 resources fetched"),
+        r.stderr.contains("drlint: us-east-1: 2 items fetched in"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("drlint: eu-central-1: 0 items fetched in"),
         "{}",
         r.stderr
     );
@@ -323,13 +146,13 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
     );
 
     // The calls: a retried throttled listing, two pages, a re-requested unprocessed key.
-    let calls = st.lock().unwrap().calls.clone();
+    let calls = srv.state.lock().unwrap().calls.clone();
     let east = |op: &str| {
         calls
             .iter()
             .filter(|(r, t, b)| {
                 r == "us-east-1"
-                    && t.ends_with(op)
+                    && t == op
                     && (op != "ListDiscoveredResources" || b["resourceType"] == TABLE)
             })
             .map(|(_, _, b)| b.clone())
@@ -342,39 +165,57 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
     assert_eq!(batches.len(), 2, "{batches:?}");
     assert_eq!(batches[0]["resourceKeys"].as_array().unwrap().len(), 2);
     assert_eq!(batches[1]["resourceKeys"].as_array().unwrap().len(), 1);
-    assert!(
-        calls
-            .iter()
-            .all(|(_, t, _)| t.starts_with("StarlingDoveService.")),
-        "only AWS Config calls"
-    );
-    for (_, t, _) in &calls {
-        let op = t.rsplit('.').next().unwrap();
+    for (_, op, _) in &calls {
         assert!(
-            op.starts_with("Describe") || op.starts_with("List") || op.starts_with("BatchGet"),
+            op == "GetCallerIdentity"
+                || op.starts_with("Describe")
+                || op.starts_with("List")
+                || op.starts_with("BatchGet"),
             "read-only calls only: {op}"
         );
     }
 
-    // Only the audited region was saved; SARIF locations point into it.
-    let saved: Vec<String> = std::fs::read_dir(&snap)
+    // Only the audited regions were saved.
+    let mut saved: Vec<String> = std::fs::read_dir(&snap)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(saved, vec!["us-east-1.json"]);
-    let sarif: J = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    let res = sarif["runs"][0]["results"].as_array().unwrap();
+    saved.sort();
+    assert_eq!(saved, vec!["eu-central-1.json", "us-east-1.json"]);
+
+    // SARIF: one run per audited account and region, none for the failed ones, and a run that
+    // carries the audit's status (no results, so its upload closes nothing).
+    let sarif = read_json(&sarif);
+    let runs = runs(&sarif);
+    let ids: Vec<&str> = runs.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "drlint/live/111122223333/us-east-1/",
+            "drlint/live/111122223333/eu-central-1/",
+            "drlint/live/audit/",
+        ]
+    );
+    let (east_run, clean_run, status_run) = (runs[0].1, runs[1].1, runs[2].1);
+    let res = east_run["results"].as_array().unwrap();
     assert!(!res.is_empty());
-    // A partial audit never says it succeeded; each failed region is an error notification.
-    let inv = &sarif["runs"][0]["invocations"][0];
-    assert_eq!(inv["executionSuccessful"], false);
-    let errors: Vec<&str> = inv["toolExecutionNotifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["level"] == "error")
-        .map(|n| n["message"]["text"].as_str().unwrap())
-        .collect();
+    for x in res {
+        let loc = &x["locations"][0]["physicalLocation"]["artifactLocation"];
+        // Relative to the source root, never an absolute file:// URI (GitHub rejects those).
+        assert_eq!(loc["uri"], "snap/us-east-1.json", "{x}");
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{x}");
+        // The run describes the rules its results use.
+        let i = x["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(east_run["tool"]["driver"]["rules"][i]["id"], x["ruleId"]);
+    }
+    // A clean region: a run with 0 results, so its fixed alerts close.
+    assert_eq!(clean_run["results"], json!([]));
+    assert_eq!(clean_run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(east_run["invocations"][0]["executionSuccessful"], true);
+    // The failed regions: an error notification each in the status run, which never succeeded.
+    assert_eq!(status_run["results"], json!([]));
+    assert_eq!(status_run["invocations"][0]["executionSuccessful"], false);
+    let errors = error_notifications(status_run);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].starts_with("audit incomplete: region us-west-2: AccessDenied"),
@@ -384,12 +225,18 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
         errors[1].starts_with("audit incomplete: region eu-west-1: AWS Config is not recording"),
         "{errors:?}"
     );
-    for x in res {
-        let loc = &x["locations"][0]["physicalLocation"]["artifactLocation"];
-        // Relative to the source root, never an absolute file:// URI (GitHub rejects those).
-        assert_eq!(loc["uri"], "snap/us-east-1.json", "{x}");
-        assert_eq!(loc["uriBaseId"], "%SRCROOT%", "{x}");
-    }
+    // Every finding is somewhere: a result or a notification.
+    let located: usize = runs
+        .iter()
+        .map(|(_, r)| r["results"].as_array().unwrap().len())
+        .sum();
+    let noted = status_run["invocations"][0]["toolConfigurationNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["descriptor"]["id"].is_string())
+        .count();
+    assert_eq!(located + noted, results(&r.stdout).len());
 
     // The saved snapshot lints offline with the same findings.
     let file = snap.join("us-east-1.json");
@@ -408,37 +255,44 @@ fn live_audit_pages_retries_and_reports_a_denied_region() {
 }
 
 #[test]
-fn live_without_snapshot_keeps_sarif_valid_and_missing_credentials_are_explained() {
-    let (url, _st, stop) = start();
+fn live_sarif_needs_a_snapshot_dir_and_missing_credentials_are_explained() {
+    let srv = server();
     let dir = common::scratch("live_memory");
     let sarif = dir.join("drlint.sarif");
+    // SARIF without --save-snapshot: a usage error before any call.
     let r = live(&[
         "--region",
         "us-east-1",
         "--endpoint-url",
-        &url,
-        "--format",
-        "github",
+        &srv.url,
         "--report",
         &format!("sarif={}", sarif.display()),
     ]);
-    stop.store(true, Ordering::Relaxed);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        !r.stderr.contains("resources fetched"),
-        "no progress unless asked: {}",
+        r.stderr.contains("needs --save-snapshot DIR") && r.stderr.contains("help: add"),
+        "{}",
         r.stderr
     );
+    assert!(!sarif.exists());
+    assert!(srv.state.lock().unwrap().calls.is_empty());
+    let r = live(&["--region", "us-east-1", "--format", "sarif"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    // Other formats need no file: annotations without a file, no progress with --quiet.
+    let r = live(&[
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &srv.url,
+        "--format",
+        "github",
+        "--quiet",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("items fetched"), "{}", r.stderr);
     assert!(!r.stdout.contains("file=live:"), "{}", r.stdout);
-    let sarif: J = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert!(sarif["runs"][0]["results"].as_array().unwrap().is_empty());
-    // Every region was audited: the run succeeded.
-    assert_eq!(
-        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
-        true
-    );
-    let notes = sarif["runs"][0]["invocations"][0]["toolConfigurationNotifications"].to_string();
-    assert!(notes.contains("orders-prod"), "{notes}");
+    assert!(r.stdout.contains("orders-prod"), "{}", r.stdout);
 
     // No credentials anywhere in the chain: a clear per-region fault, exit 3.
     let out = Command::new(env!("CARGO_BIN_EXE_drlint"))
@@ -471,53 +325,217 @@ fn live_without_snapshot_keeps_sarif_valid_and_missing_credentials_are_explained
 }
 
 #[test]
-fn live_aggregator_query_is_paginated_and_linted() {
-    let (url, st, stop) = start();
+fn live_aggregator_splits_accounts_and_regions_and_leaves_failed_sources_out() {
+    let srv = server();
     let dir = common::scratch("live_aggregator");
+    let snap = dir.join("snap");
+    let sarif = dir.join("drlint.sarif");
     let r = live(&[
         "--aggregator",
         "org",
         "--endpoint-url",
-        &url,
+        &srv.url,
         "--format",
         "json",
         "--save-snapshot",
+        snap.to_str().unwrap(),
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "--source-root",
         dir.to_str().unwrap(),
     ]);
-    stop.store(true, Ordering::Relaxed);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    // The aggregator could not collect one account's region: the audit is incomplete.
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("drlint: account 444455556666 region ap-south-1 (aggregator org): the aggregator could not collect it: AccessDeniedException"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         dr604_tables(&r.stdout),
+        vec![arn("carts-prod"), arn("orders-prod")]
+    );
+    // A file per account and region the aggregator collected, the clean one included.
+    let mut saved: Vec<String> = std::fs::read_dir(&snap)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
         vec![
-            "arn:aws:dynamodb:us-east-1:111122223333:table/carts-prod".to_string(),
-            "arn:aws:dynamodb:us-east-1:111122223333:table/orders-prod".to_string(),
+            "111122223333-eu-central-1.json",
+            "111122223333-us-east-1.json"
         ]
     );
-    assert!(dir.join("aggregator-org.json").is_file());
-    let calls = st.lock().unwrap().calls.clone();
-    assert_eq!(calls.len(), 2, "{calls:?}");
-    assert_eq!(calls[0].2["ConfigurationAggregatorName"], "org");
+    let calls = srv.state.lock().unwrap().calls.clone();
+    let selects: Vec<&J> = calls
+        .iter()
+        .filter(|(_, op, _)| op == "SelectAggregateResourceConfig")
+        .map(|(_, _, b)| b)
+        .collect();
+    // One query per mapped type; the table query has two pages.
+    let tables: Vec<&&J> = selects
+        .iter()
+        .filter(|b| {
+            b["Expression"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("'{TABLE}'"))
+        })
+        .collect();
+    assert_eq!(tables.len(), 2, "{tables:?}");
     assert!(
-        calls[0].2["Expression"]
-            .as_str()
-            .unwrap()
-            .contains("'AWS::DynamoDB::Table'")
+        tables
+            .iter()
+            .all(|b| b["ConfigurationAggregatorName"] == "org")
     );
-    assert_eq!(calls[1].2["NextToken"], "agg-2");
+    assert_eq!(tables[1]["NextToken"], "agg-2");
+    assert!(selects.len() > 10, "{}", selects.len());
+
+    let sarif = read_json(&sarif);
+    let runs = runs(&sarif);
+    let ids: Vec<&str> = runs.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "drlint/live/111122223333/eu-central-1/",
+            "drlint/live/111122223333/us-east-1/",
+            "drlint/live/audit/",
+        ]
+    );
+    assert_eq!(runs[0].1["results"], json!([]));
+    assert!(!runs[1].1["results"].as_array().unwrap().is_empty());
+    let errors = error_notifications(runs[2].1);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("444455556666 region ap-south-1"),
+        "{errors:?}"
+    );
+}
+
+/// `drlint live --state`: findings on resources Terraform manages land on their `.tf` line (by
+/// ARN); the others stay in the snapshot; the findings themselves are the same as without it.
+#[test]
+fn live_findings_of_terraform_managed_resources_land_on_the_tf_line() {
+    let srv = server();
+    let dir = common::scratch("live_state");
+    let snap = dir.join("snap");
+    let sarif = dir.join("drlint.sarif");
+    let tf = dir.join("infra");
+    std::fs::create_dir_all(&tf).unwrap();
+    std::fs::write(
+        tf.join("main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_dynamodb_table\" \"orders\" {\n  name         = \"orders-prod\"\n  hash_key     = \"id\"\n  billing_mode = \"PAY_PER_REQUEST\"\n\n  point_in_time_recovery {\n    enabled = false\n  }\n}\n",
+    )
+    .unwrap();
+    let state = json!({
+        "format_version": "1.0",
+        "terraform_version": "1.9.0",
+        "values": {"root_module": {"resources": [{
+            "address": "aws_dynamodb_table.orders",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": "orders",
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "values": {"name": "orders-prod", "arn": arn("orders-prod"), "hash_key": "id",
+                       "point_in_time_recovery": [{"enabled": false}]}
+        }]}}
+    });
+    let state_path = tf.join("state.json");
+    std::fs::write(&state_path, state.to_string()).unwrap();
+    let base = [
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &srv.url,
+        "--format",
+        "json",
+        "--save-snapshot",
+        snap.to_str().unwrap(),
+        "--source-root",
+        dir.to_str().unwrap(),
+    ];
+    let report = format!("sarif={}", sarif.display());
+    let with = ["--state", state_path.to_str().unwrap(), "--report", &report];
+    let r = live(&[&base[..], &with].concat());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let without = live(&base);
+    assert_eq!(without.code, 1, "{}", without.stderr);
+    // The state is read for locations only: the same findings.
+    assert_eq!(results(&r.stdout), results(&without.stdout));
+
+    let sarif = read_json(&sarif);
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["automationDetails"]["id"],
+        "drlint/live/111122223333/us-east-1/"
+    );
+    let place = |x: &J| {
+        let p = &x["locations"][0]["physicalLocation"];
+        (
+            p["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+            p["region"]["startLine"].as_u64().unwrap(),
+        )
+    };
+    let pitr = |name: &str| {
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| {
+                x["ruleId"] == "DR604"
+                    && x["properties"]["resource"] == arn(name)
+                    && x["properties"]["attribute"] == "point_in_time_recovery"
+            })
+            .unwrap_or_else(|| panic!("{name}: {run:#}"))
+            .clone()
+    };
+    // Managed by Terraform: the point_in_time_recovery block of main.tf, the item related.
+    let orders = pitr("orders-prod");
+    assert_eq!(
+        place(&orders),
+        ("infra/main.tf".to_string(), 10),
+        "{orders:#}"
+    );
+    assert_eq!(
+        orders["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "snap/us-east-1.json"
+    );
+    // Not in the state: the snapshot.
+    assert_eq!(place(&pitr("carts-prod")).0, "snap/us-east-1.json");
+
+    // A --state that is not a state or plan is a usage error before any call.
+    let bad = live(&[
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &srv.url,
+        "--state",
+        "fixtures/awsconfig/dynamodb_bad.snapshot.json",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains(
+            "--state fixtures/awsconfig/dynamodb_bad.snapshot.json: not a Terraform state or plan"
+        ),
+        "{}",
+        bad.stderr
+    );
 }
 
 /// `drlint live --baseline`: a baseline created offline from a saved snapshot of the audit
 /// matches the live findings (the same ARNs, so the same fingerprints).
 #[test]
 fn live_baseline_from_a_saved_snapshot_matches_the_live_findings() {
-    let (url, _st, stop) = start();
+    let srv = server();
     let dir = common::scratch("live_baseline");
     let snap = dir.join("snap");
     let args = [
         "--region",
         "us-east-1",
         "--endpoint-url",
-        &url,
+        &srv.url,
         "-f",
         "json",
     ];
@@ -536,7 +554,6 @@ fn live_baseline_from_a_saved_snapshot_matches_the_live_findings() {
     assert_eq!(c.code, 0, "{}", c.stderr);
     // Live again, without a snapshot: the documents are in memory.
     let r = live(&[&args[..], &["--baseline", b.to_str().unwrap()]].concat());
-    stop.store(true, Ordering::Relaxed);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let v: J = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(results(&r.stdout), vec![], "{v:#}");

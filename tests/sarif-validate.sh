@@ -29,10 +29,12 @@
 #     configurable), not GitHub's upload limit of
 #     25,000 results per run, which drlint enforces itself (tests/sarif_github.rs tests the cap);
 #     so the generated plan stays under 1,000 results and GH1004 keeps checking everything else;
-#   - two `drlint live` audits against the local fake AWS Config endpoint of tests/live.rs: the
-#     script runs `cargo test --test live`, whose tests write their SARIF reports into their
-#     scratch folders under the target directory (live_snapshot/ and live_memory/), and copies
-#     them; stale copies are removed first, and a missing one is an error;
+#   - three `drlint live` audits against the local fake AWS Config endpoint of tests/live.rs
+#     (regions, one failing; an aggregator; a Terraform state for .tf locations), each with one
+#     run per audited account and region: the script runs `cargo test --test live`, whose tests
+#     write their SARIF reports into their scratch folders under the target directory
+#     (live_snapshot/, live_aggregator/, live_state/), and copies them; stale copies are removed
+#     first, and a missing one is an error;
 #   - every mapped Terraform project fixtures/terraform/*/plan.json, when present;
 #   - the real third-party samples fixtures/samples/*/*.json that drlint accepts.
 # On top of the multitool, tests/sarif-validate.py checks what it does not: SARIF 3.27.10 (a
@@ -112,7 +114,7 @@ work="$target_dir/sarif-validate"
 rm -rf "$work"
 mkdir -p "$work/sarif" "$work/gen-workspace"
 live_tmp="$target_dir/tmp"
-live_files=(live_snapshot/drlint.sarif live_memory/drlint.sarif)
+live_files=(live_snapshot/drlint.sarif live_aggregator/drlint.sarif live_state/drlint.sarif)
 if ((build)); then
     for f in "${live_files[@]}"; do rm -f "$live_tmp/$f"; done
     echo "== cargo test --test live (builds drlint; its live audits write SARIF reports)"
@@ -207,10 +209,9 @@ done
 for f in "${live_files[@]}"; do
     [[ -s "$live_tmp/$f" ]] || die "$live_tmp/$f is missing: tests/live.rs no longer writes its SARIF report there (update live_files in this script)"
     cp "$live_tmp/$f" "$work/sarif/live__${f%%/*}.sarif"
-    # The live test runs drlint in the repository root; the snapshot audit names its scratch
-    # folder as --source-root (the checkout a nightly workflow saves snapshots in).
-    live_root="$repo"
-    [[ "$f" == live_snapshot/* ]] && live_root="$live_tmp/live_snapshot"
+    # The live tests run drlint in the repository root and name their scratch folder as
+    # --source-root (the checkout a nightly workflow saves snapshots in).
+    live_root="$live_tmp/${f%%/*}"
     printf '%s\t%s\t%s\n' "live/${f%%/*}" "$work/sarif/live__${f%%/*}.sarif" "$live_root" >> "$names"
 done
 canary="$work/canary.sarif"

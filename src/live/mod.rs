@@ -1,15 +1,28 @@
 //! `drlint live`: reads the AWS Config inventory of live accounts with read-only calls and turns
-//! it into snapshot-shaped JSON documents that the AWS Config adapter (`read/awsconfig.rs`) reads
-//! like any offline file.
+//! it into snapshot-shaped JSON documents, one per audited account and region, that the AWS
+//! Config adapter (`read/awsconfig.rs`) reads like any offline file.
 //!
-//! Per region: DescribeConfigurationRecorderStatus (is anything recorded?), ListDiscoveredResources
-//! for every resource type the adapter maps (paginated), then BatchGetResourceConfig in batches of
-//! at most 100 keys, re-requesting `unprocessedResourceKeys`. With `--aggregator`, one
-//! SelectAggregateResourceConfig query (paginated) replaces all of that. Throttling is retried by
-//! the SDK's standard retry strategy (exponential backoff with jitter).
+//! Per region: STS GetCallerIdentity (which account; needs no permission),
+//! DescribeConfigurationRecorderStatus (is anything recorded?), ListDiscoveredResources for every
+//! resource type the adapter maps (paginated; the types in parallel), then BatchGetResourceConfig
+//! in batches of at most 100 keys (several batches in flight), re-requesting
+//! `unprocessedResourceKeys` with backoff. With `--aggregator`: DescribeConfigurationAggregator
+//! SourcesStatus (which accounts and regions the aggregator could not collect), then one
+//! SelectAggregateResourceConfig query per mapped type (paginated; the types in parallel), whose
+//! results are split by account and region. At most `concurrency` calls are in flight at once,
+//! over all regions. Throttling and transient errors are retried by the SDK's standard retry
+//! strategy (exponential backoff with jitter).
 //!
-//! Faults are per region: a region that cannot be audited (no credentials, access denied, recorder
-//! off, network) becomes a [`Fault`] and the other regions are still audited.
+//! Memory: each item is kept once, as its compact JSON text (no `serde_json::Value` tree of the
+//! inventory); a scope's document is assembled from those texts, sorted, in one pass that frees
+//! each text as it is copied, so the peak while building is at most twice the scope's items.
+//!
+//! Faults are per scope: a region (or an aggregator source) that cannot be audited (no
+//! credentials, access denied, recorder off, network) becomes a [`Fault`] and the others are
+//! still audited.
+
+pub mod managed;
+pub mod progress;
 
 use crate::read::awsconfig::MAPPED_TYPES;
 use aws_sdk_config::Client;
@@ -17,38 +30,74 @@ use aws_sdk_config::config::retry::RetryConfig;
 use aws_sdk_config::config::{BehaviorVersion, ProvideCredentials, Region};
 use aws_sdk_config::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_config::primitives::{DateTime, DateTimeFormat};
-use aws_sdk_config::types::{BaseConfigurationItem, ResourceKey, ResourceType};
+use aws_sdk_config::types::{
+    AggregatedSourceStatusType, AggregatedSourceType, BaseConfigurationItem, ResourceKey,
+    ResourceType,
+};
+use progress::{Counter, Progress};
 use serde_json::{Value as J, json};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// BatchGetResourceConfig accepts at most 100 keys per call.
 pub const BATCH_SIZE: usize = 100;
+/// SelectAggregateResourceConfig returns at most 100 results per page.
+pub const SELECT_PAGE: i32 = 100;
 /// Attempts per call (the first one included) for throttling and transient errors.
 const MAX_ATTEMPTS: u32 = 5;
 /// Rounds of re-requesting unprocessed keys before giving up on them.
 const UNPROCESSED_ROUNDS: usize = 8;
+/// `--concurrency` when not given.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     pub regions: Vec<String>,
     pub aggregator: Option<String>,
     pub aws_profile: Option<String>,
     pub endpoint_url: Option<String>,
-    pub progress: bool,
+    pub progress: progress::Mode,
+    /// API calls in flight at once, over all regions (at least 1).
+    pub concurrency: usize,
 }
 
-/// One fetched document: `label` is the region (or `aggregator-NAME`), `json` a snapshot-like
-/// document the AWS Config adapter reads.
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            regions: Vec::new(),
+            aggregator: None,
+            aws_profile: None,
+            endpoint_url: None,
+            progress: progress::Mode::Off,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// What was fetched for one account and region: a snapshot-like document the AWS Config
+/// adapter reads.
 #[derive(Debug)]
 pub struct Document {
+    /// The account audited; None when it could not be told (no STS answer and no item).
+    pub account: Option<String>,
+    /// The region (`global` for an aggregator's global resources).
+    pub region: String,
+    /// The file stem for `--save-snapshot`: `<region>`, or `<account>-<region>` for an
+    /// aggregator (several accounts).
     pub label: String,
     pub json: String,
     pub resources: usize,
+    /// False when part of the scope could not be fetched (a [`Fault`] says what): its findings
+    /// must not be uploaded as a complete analysis.
+    pub complete: bool,
 }
 
-/// A region (or the aggregator) that could not be audited, or was audited only in part.
+/// A scope that could not be audited, or was audited only in part.
 #[derive(Debug, Clone)]
 pub struct Fault {
+    /// `region us-west-2`, `aggregator org`, `account 111122223333 region eu-west-1 (aggregator
+    /// org)`.
     pub scope: String,
     pub message: String,
 }
@@ -65,6 +114,30 @@ pub struct Audit {
     pub faults: Vec<Fault>,
 }
 
+/// Shared by every task of an audit.
+struct Ctx {
+    calls: Arc<Semaphore>,
+    concurrency: usize,
+    progress: Arc<Progress>,
+}
+
+impl Ctx {
+    fn new(concurrency: usize, progress: Arc<Progress>) -> Arc<Ctx> {
+        let concurrency = concurrency.max(1);
+        Arc::new(Ctx {
+            calls: Arc::new(Semaphore::new(concurrency)),
+            concurrency,
+            progress,
+        })
+    }
+}
+
+/// One item: its sort key (type, id) and its compact JSON text.
+struct Entry {
+    key: (String, String),
+    text: String,
+}
+
 /// Runs the audit. `Err` is a usage problem (nothing could be attempted).
 pub fn audit(opts: &Options) -> Result<Audit, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -72,10 +145,15 @@ pub fn audit(opts: &Options) -> Result<Audit, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    rt.block_on(audit_async(opts.clone()))
+    let progress = Progress::new(opts.progress);
+    let ticker = progress.start();
+    let cx = Ctx::new(opts.concurrency, progress.clone());
+    let out = rt.block_on(audit_async(opts.clone(), cx));
+    progress.finish(ticker);
+    out
 }
 
-async fn audit_async(opts: Options) -> Result<Audit, String> {
+async fn audit_async(opts: Options, cx: Arc<Ctx>) -> Result<Audit, String> {
     let opts = Arc::new(opts);
     let mut audit = Audit::default();
     if let Some(name) = opts.aggregator.clone() {
@@ -86,10 +164,12 @@ async fn audit_async(opts: Options) -> Result<Audit, String> {
         let Some(region) = region else {
             return Err(NO_REGION.into());
         };
-        let scope = format!("aggregator {name}");
-        match aggregator(&opts, &region, &name).await {
-            Ok(doc) => audit.documents.push(doc),
-            Err(message) => audit.faults.push(Fault { scope, message }),
+        match aggregator(&opts, &cx, &region, &name).await {
+            Ok(a) => audit = a,
+            Err(message) => audit.faults.push(Fault {
+                scope: format!("aggregator {name}"),
+                message,
+            }),
         }
         return Ok(audit);
     }
@@ -102,12 +182,12 @@ async fn audit_async(opts: Options) -> Result<Audit, String> {
     }
     let mut seen = std::collections::HashSet::new();
     regions.retain(|r| seen.insert(r.clone()));
-    // Regions in parallel: one task each.
+    // Regions in parallel: one task each (their calls share the concurrency limit).
     let handles: Vec<_> = regions
         .iter()
         .map(|r| {
-            let (o, r) = (opts.clone(), r.clone());
-            tokio::spawn(async move { audit_region(&o, &r).await })
+            let (o, r, cx) = (opts.clone(), r.clone(), cx.clone());
+            tokio::spawn(async move { audit_region(&o, &cx, &r).await })
         })
         .collect();
     for (region, h) in regions.iter().zip(handles) {
@@ -142,8 +222,8 @@ async fn default_region(opts: &Options) -> Option<String> {
     loader.load().await.region().map(|r| r.to_string())
 }
 
-/// The SDK configuration and a client for one region, after checking that credentials resolve.
-async fn client(opts: &Options, region: &str) -> Result<Client, String> {
+/// The SDK configuration for one region, after checking that credentials resolve.
+async fn sdk_config(opts: &Options, region: &str) -> Result<aws_config::SdkConfig, String> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
@@ -169,7 +249,7 @@ async fn client(opts: &Options, region: &str) -> Result<Client, String> {
             }
         }
     }
-    Ok(Client::new(&sdk))
+    Ok(sdk)
 }
 
 /// A one-line description of an SDK error: `Code: message` for service errors.
@@ -195,29 +275,60 @@ where
     }
 }
 
-fn progress(show: bool, scope: &str, what: &str) {
-    if show {
-        eprintln!("drlint: {scope}: {what}");
-    }
+/// Audits one region: the document, plus messages about parts that could not be fetched.
+async fn audit_region(
+    opts: &Options,
+    cx: &Arc<Ctx>,
+    region: &str,
+) -> Result<(Document, Vec<String>), String> {
+    let sdk = sdk_config(opts, region).await?;
+    let client = Client::new(&sdk);
+    // Which account this is: for the SARIF run of the region. No permission is needed; should it
+    // fail, the items' accountId says it.
+    let account = {
+        let _permit = cx.calls.acquire().await;
+        aws_sdk_sts::Client::new(&sdk)
+            .get_caller_identity()
+            .send()
+            .await
+            .ok()
+            .and_then(|o| o.account().map(str::to_string))
+    };
+    let fetched = fetch_region(&client, region, cx).await?;
+    let account = account.or(fetched.account);
+    let resources = fetched.entries.len();
+    Ok((
+        Document {
+            account,
+            region: region.to_string(),
+            label: region.to_string(),
+            json: document(&format!("drlint-live-{region}"), fetched.entries),
+            resources,
+            complete: fetched.partial.is_empty(),
+        },
+        fetched.partial,
+    ))
 }
 
-/// Audits one region: the document, plus messages about parts that could not be fetched.
-async fn audit_region(opts: &Options, region: &str) -> Result<(Document, Vec<String>), String> {
-    let client = client(opts, region).await?;
-    fetch_region(&client, region, opts.progress).await
+/// What one region's calls returned.
+struct Fetched {
+    entries: Vec<Entry>,
+    /// Parts that could not be fetched.
+    partial: Vec<String>,
+    /// The first item's accountId.
+    account: Option<String>,
 }
 
 /// The calls for one region, on a ready client (unit tests pass a mocked one).
-async fn fetch_region(
-    client: &Client,
-    region: &str,
-    show_progress: bool,
-) -> Result<(Document, Vec<String>), String> {
-    let status = client
-        .describe_configuration_recorder_status()
-        .send()
-        .await
-        .map_err(|e| describe("DescribeConfigurationRecorderStatus", &e))?;
+async fn fetch_region(client: &Client, region: &str, cx: &Arc<Ctx>) -> Result<Fetched, String> {
+    let status = {
+        let _permit = cx.calls.acquire().await;
+        client
+            .describe_configuration_recorder_status()
+            .send()
+            .await
+            .map_err(|e| describe("DescribeConfigurationRecorderStatus", &e))?
+    };
     if !status
         .configuration_recorders_status()
         .iter()
@@ -227,116 +338,373 @@ async fn fetch_region(
             "AWS Config is not recording in {region} (no configuration recorder is on), so its resources cannot be audited; turn the recorder on or drop --region {region}"
         ));
     }
-    let mut keys: Vec<ResourceKey> = Vec::new();
-    for t in MAPPED_TYPES {
-        // The SDK's paginator follows NextToken until it is absent or empty, and stops should
-        // the service repeat a token.
-        let mut pages = client
-            .list_discovered_resources()
-            .resource_type(ResourceType::from(*t))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let out = page.map_err(|e| describe("ListDiscoveredResources", &e))?;
-            for id in out.resource_identifiers() {
-                if let (Some(rt), Some(rid)) = (id.resource_type(), id.resource_id())
-                    && let Ok(k) = ResourceKey::builder()
-                        .resource_type(rt.clone())
-                        .resource_id(rid)
-                        .build()
-                {
-                    keys.push(k);
-                }
+    let counter = cx.progress.scope(region);
+    // The listing: one task per type.
+    let mut listing = tokio::task::JoinSet::new();
+    for (i, t) in MAPPED_TYPES.iter().enumerate() {
+        let (client, cx) = (client.clone(), cx.clone());
+        listing.spawn(async move { (i, list_type(&client, &cx, t).await) });
+    }
+    let mut per_type: Vec<Vec<ResourceKey>> = vec![Vec::new(); MAPPED_TYPES.len()];
+    while let Some(done) = listing.join_next().await {
+        let (i, keys) = done.map_err(|e| format!("the listing task failed: {e}"))?;
+        per_type[i] = keys?;
+    }
+    let mut keys: Vec<ResourceKey> = per_type.into_iter().flatten().collect();
+    keys.sort_by(|a, b| {
+        (a.resource_type().as_str(), a.resource_id())
+            .cmp(&(b.resource_type().as_str(), b.resource_id()))
+    });
+    keys.dedup_by(|a, b| {
+        a.resource_type() == b.resource_type() && a.resource_id() == b.resource_id()
+    });
+    // The batches: at most `concurrency` in flight for this region.
+    let mut entries: Vec<Entry> = Vec::with_capacity(keys.len());
+    let mut partial = Vec::new();
+    let mut unprocessed = 0usize;
+    let mut batches = tokio::task::JoinSet::new();
+    let mut chunks = keys.chunks(BATCH_SIZE);
+    loop {
+        while batches.len() < cx.concurrency {
+            let Some(chunk) = chunks.next() else {
+                break;
+            };
+            let (client, cx, chunk, counter) =
+                (client.clone(), cx.clone(), chunk.to_vec(), counter.clone());
+            batches.spawn(async move { batch(&client, &cx, chunk, &counter).await });
+        }
+        let Some(done) = batches.join_next().await else {
+            break;
+        };
+        let (got, left) = done.map_err(|e| format!("the fetch task failed: {e}"))??;
+        entries.extend(got);
+        unprocessed += left;
+    }
+    if unprocessed > 0 {
+        partial.push(format!(
+            "{unprocessed} resources stayed unprocessed by BatchGetResourceConfig after {UNPROCESSED_ROUNDS} attempts and were not audited"
+        ));
+    }
+    cx.progress.done(region, "fetched");
+    let account = entries
+        .iter()
+        .find_map(|e| head(&e.text).and_then(|h| h.account_id.map(|a| a.into_owned())));
+    Ok(Fetched {
+        entries,
+        partial,
+        account,
+    })
+}
+
+/// Every key of one resource type (the SDK's paginator follows NextToken until it is absent or
+/// empty, and stops should the service repeat a token).
+async fn list_type(client: &Client, cx: &Ctx, t: &str) -> Result<Vec<ResourceKey>, String> {
+    let mut keys = Vec::new();
+    let mut pages = client
+        .list_discovered_resources()
+        .resource_type(ResourceType::from(t))
+        .into_paginator()
+        .send();
+    loop {
+        let page = {
+            let _permit = cx.calls.acquire().await;
+            pages.next().await
+        };
+        let Some(page) = page else {
+            break;
+        };
+        let out = page.map_err(|e| describe("ListDiscoveredResources", &e))?;
+        for id in out.resource_identifiers() {
+            if let (Some(rt), Some(rid)) = (id.resource_type(), id.resource_id())
+                && let Ok(k) = ResourceKey::builder()
+                    .resource_type(rt.clone())
+                    .resource_id(rid)
+                    .build()
+            {
+                keys.push(k);
             }
         }
     }
-    progress(
-        show_progress,
-        region,
-        &format!("{} resources listed", keys.len()),
-    );
-    let mut items: Vec<J> = Vec::new();
-    let mut partial = Vec::new();
-    for chunk in keys.chunks(BATCH_SIZE) {
-        let mut pending: Vec<ResourceKey> = chunk.to_vec();
-        for round in 0..UNPROCESSED_ROUNDS {
-            if pending.is_empty() {
-                break;
-            }
-            if round > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(100 << round.min(5))).await;
-            }
-            let out = client
+    Ok(keys)
+}
+
+/// One batch of at most 100 keys, re-requesting unprocessed keys: the items, and how many keys
+/// stayed unprocessed.
+async fn batch(
+    client: &Client,
+    cx: &Ctx,
+    chunk: Vec<ResourceKey>,
+    counter: &Counter,
+) -> Result<(Vec<Entry>, usize), String> {
+    let mut got = Vec::with_capacity(chunk.len());
+    let mut pending = chunk;
+    for round in 0..UNPROCESSED_ROUNDS {
+        if pending.is_empty() {
+            break;
+        }
+        if round > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(100 << round.min(5))).await;
+        }
+        let out = {
+            let _permit = cx.calls.acquire().await;
+            client
                 .batch_get_resource_config()
                 .set_resource_keys(Some(pending))
                 .send()
                 .await
-                .map_err(|e| describe("BatchGetResourceConfig", &e))?;
-            items.extend(out.base_configuration_items().iter().map(item_json));
-            pending = out.unprocessed_resource_keys().to_vec();
-        }
-        if !pending.is_empty() {
-            partial.push(format!(
-                "{} resources stayed unprocessed by BatchGetResourceConfig after {UNPROCESSED_ROUNDS} attempts and were not audited",
-                pending.len()
-            ));
-        }
-        progress(
-            show_progress,
-            region,
-            &format!("{} resources fetched", items.len()),
-        );
+                .map_err(|e| describe("BatchGetResourceConfig", &e))?
+        };
+        let items = out.base_configuration_items();
+        counter.add(items.len());
+        got.extend(items.iter().map(|i| {
+            let j = item_json(i);
+            Entry {
+                key: (
+                    i.resource_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                    i.resource_id().unwrap_or_default().to_string(),
+                ),
+                text: j.to_string(),
+            }
+        }));
+        pending = out.unprocessed_resource_keys().to_vec();
     }
-    let resources = items.len();
-    Ok((
-        Document {
-            label: region.to_string(),
-            json: snapshot(&format!("drlint-live-{region}"), items),
-            resources,
-        },
-        partial,
-    ))
+    Ok((got, pending.len()))
 }
 
-/// The SQL for the aggregator query: every mapped type, the fields the adapter reads.
-pub fn select_expression() -> String {
-    let types: Vec<String> = MAPPED_TYPES.iter().map(|t| format!("'{t}'")).collect();
+/// The SQL for one mapped type's aggregator query: the fields the adapter reads.
+pub fn select_expression(resource_type: &str) -> String {
     format!(
-        "SELECT accountId, arn, awsRegion, resourceType, resourceId, resourceName, configurationItemStatus, configuration, supplementaryConfiguration, tags WHERE resourceType IN ({})",
-        types.join(", ")
+        "SELECT accountId, arn, awsRegion, resourceType, resourceId, resourceName, configurationItemStatus, configuration, supplementaryConfiguration, tags WHERE resourceType = '{resource_type}'"
     )
 }
 
-async fn aggregator(opts: &Options, region: &str, name: &str) -> Result<Document, String> {
-    let client = client(opts, region).await?;
-    let expr = select_expression();
-    let mut results: Vec<String> = Vec::new();
+/// The few fields of an item or select result that place it (read without building a tree).
+#[derive(serde::Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "accountId", borrow, default)]
+    account_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "resourceType", borrow, default)]
+    resource_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "resourceId", borrow, default)]
+    resource_id: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn head(text: &str) -> Option<Head<'_>> {
+    serde_json::from_str(text).ok()
+}
+
+/// An aggregator's account/region scope key.
+type ScopeKey = (String, String);
+
+async fn aggregator(
+    opts: &Options,
+    cx: &Arc<Ctx>,
+    region: &str,
+    name: &str,
+) -> Result<Audit, String> {
+    let sdk = sdk_config(opts, region).await?;
+    let client = Client::new(&sdk);
+    let mut audit = Audit::default();
+    // Which sources the aggregator could not collect: those account/regions are faults (their
+    // data is stale or missing); the ones it collected are audited even when they hold nothing.
+    let (collected, failed, status_problem) = sources_status(&client, cx, name).await;
+    if let Some(p) = status_problem {
+        audit.faults.push(Fault {
+            scope: format!("aggregator {name}"),
+            message: p,
+        });
+    }
+    let scope_name = format!("aggregator {name}");
+    let counter = cx.progress.scope(&scope_name);
+    let mut queries = tokio::task::JoinSet::new();
+    for t in MAPPED_TYPES {
+        let (client, cx, counter, name) = (
+            client.clone(),
+            cx.clone(),
+            counter.clone(),
+            name.to_string(),
+        );
+        queries.spawn(async move { select_type(&client, &cx, &name, t, &counter).await });
+    }
+    let mut scopes: BTreeMap<ScopeKey, Vec<Entry>> = BTreeMap::new();
+    for k in &collected {
+        scopes.entry(k.clone()).or_default();
+    }
+    let mut error = None;
+    while let Some(done) = queries.join_next().await {
+        match done {
+            Ok(Ok(results)) => {
+                for text in results {
+                    let Some(h) = head(&text) else {
+                        continue;
+                    };
+                    let key = (
+                        h.account_id.as_deref().unwrap_or("unknown").to_string(),
+                        h.aws_region.as_deref().unwrap_or("global").to_string(),
+                    );
+                    let sort = (
+                        h.resource_type.as_deref().unwrap_or("").to_string(),
+                        h.resource_id.as_deref().unwrap_or("").to_string(),
+                    );
+                    scopes
+                        .entry(key)
+                        .or_default()
+                        .push(Entry { key: sort, text });
+                }
+            }
+            Ok(Err(e)) => error = Some(e),
+            Err(e) => error = Some(format!("the query task failed: {e}")),
+        }
+    }
+    cx.progress.done(&scope_name, "fetched");
+    if let Some(e) = error {
+        // A query failed: the inventory is incomplete everywhere.
+        return Err(e);
+    }
+    for ((account, reg), entries) in scopes {
+        let failed_here = failed
+            .iter()
+            .find(|(a, r, _)| r == &reg && a.as_ref().is_none_or(|a| a == &account));
+        if let Some((_, _, why)) = failed_here {
+            audit.faults.push(Fault {
+                scope: format!("account {account} region {reg} (aggregator {name})"),
+                message: why.clone(),
+            });
+        }
+        let resources = entries.len();
+        audit.documents.push(Document {
+            account: (account != "unknown").then(|| account.clone()),
+            json: document(&format!("drlint-live-{name}-{account}-{reg}"), entries),
+            label: format!("{account}-{reg}"),
+            region: reg,
+            resources,
+            complete: failed_here.is_none(),
+        });
+    }
+    // Failed sources with no item at all still name what was not audited.
+    for (a, r, why) in &failed {
+        let named = audit
+            .documents
+            .iter()
+            .any(|d| &d.region == r && a.as_ref().is_none_or(|a| d.account.as_ref() == Some(a)));
+        if !named {
+            audit.faults.push(Fault {
+                scope: match a {
+                    Some(a) => format!("account {a} region {r} (aggregator {name})"),
+                    None => format!("region {r} (aggregator {name})"),
+                },
+                message: why.clone(),
+            });
+        }
+    }
+    Ok(audit)
+}
+
+/// The aggregator's sources: the (account, region) pairs it collected, the ones it failed to
+/// collect (account None: an organization source, every account of the region) with the error,
+/// and a problem reading the status at all.
+async fn sources_status(
+    client: &Client,
+    cx: &Ctx,
+    name: &str,
+) -> (
+    BTreeSet<ScopeKey>,
+    Vec<(Option<String>, String, String)>,
+    Option<String>,
+) {
+    let mut collected = BTreeSet::new();
+    let mut failed = Vec::new();
+    let mut pages = client
+        .describe_configuration_aggregator_sources_status()
+        .configuration_aggregator_name(name)
+        .into_paginator()
+        .send();
+    loop {
+        let page = {
+            let _permit = cx.calls.acquire().await;
+            pages.next().await
+        };
+        let Some(page) = page else {
+            break;
+        };
+        let out = match page {
+            Ok(o) => o,
+            Err(e) => {
+                return (
+                    collected,
+                    failed,
+                    Some(format!(
+                        "cannot tell which accounts and regions the aggregator failed to collect ({}); every account and region with resources is reported as audited",
+                        describe("DescribeConfigurationAggregatorSourcesStatus", &e)
+                    )),
+                );
+            }
+        };
+        for s in out.aggregated_source_status_list() {
+            let Some(region) = s.aws_region() else {
+                continue;
+            };
+            let account = match s.source_type() {
+                Some(AggregatedSourceType::Account) => s.source_id().map(str::to_string),
+                _ => None,
+            };
+            match s.last_update_status() {
+                Some(AggregatedSourceStatusType::Failed) => failed.push((
+                    account,
+                    region.to_string(),
+                    format!(
+                        "the aggregator could not collect it: {}: {}",
+                        s.last_error_code().unwrap_or("error"),
+                        s.last_error_message().unwrap_or("no message")
+                    ),
+                )),
+                Some(AggregatedSourceStatusType::Succeeded) => {
+                    if let Some(a) = account {
+                        collected.insert((a, region.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (collected, failed, None)
+}
+
+/// Every select result of one type, as the JSON texts the API returns.
+async fn select_type(
+    client: &Client,
+    cx: &Ctx,
+    name: &str,
+    t: &str,
+    counter: &Counter,
+) -> Result<Vec<String>, String> {
+    let mut results = Vec::new();
     let mut pages = client
         .select_aggregate_resource_config()
         .configuration_aggregator_name(name)
-        .expression(&expr)
-        .limit(100)
+        .expression(select_expression(t))
+        .limit(SELECT_PAGE)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
+    loop {
+        let page = {
+            let _permit = cx.calls.acquire().await;
+            pages.next().await
+        };
+        let Some(page) = page else {
+            break;
+        };
         let out = page.map_err(|e| describe("SelectAggregateResourceConfig", &e))?;
-        results.extend(out.results().iter().cloned());
-        progress(
-            opts.progress,
-            &format!("aggregator {name}"),
-            &format!("{} resources fetched", results.len()),
-        );
+        // Taken, not copied: the page's texts are the items.
+        let page = out.results.unwrap_or_default();
+        counter.add(page.len());
+        results.extend(page);
     }
-    let resources = results.len();
-    let doc = json!({
-        "Results": results,
-        "QueryInfo": {"SelectFields": [], "Expression": expr, "ConfigurationAggregatorName": name},
-    });
-    Ok(Document {
-        label: format!("aggregator-{name}"),
-        json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
-        resources,
-    })
+    Ok(results)
 }
 
 fn time(t: Option<&DateTime>) -> J {
@@ -376,28 +744,29 @@ pub fn item_json(i: &BaseConfigurationItem) -> J {
         time(i.resource_creation_time()),
     );
     if let Some(s) = i.supplementary_configuration() {
-        let sorted: std::collections::BTreeMap<&String, &String> = s.iter().collect();
+        let sorted: BTreeMap<&String, &String> = s.iter().collect();
         o.insert("supplementaryConfiguration".into(), json!(sorted));
     }
     J::Object(o)
 }
 
-/// A snapshot-like document (the shape AWS Config delivers to S3), items sorted for stable output.
-pub fn snapshot(id: &str, mut items: Vec<J>) -> String {
-    let key = |j: &J| {
-        (
-            j["resourceType"].as_str().unwrap_or("").to_string(),
-            j["resourceId"].as_str().unwrap_or("").to_string(),
-        )
-    };
-    items.sort_by_key(key);
-    items.dedup_by(|a, b| key(a) == key(b));
-    let doc = json!({
-        "fileVersion": "1.0",
-        "configSnapshotId": id,
-        "configurationItems": items,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+/// A snapshot-like document (the shape AWS Config delivers to S3): the items sorted by type and
+/// id for stable output, repeats dropped, one compact item per line. Each item's text is freed
+/// as it is copied, so the peak is at most the items plus the document.
+fn document(id: &str, mut entries: Vec<Entry>) -> String {
+    entries.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    entries.dedup_by(|a, b| a.key == b.key);
+    let len: usize = entries.iter().map(|e| e.text.len() + 2).sum();
+    let mut s = String::with_capacity(len + 128);
+    s.push_str("{\"fileVersion\":\"1.0\",\"configSnapshotId\":");
+    s.push_str(&J::String(id.to_string()).to_string());
+    s.push_str(",\"configurationItems\":[");
+    for (i, e) in entries.into_iter().enumerate() {
+        s.push_str(if i == 0 { "\n" } else { ",\n" });
+        s.push_str(&e.text);
+    }
+    s.push_str("\n]}\n");
+    s
 }
 
 #[cfg(test)]
@@ -426,7 +795,15 @@ mod tests {
         let j = item_json(&item);
         assert_eq!(j["configuration"], conf);
         assert_eq!(j["configurationItemCaptureTime"], "2023-11-14T22:13:20Z");
-        let text = snapshot("drlint-live-us-east-1", vec![j.clone(), j]);
+        let entry = || Entry {
+            key: ("AWS::DynamoDB::Table".into(), "orders-prod".into()),
+            text: j.to_string(),
+        };
+        let text = document("drlint-live-us-east-1", vec![entry(), entry()]);
+        let jt = j.to_string();
+        let h = head(&jt).unwrap();
+        assert_eq!(h.account_id.as_deref(), Some("111122223333"));
+        assert_eq!(h.aws_region.as_deref(), Some("us-east-1"));
         let f = crate::input::decode("live:us-east-1", text.into_bytes()).unwrap();
         assert_eq!(f.kind, crate::input::InputKind::AwsConfig);
         let files = [f];
@@ -486,12 +863,13 @@ mod tests {
                 .collect()
         }
 
-        fn run(c: &Client) -> Result<(Document, Vec<String>), String> {
+        fn run(c: &Client) -> Result<Fetched, String> {
+            let cx = Ctx::new(1, progress::Progress::new(progress::Mode::Off));
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap()
-                .block_on(fetch_region(c, "us-east-1", false))
+                .block_on(fetch_region(c, "us-east-1", &cx))
         }
 
         #[test]
@@ -543,19 +921,29 @@ mod tests {
                     .build()
             });
             let c = client(&[recording(true), page1, page2, empty, batch]);
-            let (doc, partial) = run(&c).unwrap();
-            assert!(partial.is_empty(), "{partial:?}");
-            assert_eq!(doc.resources, 230);
-            assert_eq!(*seen.lock().unwrap(), vec![100, 1, 100, 30]);
-            let j: J = serde_json::from_str(&doc.json).unwrap();
+            let f = run(&c).unwrap();
+            assert!(f.partial.is_empty(), "{:?}", f.partial);
+            assert_eq!(f.entries.len(), 230);
+            // Concurrency 1: the batches one after the other, the unprocessed key asked again.
+            let mut sizes = seen.lock().unwrap().clone();
+            sizes.sort();
+            assert_eq!(sizes, vec![1, 30, 100, 100]);
+            let text = document("drlint-live-us-east-1", f.entries);
+            let j: J = serde_json::from_str(&text).unwrap();
             assert_eq!(j["configSnapshotId"], "drlint-live-us-east-1");
-            assert_eq!(j["configurationItems"].as_array().unwrap().len(), 230);
+            let items = j["configurationItems"].as_array().unwrap();
+            assert_eq!(items.len(), 230);
+            // Sorted by type and id, one item per line.
+            assert_eq!(items[0]["resourceId"], "t0");
+            assert_eq!(items[1]["resourceId"], "t1");
+            assert_eq!(items[2]["resourceId"], "t10");
+            assert_eq!(text.lines().count(), 230 + 2);
         }
 
         #[test]
         fn recorder_off_and_access_denied_are_region_faults() {
             let c = client(&[recording(false)]);
-            let e = run(&c).unwrap_err();
+            let e = run(&c).err().unwrap();
             assert!(
                 e.starts_with("AWS Config is not recording in us-east-1"),
                 "{e}"
@@ -571,7 +959,7 @@ mod tests {
                     ),
                 )
                 .build();
-            let e = run(&client(&[denied])).unwrap_err();
+            let e = run(&client(&[denied])).err().unwrap();
             assert!(
                 e.starts_with(
                     "AccessDenied: not authorized (in DescribeConfigurationRecorderStatus"
@@ -582,11 +970,16 @@ mod tests {
     }
 
     #[test]
-    fn select_expression_names_every_mapped_type() {
-        let e = select_expression();
-        for t in MAPPED_TYPES {
-            assert!(e.contains(&format!("'{t}'")), "{t}");
+    fn select_expression_names_its_type_and_the_fields_the_adapter_reads() {
+        let e = select_expression("AWS::S3::Bucket");
+        assert!(e.ends_with("WHERE resourceType = 'AWS::S3::Bucket'"), "{e}");
+        for f in [
+            "accountId",
+            "awsRegion",
+            "configuration",
+            "supplementaryConfiguration",
+        ] {
+            assert!(e.contains(f), "{f}");
         }
-        assert!(e.starts_with("SELECT ") && e.contains("supplementaryConfiguration"));
     }
 }

@@ -246,9 +246,9 @@ fn gzip_len(bytes: &[u8]) -> usize {
 }
 
 /// Serializes `log` (with a final newline); when the file would be more than GitHub's upload limit gzip-compressed,
-/// keeps the most severe results that fit (`levels[i]` is the level of result `i`) and says so in
-/// an error-level execution notification.
-fn serialize_within_limit(mut log: Log, levels: Vec<Level>) -> std::io::Result<Vec<u8>> {
+/// keeps the most severe results of each run that fit (`levels[r][i]` is the level of result `i`
+/// of run `r`) and says so in an error-level execution notification of each run it cut.
+fn serialize_within_limit(mut log: Log, levels: Vec<Vec<Level>>) -> std::io::Result<Vec<u8>> {
     let limit = max_gzip_bytes();
     // The bytes measured are the bytes written, final newline included.
     let to_text = |log: &Log| -> std::io::Result<Vec<u8>> {
@@ -261,35 +261,45 @@ fn serialize_within_limit(mut log: Log, levels: Vec<Level>) -> std::io::Result<V
     if text.len() <= limit || gzip_len(&text) <= limit {
         return Ok(text);
     }
-    let run = &mut log.runs[0];
-    let total = run.results.len();
-    let mut ranked: Vec<(Level, SarifResult)> = levels
-        .into_iter()
-        .zip(std::mem::take(&mut run.results))
-        .collect();
-    // The most severe first (stable: in report order within a level).
-    ranked.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
-    run.results = ranked.into_iter().map(|(_, r)| r).collect();
-    let notices = &mut run.invocations[0].tool_execution_notifications;
-    notices.push(Notification {
-        level: "error",
-        message: Text {
-            text: String::new(),
-        },
-        descriptor: None,
-    });
-    let mut keep = total;
+    let mut totals = Vec::new();
+    for (run, levels) in log.runs.iter_mut().zip(levels) {
+        let total = run.results.len();
+        totals.push(total);
+        let mut ranked: Vec<(Level, SarifResult)> = levels
+            .into_iter()
+            .zip(std::mem::take(&mut run.results))
+            .collect();
+        // The most severe first (stable: in report order within a level).
+        ranked.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
+        run.results = ranked.into_iter().map(|(_, r)| r).collect();
+        if total > 0 {
+            run.invocations[0]
+                .tool_execution_notifications
+                .push(Notification {
+                    level: "error",
+                    message: Text {
+                        text: String::new(),
+                    },
+                    descriptor: None,
+                });
+        }
+    }
+    let mut keep = totals.clone();
     loop {
-        keep = keep * 9 / 10;
-        let run = &mut log.runs[0];
-        run.results.truncate(keep);
-        if let Some(n) = run.invocations[0].tool_execution_notifications.last_mut() {
-            n.message.text = format!(
-                "this SARIF file would exceed GitHub code scanning's upload limit of {limit} bytes gzip-compressed: only the {keep} most severe of {total} results are in it (the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
-            );
+        for ((run, keep), total) in log.runs.iter_mut().zip(&mut keep).zip(&totals) {
+            if *total == 0 {
+                continue;
+            }
+            *keep = *keep * 9 / 10;
+            run.results.truncate(*keep);
+            if let Some(n) = run.invocations[0].tool_execution_notifications.last_mut() {
+                n.message.text = format!(
+                    "this SARIF file would exceed GitHub code scanning's upload limit of {limit} bytes gzip-compressed: only the {keep} most severe of {total} results are in it (the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
+                );
+            }
         }
         text = to_text(&log)?;
-        if keep == 0 || gzip_len(&text) <= limit {
+        if keep.iter().all(|&k| k == 0) || gzip_len(&text) <= limit {
             return Ok(text);
         }
     }
@@ -508,6 +518,29 @@ fn result_locations(
     ))
 }
 
+/// `drlint live`: one run per audited account and region (README "Nightly live audit").
+pub struct LiveRuns {
+    pub runs: Vec<LiveRun>,
+}
+
+/// A scope that was audited completely: its findings are the results of its own run, under the
+/// code-scanning category `drlint/live/<account>/<region>/`.
+pub struct LiveRun {
+    pub account: String,
+    pub region: String,
+    /// The input file (the scope's document) whose findings are the run's results.
+    pub file: usize,
+}
+
+/// The category of a live run.
+pub fn live_category(account: &str, region: &str) -> String {
+    format!("drlint/live/{account}/{region}/")
+}
+
+/// The category of the run that carries a live audit's status (failed scopes, findings without
+/// a location): no result is ever filed under it, so uploading it closes no alert.
+pub const LIVE_AUDIT_CATEGORY: &str = "drlint/live/audit/";
+
 /// `faults`: parts of the analysis that failed (regions a live audit could not read): the run
 /// then says `executionSuccessful: false` with an error notification for each.
 pub fn render(
@@ -516,14 +549,72 @@ pub fn render(
     faults: &[String],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
+    render_runs(report, root, faults, None, w)
+}
+
+/// [`render`] for `drlint live`: one run per [`LiveRun`] with its scope's findings (a clean scope
+/// has a run with 0 results, so its fixed alerts close), and a last run under
+/// [`LIVE_AUDIT_CATEGORY`] with 0 results that carries the audit's status: `executionSuccessful:
+/// false` and an error notification per fault, and, as notifications, the findings that have no
+/// location or belong to a scope that has no run (audited in part, or its account unknown), so
+/// none is lost and none closes or opens an alert of a scope that was not fully audited.
+pub fn render_live(
+    report: &Report,
+    root: &SourceRoot,
+    faults: &[String],
+    live: &LiveRuns,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    render_runs(report, root, faults, Some(live), w)
+}
+
+/// What one run is made of while it is built.
+#[derive(Default)]
+struct RunParts {
+    results: Vec<(Level, SarifResult)>,
+    notifications: Vec<Notification>,
+    execution: Vec<Notification>,
+    successful: bool,
+    automation_id: Option<String>,
+}
+
+fn render_runs(
+    report: &Report,
+    root: &SourceRoot,
+    faults: &[String],
+    live: Option<&LiveRuns>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut rules: Vec<RuleDescriptor> = ALL.iter().map(|r| descriptor(r, false)).collect();
     rules.extend(
         ALL.iter()
             .filter(|r| r.security_severity.is_some())
             .map(|r| descriptor(r, true)),
     );
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
+    // The runs: one per live scope, then the one that takes notifications and faults (the only
+    // one when not live).
+    let mut parts: Vec<RunParts> = Vec::new();
+    if let Some(l) = live {
+        for r in &l.runs {
+            parts.push(RunParts {
+                successful: true,
+                automation_id: Some(live_category(&r.account, &r.region)),
+                ..RunParts::default()
+            });
+        }
+    }
+    let status = parts.len();
+    parts.push(RunParts {
+        successful: faults.is_empty(),
+        automation_id: live.map(|_| LIVE_AUDIT_CATEGORY.to_string()),
+        ..RunParts::default()
+    });
+    let run_of = |f: &crate::findings::Finding| -> Option<usize> {
+        match live {
+            None => Some(status),
+            Some(l) => l.runs.iter().position(|r| Some(r.file) == f.file),
+        }
+    };
     let mut paths = Paths::default();
     // Looked up once: it reads the file system.
     let source_base = crate::repo_root::repo_root();
@@ -545,10 +636,20 @@ pub fn render(
         let review = f.outcome == OutcomeKind::Undecided
             && report.settings.undecided != crate::config::UndecidedMode::Fail;
         let rule_id = result_rule_id(f, review);
-        let Some((locations, related_locations)) =
-            result_locations(report, f, root, &source_base, &mut paths)
-        else {
-            notifications.push(Notification {
+        let target = run_of(f);
+        let located = match target {
+            Some(_) => result_locations(report, f, root, &source_base, &mut paths),
+            None => None,
+        };
+        let (Some(run), Some((locations, related_locations))) = (target, located) else {
+            let text = match (target, f.file) {
+                (None, Some(file)) => format!(
+                    "{text} (not a result: {} was not audited completely, so its alerts are left as they are)",
+                    file_label(report, file)
+                ),
+                _ => text,
+            };
+            parts[status].notifications.push(Notification {
                 level,
                 message: Text { text },
                 descriptor: Some(Descriptor { id: rule_id }),
@@ -562,7 +663,7 @@ pub fn render(
         } else {
             ("fail", level)
         };
-        results.push((
+        parts[run].results.push((
             f.level,
             SarifResult {
                 rule_index: rules.iter().position(|r| r.id == rule_id).unwrap_or(0),
@@ -585,7 +686,7 @@ pub fn render(
             },
         ));
     }
-    let mut execution: Vec<Notification> = faults
+    parts[status].execution = faults
         .iter()
         .map(|f| Notification {
             level: "error",
@@ -594,31 +695,32 @@ pub fn render(
         })
         .collect();
     let cap = max_results();
-    if results.len() > cap {
-        // Keep the most severe (stable: in report order within a level).
-        results.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
-        let total = results.len();
-        results.truncate(cap);
-        execution.push(Notification {
-            level: "error",
-            message: Text {
-                text: format!(
-                    "{total} results exceed GitHub code scanning's limit of {cap} per run: only the {cap} most severe are in this file (the rest are left out; the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
-                ),
-            },
-            descriptor: None,
-        });
+    for p in &mut parts {
+        if p.results.len() > cap {
+            // Keep the most severe (stable: in report order within a level).
+            p.results.sort_by_key(|(l, _)| std::cmp::Reverse(*l));
+            let total = p.results.len();
+            p.results.truncate(cap);
+            p.execution.push(Notification {
+                level: "error",
+                message: Text {
+                    text: format!(
+                        "{total} results exceed GitHub code scanning's limit of {cap} per run: only the {cap} most severe are in this file (the rest are left out; the exit code still counts every finding). Narrow the run with --select/--ignore or lint fewer inputs at once."
+                    ),
+                },
+                descriptor: None,
+            });
+        }
     }
-    let (levels, results): (Vec<Level>, Vec<SarifResult>) = results.into_iter().unzip();
     for text in paths.warnings {
-        notifications.push(Notification {
+        parts[status].notifications.push(Notification {
             level: "warning",
             message: Text { text },
             descriptor: None,
         });
     }
     for n in &report.notices {
-        notifications.push(Notification {
+        parts[status].notifications.push(Notification {
             level: "warning",
             message: Text {
                 text: n.message.clone(),
@@ -626,20 +728,45 @@ pub fn render(
             descriptor: None,
         });
     }
-    let log = Log {
-        schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        version: "2.1.0",
-        runs: vec![Run {
+    let mut runs = Vec::new();
+    let mut levels = Vec::new();
+    for p in parts {
+        let (lv, mut results): (Vec<Level>, Vec<SarifResult>) = p.results.into_iter().unzip();
+        // A live run describes only the rules its results use (every run of a large
+        // organisation repeating every help page would not fit the upload limit).
+        let run_rules = if live.is_some() {
+            let mut used: Vec<usize> = results.iter().map(|r| r.rule_index).collect();
+            used.sort_unstable();
+            used.dedup();
+            for r in &mut results {
+                r.rule_index = used.binary_search(&r.rule_index).unwrap_or(0);
+            }
+            used.iter()
+                .map(|&i| {
+                    let r = &rules[i];
+                    let undecided = r.id.ends_with("-undecided");
+                    let id = r.id.strip_suffix("-undecided").unwrap_or(&r.id);
+                    ALL.iter()
+                        .find(|a| a.id == id)
+                        .map(|a| descriptor(a, undecided))
+                })
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default()
+        } else {
+            std::mem::take(&mut rules)
+        };
+        levels.push(lv);
+        runs.push(Run {
             tool: Tool {
                 driver: Driver {
                     name: "drlint",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: crate::REPOSITORY,
-                    rules,
+                    rules: run_rules,
                 },
             },
-            automation_details: None,
+            automation_details: p.automation_id.map(|id| AutomationDetails { id }),
             original_uri_base_ids: [(
                 SRCROOT,
                 ArtifactLocation {
@@ -650,12 +777,25 @@ pub fn render(
             .into(),
             results,
             invocations: vec![Invocation {
-                execution_successful: faults.is_empty(),
-                tool_configuration_notifications: notifications,
-                tool_execution_notifications: execution,
+                execution_successful: p.successful,
+                tool_configuration_notifications: p.notifications,
+                tool_execution_notifications: p.execution,
             }],
             column_kind: "unicodeCodePoints",
-        }],
+        });
+    }
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs,
     };
     w.write_all(&serialize_within_limit(log, levels)?)
+}
+
+/// An input file's name for messages.
+fn file_label(report: &Report, file: usize) -> String {
+    let name = &report.model.file(file).name;
+    name.strip_prefix(crate::input::LIVE_PREFIX)
+        .unwrap_or(name)
+        .to_string()
 }
