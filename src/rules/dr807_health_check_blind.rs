@@ -215,6 +215,9 @@ fn zone_name(cx: &Ctx, rec: ResourceId) -> Option<String> {
 /// (c) A health check guarding a failover or weighted record must probe what the record serves.
 fn records(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
+    // Records by normalised name, built on first use: looking a probed name up must not scan
+    // every record once per record (quadratic in large plans).
+    let mut by_name: Option<std::collections::HashMap<String, Vec<ResourceId>>> = None;
     for &rec in m.of_type("aws_route53_record") {
         let r = m.get(rec);
         let routed = ["failover_routing_policy", "weighted_routing_policy"]
@@ -281,12 +284,19 @@ fn records(cx: &Ctx, out: &mut Out) {
                     continue;
                 }
                 // Another record of the input with that name: compare its targets.
-                let named: Vec<ResourceId> = m
-                    .of_type("aws_route53_record")
-                    .iter()
-                    .copied()
-                    .filter(|&o| o != rec && m.get(o).get("name").str().map(norm) == Some(f.clone()))
-                    .collect();
+                let by_name = by_name.get_or_insert_with(|| {
+                    let mut ix: std::collections::HashMap<String, Vec<ResourceId>> = Default::default();
+                    for &o in m.of_type("aws_route53_record") {
+                        if let Some(n) = m.get(o).get("name").str() {
+                            ix.entry(norm(n)).or_default().push(o);
+                        }
+                    }
+                    ix
+                });
+                let named: Vec<ResourceId> = by_name
+                    .get(&f)
+                    .map(|ids| ids.iter().copied().filter(|&o| o != rec).collect())
+                    .unwrap_or_default();
                 if !named.is_empty() {
                     let same = named.iter().any(|&o| {
                         let os = served(cx, o);
