@@ -114,9 +114,10 @@ impl Structure {
 }
 
 /// Containers opened at a depth below this are indexed for plans: the root (0), its values
-/// (`resource_changes`, 1), their items (a resource change, 2), the items' values (`change`, 3)
-/// and theirs (`after`, `after_unknown`, 4). About six per resource.
-pub const PLAN_INDEX_DEPTH: usize = 5;
+/// (`resource_changes`, 1), their items (a resource change, 2), the items' values (`change`, 3),
+/// theirs (`after`, `after_unknown`, 4) and the blocks and maps of `after` (5), whose top level
+/// is read into the model while they stay unread. About ten per resource.
+pub const PLAN_INDEX_DEPTH: usize = 6;
 
 /// [`validate`], recording the end of every container opened at a depth below `index_depth`.
 pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, JsonError> {
