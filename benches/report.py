@@ -17,7 +17,7 @@ from collections import defaultdict
 TOOLS = ["limit", "drlint", "checkov", "trivy"]
 COLORS = {"limit": "#777777", "drlint": "#1f77b4", "checkov": "#d62728", "trivy": "#2ca02c"}
 LABELS = {
-    "limit": "parse limit (serde_json IgnoredAny)",
+    "limit": "parse limit (serde IgnoredAny)",
     "drlint": "drlint",
     "checkov": "Checkov 3.3.30",
     "trivy": "Trivy 0.76.0",
@@ -25,14 +25,14 @@ LABELS = {
 
 
 def load(paths):
-    runs = defaultdict(list)  # (tool, input) -> [(wall, rss_kb, status)]
+    runs = defaultdict(list)  # (tool, input) -> [(wall, rss_kb, status, cpu)]
     inputs = {}  # input -> (resources, bytes), in file order
     for path in paths:
         with open(path, newline="") as f:
             for row in csv.DictReader(f):
                 key = (row["tool"], row["input"])
                 cpu = float(row.get("cpu_s") or "nan")
-            runs[key].append((float(row["wall_s"]), int(row["rss_kb"]), row["status"], cpu))
+                runs[key].append((float(row["wall_s"]), int(row["rss_kb"]), row["status"], cpu))
                 inputs.setdefault(row["input"], (int(row["resources"]), int(row["bytes"])))
     return runs, inputs
 
@@ -87,7 +87,7 @@ def table(runs, inputs):
 
 def plot(runs, inputs, path):
     """Wall time against resources, log-log, minified inputs only (one per size)."""
-    W, H, L, R, T, B = 760, 470, 70, 200, 30, 50
+    W, H, L, R, T, B = 800, 470, 70, 240, 30, 50
     pts = defaultdict(list)
     for name, (n, _) in inputs.items():
         if "pretty" in name:
