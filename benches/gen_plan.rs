@@ -1,5 +1,8 @@
 //! Generates a realistic two-region Terraform plan (`terraform show -json` shape, one line) for
-//! benchmarks: `cargo run --release --example gen_plan -- RESOURCES > plan.json`.
+//! benchmarks: `cargo run --release --example gen_plan -- RESOURCES [--pretty] > plan.json`.
+//! `--pretty` writes the same document indented by two spaces with one value per line, as
+//! `jq .` prints it (how plans often reach CI after a `jq` step); the default is one line, as
+//! `terraform show -json` writes it.
 //!
 //! The plan instantiates a DR "unit" module many times (for_each), as large monorepos do. A unit
 //! has 28 resources across us-east-1 (provider `aws`) and us-west-2 (`aws.dr`): KMS keys and
@@ -250,14 +253,114 @@ fn unit_resources(i: usize) -> Vec<Res> {
     v
 }
 
+/// Re-indents minified JSON as it is written: two spaces per level, `"key": value`, empty
+/// containers kept as `{}` / `[]` (the layout of `jq .`). Strings pass through unchanged.
+struct Pretty<W: Write> {
+    out: W,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// An opening bracket not written yet: it is written as `{}` when its container is empty.
+    open: Option<u8>,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> Pretty<W> {
+    fn new(out: W) -> Self {
+        Pretty {
+            out,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            open: None,
+            buf: Vec::with_capacity(1 << 16),
+        }
+    }
+    fn newline(&mut self) {
+        self.buf.push(b'\n');
+        self.buf.extend(std::iter::repeat_n(b' ', 2 * self.depth));
+    }
+    fn byte(&mut self, c: u8) {
+        if self.in_string {
+            self.buf.push(c);
+            if self.escaped {
+                self.escaped = false;
+            } else if c == b'\\' {
+                self.escaped = true;
+            } else if c == b'"' {
+                self.in_string = false;
+            }
+            return;
+        }
+        if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+            return;
+        }
+        if let Some(o) = self.open.take() {
+            self.buf.push(o);
+            if (o == b'{' && c == b'}') || (o == b'[' && c == b']') {
+                self.buf.push(c);
+                return;
+            }
+            self.depth += 1;
+            self.newline();
+        }
+        match c {
+            b'{' | b'[' => self.open = Some(c),
+            b'}' | b']' => {
+                self.depth -= 1;
+                self.newline();
+                self.buf.push(c);
+            }
+            b',' => {
+                self.buf.push(c);
+                self.newline();
+            }
+            b':' => self.buf.extend_from_slice(b": "),
+            b'"' => {
+                self.in_string = true;
+                self.buf.push(c);
+            }
+            _ => self.buf.push(c),
+        }
+    }
+}
+
+impl<W: Write> Write for Pretty<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        for &c in data {
+            self.byte(c);
+        }
+        if self.buf.len() >= 1 << 16 {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
 fn main() -> std::io::Result<()> {
-    let n: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pretty = args.iter().any(|a| a == "--pretty");
+    let n: usize = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
+    let out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    if pretty {
+        generate(n, Pretty::new(out))
+    } else {
+        generate(n, out)
+    }
+}
+
+fn generate(n: usize, mut w: impl Write) -> std::io::Result<()> {
     let units = n.div_ceil(UNIT);
-    let out = std::io::stdout();
-    let mut w = BufWriter::with_capacity(1 << 20, out.lock());
     write!(
         w,
         r#"{{"format_version":"1.2","terraform_version":"1.9.5","variables":{{"environment_suffix":{{"value":"perf"}},"replication_role_arn":{{"value":"arn:aws:iam::111122223333:role/replication-perf"}}}},"planned_values":{{"root_module":{{"child_modules":["#

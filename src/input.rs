@@ -58,6 +58,9 @@ pub struct SourceFile {
     /// Top-level keys and the byte range of their values, found while detecting the format, so
     /// that adapters need not walk a large document's top level again.
     pub top: Vec<(String, usize, usize)>,
+    /// Where the shallow containers of `text` end, recorded while validating it
+    /// ([`json::PLAN_INDEX_DEPTH`] levels): navigation from [`Raw::root_indexed`] steps over them.
+    pub structure: json::Structure,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,33 +222,40 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
     if text.trim().is_empty() {
         return Err(input_err(name, "the file is empty", SHOW_JSON_HINT));
     }
-    if let Err(e) = json::validate(&text) {
-        if looks_like_hcl(name, &text) {
-            return Err(input_err(name, "HCL is not read yet", HCL_HINT));
-        }
-        let (line, col) = json::line_col(&text, e.offset);
-        let hint = if e.message.contains("truncated") {
-            "the file looks cut off; regenerate it (for plans: `terraform show -json tfplan > plan.json`)"
-        } else if !text.trim_start().starts_with(['{', '[']) {
-            "this is not JSON; drlint reads `terraform show -json` output, Terraform JSON configuration and AWS Config JSON"
-        } else {
-            "fix the JSON syntax or regenerate the file"
-        };
-        return Err(InputError {
-            file: name.to_string(),
-            location: Some((line, col)),
-            message: format!("invalid JSON: {}", e.message),
-            hint: hint.to_string(),
-        });
-    }
-    let (kind, top) = detect_with_fields(name, &text)?;
+    let structure = match json::validate_indexed(&text, json::PLAN_INDEX_DEPTH) {
+        Ok(s) => s,
+        Err(e) => return Err(invalid_json(name, &text, e)),
+    };
+    let (kind, top) = detect_with_fields(name, &text, &structure)?;
     Ok(SourceFile {
         name: name.to_string(),
         text,
         kind,
         notes,
         top,
+        structure,
     })
+}
+
+/// The error for text that is not valid JSON: where, what, and what to do.
+fn invalid_json(name: &str, text: &str, e: json::JsonError) -> InputError {
+    if looks_like_hcl(name, text) {
+        return input_err(name, "HCL is not read yet", HCL_HINT);
+    }
+    let (line, col) = json::line_col(text, e.offset);
+    let hint = if e.message.contains("truncated") {
+        "the file looks cut off; regenerate it (for plans: `terraform show -json tfplan > plan.json`)"
+    } else if !text.trim_start().starts_with(['{', '[']) {
+        "this is not JSON; drlint reads `terraform show -json` output, Terraform JSON configuration and AWS Config JSON"
+    } else {
+        "fix the JSON syntax or regenerate the file"
+    };
+    InputError {
+        file: name.to_string(),
+        location: Some((line, col)),
+        message: format!("invalid JSON: {}", e.message),
+        hint: hint.to_string(),
+    }
 }
 
 /// A `.tf` file, or text that starts like a Terraform HCL block (`resource "…"`, `terraform {`).
@@ -447,7 +457,7 @@ pub fn load_dir(dir: &str) -> Result<DirInputs, InputError> {
 
 /// Recognises the input format by its top-level keys.
 pub fn detect(name: &str, text: &str) -> Result<InputKind, InputError> {
-    detect_with_fields(name, text).map(|(k, _)| k)
+    detect_with_fields(name, text, &json::Structure::default()).map(|(k, _)| k)
 }
 
 type TopFields = Vec<(String, usize, usize)>;
@@ -458,8 +468,12 @@ fn is_config_item(f: &json::Fields) -> bool {
         && (f.get("configurationItemCaptureTime").is_some() || f.get("configuration").is_some())
 }
 
-fn detect_with_fields(name: &str, text: &str) -> Result<(InputKind, TopFields), InputError> {
-    let root = Raw::root(text);
+fn detect_with_fields(
+    name: &str,
+    text: &str,
+    structure: &json::Structure,
+) -> Result<(InputKind, TopFields), InputError> {
+    let root = Raw::root_indexed(text, structure);
     // An array of AWS Config configuration items (e.g. rdk example CIs).
     if root.is_array()
         && root

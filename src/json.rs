@@ -4,6 +4,11 @@
 //! validated once ([`validate`]); after that, [`Raw`] navigates it lazily (skipping what no rule
 //! needs), and only the parts the model keeps — a resource's attributes — are turned into
 //! [`Value`] trees that borrow their strings from the source and remember their byte spans.
+//!
+//! The validating pass can also record where each shallow container ends ([`validate_indexed`],
+//! a [`Structure`]): navigating from [`Raw::root_indexed`] then steps over those containers
+//! without reading them again, so the many megabytes of `planned_values` or of one resource's
+//! attributes are read once, by the validator, not once more per level of navigation.
 
 use crate::value::{Kind, Span, Value};
 use std::borrow::Cow;
@@ -33,24 +38,102 @@ fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, JsonError> {
 }
 
 #[inline]
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
-}
-
-#[inline]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && is_ws(b[i]) {
-        i += 1;
+    while i < b.len() {
+        match b[i] {
+            b' ' => {
+                i += 1;
+                // Indentation of pretty-printed JSON: eight spaces at a time.
+                while i + 8 <= b.len() && b[i..i + 8] == *b"        " {
+                    i += 8;
+                }
+            }
+            b'\n' | b'\r' | b'\t' => i += 1,
+            _ => break,
+        }
     }
     i
+}
+
+/// The first byte at or after `j` that a string cannot hold as is — a quote, a backslash or a
+/// control character — or `b.len()`. Eight bytes at a time: in each word, the lowest byte the
+/// bit tricks flag is exact (a false flag needs a borrow from a lower, truly flagged byte).
+#[inline]
+fn string_special(b: &[u8], mut j: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(j..j + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = w ^ (LO * b'"' as u64);
+        let backslash = w ^ (LO * b'\\' as u64);
+        let flags = ((quote.wrapping_sub(LO) & !quote)
+            | (backslash.wrapping_sub(LO) & !backslash)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        if flags != 0 {
+            return j + (flags.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < b.len() && !matches!(b[j], b'"' | b'\\' | 0..=0x1f) {
+        j += 1;
+    }
+    j
 }
 
 /// Checks that `src` is exactly one well-formed JSON value (RFC 8259), at most [`MAX_DEPTH`]
 /// deep. Iterative, so hostile nesting cannot overflow the stack.
 pub fn validate(src: &str) -> Result<(), JsonError> {
+    validate_indexed(src, 0).map(|_| ())
+}
+
+/// A container of validated text: where it starts and ends, and how many indexed containers
+/// it holds (they follow it in [`Structure::nodes`], in document order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Node {
+    start: u32,
+    end: u32,
+    descendants: u32,
+}
+
+/// Where the containers of validated text end, for those opened at a depth below the one given
+/// to [`validate_indexed`] (the root is at depth 0), in document order.
+#[derive(Debug, Default)]
+pub struct Structure {
+    nodes: Vec<Node>,
+}
+
+impl Structure {
+    /// How many containers are indexed.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// Containers opened at a depth below this are indexed for plans: the root (0), its values
+/// (`resource_changes`, 1), their items (a resource change, 2), the items' values (`change`, 3),
+/// theirs (`after`, `after_unknown`, 4) and the blocks and maps of `after` (5), whose top level
+/// is read into the model while they stay unread. About ten per resource.
+pub const PLAN_INDEX_DEPTH: usize = 6;
+
+/// [`validate`], recording the end of every container opened at a depth below `index_depth`.
+pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, JsonError> {
     let b = src.as_bytes();
-    // Stack of open containers: true = object, false = array.
-    let mut stack: Vec<bool> = Vec::with_capacity(64);
+    let mut nodes: Vec<Node> = Vec::new();
+    // Stack of open containers: whether it is an object, and its node (NO_NODE: not indexed).
+    const NO_NODE: u32 = u32::MAX;
+    let mut stack: Vec<(bool, u32)> = Vec::with_capacity(64);
+    let close = |nodes: &mut Vec<Node>, node: u32, end: usize| {
+        if node != NO_NODE {
+            let count = nodes.len() as u32;
+            let n = &mut nodes[node as usize];
+            n.end = end as u32;
+            n.descendants = count - node - 1;
+        }
+    };
     let mut i = skip_ws(b, 0);
     if i == b.len() {
         return err(i, "the file is empty (no JSON value)");
@@ -70,7 +153,17 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
                         format!("values are nested deeper than {MAX_DEPTH} levels"),
                     );
                 }
-                stack.push(is_obj);
+                let node = if stack.len() < index_depth {
+                    nodes.push(Node {
+                        start: i as u32,
+                        end: 0,
+                        descendants: 0,
+                    });
+                    nodes.len() as u32 - 1
+                } else {
+                    NO_NODE
+                };
+                stack.push((is_obj, node));
                 i = skip_ws(b, i + 1);
                 if i >= b.len() {
                     return err(i, "unexpected end of input: the JSON is truncated");
@@ -78,6 +171,7 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
                 if (is_obj && b[i] == b'}') || (!is_obj && b[i] == b']') {
                     stack.pop();
                     i += 1;
+                    close(&mut nodes, node, i);
                 } else {
                     if is_obj {
                         i = expect_key(b, i)?;
@@ -102,12 +196,12 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
         }
         // After a value: close containers or move to the next element.
         loop {
-            let Some(&is_obj) = stack.last() else {
+            let Some(&(is_obj, node)) = stack.last() else {
                 let j = skip_ws(b, i);
                 if j < b.len() {
                     return err(j, "unexpected data after the end of the JSON value");
                 }
-                return Ok(());
+                return Ok(Structure { nodes });
             };
             i = skip_ws(b, i);
             if i >= b.len() {
@@ -124,6 +218,7 @@ pub fn validate(src: &str) -> Result<(), JsonError> {
                 (b'}', true) | (b']', false) => {
                     stack.pop();
                     i += 1;
+                    close(&mut nodes, node, i);
                 }
                 (c, true) => {
                     return err(
@@ -232,23 +327,12 @@ fn skip_number(b: &[u8], mut i: usize) -> Result<usize, JsonError> {
 fn skip_string(b: &[u8], i: usize) -> Result<usize, JsonError> {
     let mut j = i + 1;
     loop {
-        // SIMD scan to the next quote or backslash, then check the run for control characters.
-        match memchr::memchr2(b'"', b'\\', &b[j..]) {
-            None => {
-                return err(
-                    b.len(),
-                    "unexpected end of input inside a string: the JSON is truncated",
-                );
-            }
-            Some(p) => {
-                if let Some(c) = b[j..j + p].iter().position(|&c| c < 0x20) {
-                    return err(
-                        j + c,
-                        "control character inside a string (it must be escaped)",
-                    );
-                }
-                j += p;
-            }
+        j = string_special(b, j);
+        if j >= b.len() {
+            return err(
+                b.len(),
+                "unexpected end of input inside a string: the JSON is truncated",
+            );
         }
         match b[j] {
             b'"' => return Ok(j + 1),
@@ -398,6 +482,8 @@ pub struct Raw<'a> {
     pub src: &'a str,
     pub start: usize,
     pub end: usize,
+    /// The indexed containers inside this one (see [`Structure`]); empty when none are.
+    pub ix: &'a [Node],
 }
 
 impl<'a> Raw<'a> {
@@ -410,7 +496,30 @@ impl<'a> Raw<'a> {
             .trim_end_matches([' ', '\n', '\r', '\t'])
             .len()
             .max(start);
-        Raw { src, start, end }
+        Raw::at(src, start, end)
+    }
+
+    /// The root value of text that [`validate_indexed`] validated into `structure`: its
+    /// indexed containers are stepped over without being read again.
+    pub fn root_indexed(src: &'a str, structure: &'a Structure) -> Raw<'a> {
+        let mut root = Raw::root(src);
+        if let Some((first, rest)) = structure.nodes.split_first()
+            && first.start as usize == root.start
+        {
+            root.end = first.end as usize;
+            root.ix = &rest[..first.descendants as usize];
+        }
+        root
+    }
+
+    /// The value at `start..end` of validated text.
+    pub fn at(src: &'a str, start: usize, end: usize) -> Raw<'a> {
+        Raw {
+            src,
+            start,
+            end,
+            ix: &[],
+        }
     }
 
     fn first(&self) -> u8 {
@@ -453,6 +562,7 @@ impl<'a> Raw<'a> {
                 self.end
             },
             end: self.end,
+            ix: self.ix,
         }
     }
 
@@ -466,6 +576,7 @@ impl<'a> Raw<'a> {
                 self.end
             },
             end: self.end,
+            ix: self.ix,
         }
     }
 
@@ -510,15 +621,34 @@ impl<'a> Raw<'a> {
         mut child: impl FnMut(Raw<'a>, &mut Vec<JsonWarning>) -> Value<'a>,
     ) -> Kind<'a> {
         let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+        // Duplicates are found by a linear search while the object is small (most are), then by
+        // a hash map from key to position: an object of n keys costs O(n), not O(n²).
+        let mut index: Option<std::collections::HashMap<Cow<'a, str>, usize>> = None;
         for (k, kspan, v) in self.entries() {
             let val = child(v, warnings);
-            if let Some(slot) = entries.iter_mut().find(|(ek, _)| *ek == k) {
+            if index.is_none() && entries.len() >= SMALL_OBJECT {
+                index = Some(
+                    entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (ek, _))| (ek.clone(), i))
+                        .collect(),
+                );
+            }
+            let found = match &index {
+                Some(ix) => ix.get(&k).copied(),
+                None => entries.iter().position(|(ek, _)| *ek == k),
+            };
+            if let Some(at) = found {
                 warnings.push(JsonWarning {
                     offset: kspan.start as usize,
                     message: format!("duplicate key \"{k}\"; the last value is used"),
                 });
-                slot.1 = val;
+                entries[at].1 = val;
             } else {
+                if let Some(ix) = &mut index {
+                    ix.insert(k.clone(), entries.len());
+                }
                 entries.push((k, val));
             }
         }
@@ -553,6 +683,9 @@ impl<'a> Raw<'a> {
     }
 }
 
+/// Objects with at most this many keys check for duplicates by a linear search.
+const SMALL_OBJECT: usize = 16;
+
 /// An object's entries, for repeated lookups.
 pub struct Fields<'a>(Vec<(Cow<'a, str>, Raw<'a>)>);
 
@@ -562,16 +695,7 @@ impl<'a> Fields<'a> {
         Fields(
             ranges
                 .iter()
-                .map(|(k, s, e)| {
-                    (
-                        Cow::Owned(k.clone()),
-                        Raw {
-                            src,
-                            start: *s,
-                            end: *e,
-                        },
-                    )
-                })
+                .map(|(k, s, e)| (Cow::Owned(k.clone()), Raw::at(src, *s, *e)))
                 .collect(),
         )
     }
@@ -586,6 +710,28 @@ pub struct Entries<'a> {
     src: &'a str,
     pos: usize,
     end: usize,
+    /// The indexed containers not yet passed.
+    ix: &'a [Node],
+}
+
+/// The value of validated text at `start`: its end and the indexed containers inside it. An
+/// indexed container (the next one in `ix`) ends where the index says; anything else is read to
+/// its end. `ix` moves past the value.
+#[inline]
+fn next_value<'a>(
+    b: &[u8],
+    start: usize,
+    limit: usize,
+    ix: &mut &'a [Node],
+) -> (usize, &'a [Node]) {
+    if let Some((n, rest)) = ix.split_first()
+        && n.start as usize == start
+    {
+        let (inner, after) = rest.split_at(n.descendants as usize);
+        *ix = after;
+        return ((n.end as usize).min(limit), inner);
+    }
+    (skip_valid(b, start).min(limit), &[])
 }
 
 impl<'a> Iterator for Entries<'a> {
@@ -607,7 +753,7 @@ impl<'a> Iterator for Entries<'a> {
             j += 1;
         }
         let vstart = skip_ws(b, j);
-        let vend = skip_valid(b, vstart).min(self.end);
+        let (vend, ix) = next_value(b, vstart, self.end, &mut self.ix);
         self.pos = vend;
         Some((
             key,
@@ -616,6 +762,7 @@ impl<'a> Iterator for Entries<'a> {
                 src: self.src,
                 start: vstart,
                 end: vend,
+                ix,
             },
         ))
     }
@@ -625,6 +772,8 @@ pub struct Items<'a> {
     src: &'a str,
     pos: usize,
     end: usize,
+    /// The indexed containers not yet passed.
+    ix: &'a [Node],
 }
 
 impl<'a> Iterator for Items<'a> {
@@ -639,7 +788,7 @@ impl<'a> Iterator for Items<'a> {
             self.pos = self.end;
             return None;
         }
-        let vend = skip_valid(b, i).min(self.end);
+        let (vend, ix) = next_value(b, i, self.end, &mut self.ix);
         if vend <= i {
             self.pos = self.end;
             return None;
@@ -649,6 +798,7 @@ impl<'a> Iterator for Items<'a> {
             src: self.src,
             start: i,
             end: vend,
+            ix,
         })
     }
 }
@@ -743,6 +893,27 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_in_large_objects_warn_once_each() {
+        // Past the linear search: the hash map must find the same duplicates, keep the first
+        // position and the last value.
+        let mut src = String::from("{");
+        for i in 0..100 {
+            src.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        src.push_str("\"k3\": \"late\", \"k70\": true, \"k\\u0033\": 7}");
+        validate(&src).unwrap();
+        let mut w = Vec::new();
+        let v = Raw::root(&src).to_value(&mut w);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].message.contains("\"k3\""), "{w:?}");
+        assert_eq!(v.entries().len(), 100);
+        assert_eq!(v.entries()[3].0, "k3");
+        assert_eq!(v.get("k3").num(), Some(7.0));
+        assert_eq!(v.get("k70").bool(), Some(true));
+        assert_eq!(v.get("k99").num(), Some(99.0));
+    }
+
+    #[test]
     fn decodes_surrogate_pairs() {
         let src = r#""\ud83d\ude00 ok""#;
         assert_eq!(Raw::root(src).as_str().unwrap(), "😀 ok");
@@ -754,13 +925,23 @@ mod tests {
     }
 }
 
-/// Line and column lookups for one text, built once (one pass) and then O(log n + 4 KiB) per
-/// query — minified plans are a single line of hundreds of megabytes, so counting from the start
-/// for every finding would be quadratic.
+/// Line and column lookups for one text, built once (one pass) and then O(4 KiB) per query —
+/// minified plans are a single line of hundreds of megabytes, so counting from the start for
+/// every finding would be quadratic. The index keeps three numbers per 4 KiB block, not one per
+/// line: a pretty-printed plan has millions of lines.
 pub struct LineIndex {
-    line_starts: Vec<usize>,
-    /// Characters before each 4 KiB block.
+    /// Per block: newlines before the block's first byte, the start of the line holding that
+    /// byte, and the first newline at or after it (the text's length when there is none).
+    blocks: Vec<BlockLines>,
+    /// Characters before each 4 KiB block (empty for ASCII text).
     block_chars: Vec<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct BlockLines {
+    lines_before: usize,
+    line_start: usize,
+    next_newline: usize,
 }
 
 const BLOCK: usize = 4096;
@@ -772,12 +953,32 @@ fn count_chars(b: &[u8]) -> usize {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let b = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
+        let mut blocks = Vec::with_capacity(b.len() / BLOCK + 1);
+        let (mut lines, mut line_start) = (0, 0);
+        for (i, chunk) in b.chunks(BLOCK).enumerate() {
+            blocks.push(BlockLines {
+                lines_before: lines,
+                line_start,
+                next_newline: b.len(),
+            });
+            for p in memchr::memchr_iter(b'\n', chunk) {
+                lines += 1;
+                line_start = i * BLOCK + p + 1;
+            }
+        }
+        // The first newline at or after each block's start, from the last block backwards.
+        let mut next = b.len();
+        for (i, block) in blocks.iter_mut().enumerate().rev() {
+            let at = i * BLOCK;
+            if let Some(p) = memchr::memchr(b'\n', &b[at..(at + BLOCK).min(b.len())]) {
+                next = at + p;
+            }
+            block.next_newline = next;
+        }
         // ASCII text (most plans): characters are bytes, no table is needed.
         if text.is_ascii() {
             return LineIndex {
-                line_starts,
+                blocks,
                 block_chars: Vec::new(),
             };
         }
@@ -789,7 +990,7 @@ impl LineIndex {
         }
         block_chars.push(total);
         LineIndex {
-            line_starts,
+            blocks,
             block_chars,
         }
     }
@@ -804,11 +1005,28 @@ impl LineIndex {
             + count_chars(&text.as_bytes()[block * BLOCK..offset])
     }
 
+    /// The 1-based line holding byte `offset` and the byte where that line starts.
+    fn line_and_start(&self, text: &str, offset: usize) -> (usize, usize) {
+        // The end of a text whose length is a multiple of the block size is in no block: it is
+        // counted from the last one.
+        let i = (offset / BLOCK).min(self.blocks.len().saturating_sub(1));
+        let Some(block) = self.blocks.get(i) else {
+            // Only an empty text has no block.
+            return (1, 0);
+        };
+        let at = i * BLOCK;
+        let (mut line, mut start) = (block.lines_before + 1, block.line_start);
+        for p in memchr::memchr_iter(b'\n', &text.as_bytes()[at..offset]) {
+            line += 1;
+            start = at + p + 1;
+        }
+        (line, start)
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let (line, start) = self.line_and_start(text, offset);
         (
             line,
             self.chars_before(text, offset) - self.chars_before(text, start) + 1,
@@ -817,11 +1035,16 @@ impl LineIndex {
 
     /// Byte range of the line holding `offset` (without the newline).
     pub fn line_range(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self
-            .line_starts
-            .partition_point(|&s| s <= offset.min(text.len()));
-        let start = self.line_starts[line - 1];
-        let end = self.line_starts.get(line).map_or(text.len(), |&n| n - 1);
+        let offset = offset.min(text.len());
+        let (_, start) = self.line_and_start(text, offset);
+        let block_end = (offset / BLOCK + 1) * BLOCK;
+        let end = match memchr::memchr(b'\n', &text.as_bytes()[offset..block_end.min(text.len())]) {
+            Some(p) => offset + p,
+            None => self
+                .blocks
+                .get(offset / BLOCK + 1)
+                .map_or(text.len(), |b| b.next_newline),
+        };
         (start, end)
     }
 
@@ -847,7 +1070,50 @@ mod line_index_tests {
             .step_by(97)
         {
             assert_eq!(ix.line_col(&text, off), line_col(&text, off), "{off}");
+            assert_eq!(ix.line_range(&text, off), simple_range(&text, off), "{off}");
         }
         assert_eq!(ix.char_offset(&text, text.len()), text.chars().count());
+    }
+
+    fn simple_range(text: &str, offset: usize) -> (usize, usize) {
+        let start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
+        (start, end)
+    }
+
+    #[test]
+    fn long_lines_and_blank_lines_cross_blocks() {
+        // One line over several blocks (a minified plan), then runs of empty lines, then lines
+        // that end exactly on block boundaries.
+        let mut text = "x".repeat(3 * BLOCK + 5);
+        text.push_str(&"\n".repeat(BLOCK + 3));
+        text.push_str(&"y".repeat(BLOCK - 1));
+        text.push('\n');
+        text.push_str(&"z".repeat(2 * BLOCK));
+        let ix = LineIndex::new(&text);
+        for off in (0..=text.len()).step_by(61).chain([
+            0,
+            BLOCK - 1,
+            BLOCK,
+            3 * BLOCK + 5,
+            text.len() - 1,
+            text.len(),
+        ]) {
+            assert_eq!(ix.line_col(&text, off), line_col(&text, off), "{off}");
+            assert_eq!(ix.line_range(&text, off), simple_range(&text, off), "{off}");
+        }
+        let exact = format!("{}\n{}", "a".repeat(BLOCK - 1), "b".repeat(BLOCK));
+        let ix = LineIndex::new(&exact);
+        for off in [BLOCK - 1, BLOCK, 2 * BLOCK] {
+            assert_eq!(ix.line_col(&exact, off), line_col(&exact, off), "{off}");
+            assert_eq!(
+                ix.line_range(&exact, off),
+                simple_range(&exact, off),
+                "{off}"
+            );
+        }
+        let empty = LineIndex::new("");
+        assert_eq!(empty.line_col("", 0), (1, 1));
+        assert_eq!(empty.line_range("", 0), (0, 0));
     }
 }

@@ -58,16 +58,26 @@ pub enum Kind<'a> {
     Lazy(Box<Lazy<'a>>),
 }
 
-/// An unparsed JSON container and, once read, its tree.
+/// An unparsed JSON container and, once read, its tree. The container is kept as its file's
+/// text and byte range (not a whole [`crate::json::Raw`]): plans hold many of these.
 #[derive(Clone, Debug)]
 pub struct Lazy<'a> {
-    pub raw: crate::json::Raw<'a>,
+    src: &'a str,
+    start: u32,
+    end: u32,
     pub cell: std::sync::OnceLock<Value<'a>>,
+}
+
+impl<'a> Lazy<'a> {
+    /// The unparsed container.
+    pub fn raw(&self) -> crate::json::Raw<'a> {
+        crate::json::Raw::at(self.src, self.start as usize, self.end as usize)
+    }
 }
 
 impl PartialEq for Lazy<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.raw.text() == other.raw.text()
+        self.raw().text() == other.raw().text()
     }
 }
 
@@ -105,7 +115,9 @@ impl<'a> Value<'a> {
     pub fn lazy(raw: crate::json::Raw<'a>) -> Value<'a> {
         Value::new(
             Kind::Lazy(Box::new(Lazy {
-                raw,
+                src: raw.src,
+                start: raw.start as u32,
+                end: raw.end as u32,
                 cell: std::sync::OnceLock::new(),
             })),
             raw.span(),
@@ -115,7 +127,7 @@ impl<'a> Value<'a> {
     /// This value with a lazy container read.
     fn r(&self) -> &Value<'a> {
         match &self.kind {
-            Kind::Lazy(l) => l.cell.get_or_init(|| l.raw.to_value(&mut Vec::new())),
+            Kind::Lazy(l) => l.cell.get_or_init(|| l.raw().to_value(&mut Vec::new())),
             _ => self,
         }
     }
@@ -131,7 +143,7 @@ impl<'a> Value<'a> {
             let sensitive = self.sensitive;
             let mut v = match l.cell.take() {
                 Some(v) => v,
-                None => l.raw.to_value(&mut Vec::new()),
+                None => l.raw().to_value(&mut Vec::new()),
             };
             if sensitive {
                 v.mark_sensitive();

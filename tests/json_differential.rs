@@ -40,6 +40,28 @@ fn to_serde(v: &Value) -> J {
 fn compare(text: &str) -> Result<(), String> {
     let ours = json::validate(text);
     let theirs = serde_json::from_str::<J>(text);
+    // The indexing validator decides the same, at the same place, and navigating through its
+    // index builds the same values, spans included, as reading the text again.
+    for depth in [1, 2, json::PLAN_INDEX_DEPTH, MAX_DEPTH + 1] {
+        match (json::validate_indexed(text, depth), &ours) {
+            (Ok(structure), Ok(())) => {
+                let plain = Raw::root(text).to_value(&mut Vec::new());
+                let indexed = Raw::root_indexed(text, &structure).to_value(&mut Vec::new());
+                if plain != indexed {
+                    return Err(format!(
+                        "indexed to depth {depth}, the values differ:\n {indexed:?}\n {plain:?}"
+                    ));
+                }
+            }
+            (Err(a), Err(b)) if a == *b => {}
+            (a, b) => {
+                return Err(format!(
+                    "indexed to depth {depth}: {:?}, plain: {b:?}",
+                    a.map(|s| s.len())
+                ));
+            }
+        }
+    }
     match (ours, theirs) {
         (Ok(()), Ok(expected)) => {
             let got = to_serde(&Raw::root(text).to_value(&mut Vec::new()));

@@ -49,8 +49,8 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
             });
         }
         match f.kind {
-            InputKind::Plan => plan::read(i, &f.name, &f.text, &f.top, false, &mut parts)?,
-            InputKind::State => plan::read(i, &f.name, &f.text, &f.top, true, &mut parts)?,
+            InputKind::Plan => plan::read(i, f, false, &mut parts)?,
+            InputKind::State => plan::read(i, f, true, &mut parts)?,
             InputKind::TfJson => tfjson::read(i, &f.name, &f.text, &mut parts)?,
             InputKind::AwsConfig => awsconfig::read(i, &f.name, &f.text, &mut parts)?,
         }
@@ -123,14 +123,7 @@ fn module_tree(f: &SourceFile) -> ModuleTree {
     f.top
         .iter()
         .find(|(k, _, _)| k == "configuration")
-        .and_then(|&(_, start, end)| {
-            crate::json::Raw {
-                src: &f.text,
-                start,
-                end,
-            }
-            .get("root_module")
-        })
+        .and_then(|&(_, start, end)| crate::json::Raw::at(&f.text, start, end).get("root_module"))
         .map(ModuleTree::from_root_module)
         .unwrap_or_default()
 }

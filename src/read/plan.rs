@@ -6,7 +6,7 @@
 //! Resources being deleted are skipped; data sources are not resources.
 
 use super::{Parts, attach_account};
-use crate::input::InputError;
+use crate::input::{InputError, SourceFile};
 use crate::json::{JsonWarning, Raw};
 use crate::model::{
     LinkExpr, ModuleLinks, ProviderConfig, RegionSource, Resource, Warning, arn_region,
@@ -43,13 +43,14 @@ struct Ctx<'a> {
 
 pub fn read<'a>(
     file: usize,
-    name: &str,
-    src: &'a str,
-    top: &[(String, usize, usize)],
+    f: &'a SourceFile,
     is_state: bool,
     parts: &mut Parts<'a>,
 ) -> Result<(), InputError> {
-    let root = crate::json::Fields::from_ranges(src, top);
+    let (name, src) = (f.name.as_str(), f.text.as_str());
+    // The validator indexed the document's shallow containers: the top level, each resource
+    // change and its `change`, `after` and `after_unknown` are stepped over, not read again.
+    let root = Raw::root_indexed(src, &f.structure).fields();
     if let Some(fv) = root.get("format_version").and_then(|v| v.as_str())
         && !KNOWN_FORMATS.contains(&fv.as_ref())
     {
@@ -358,16 +359,14 @@ fn build_resource<'a>(
         .map(Cow::into_owned)?;
     let (attrs_raw, unknown_raw, sensitive_raw) = if is_change {
         let change = item.get("change")?.fields();
-        let actions: Vec<String> = change
-            .get("actions")
-            .map(|a| {
-                a.items()
-                    .filter_map(|x| x.as_str().map(Cow::into_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
         // Deleted resources are not checked; reads are data sources.
-        if actions.iter().all(|a| a == "delete" || a == "read") && !actions.is_empty() {
+        let mut actions = change
+            .get("actions")
+            .into_iter()
+            .flat_map(|a| a.items())
+            .filter_map(|x| x.as_str())
+            .peekable();
+        if actions.peek().is_some() && actions.all(|a| a == "delete" || a == "read") {
             return None;
         }
         let after = change.get("after").filter(|a| a.is_object())?;

@@ -295,11 +295,7 @@ impl SourceIndex {
             }
             BlockRef::Json { file, value, head } => {
                 let src = self.files[file].text.as_str();
-                let raw = Raw {
-                    src,
-                    start: value.start as usize,
-                    end: value.end as usize,
-                };
+                let raw = Raw::at(src, value.start as usize, value.end as usize);
                 resolve_json(file, raw, head, attribute)
             }
         }
