@@ -247,6 +247,10 @@ pub struct SettingsArgs {
     /// Recovery time objective, e.g. 15m.
     #[arg(long, value_name = "DURATION")]
     pub rto: Option<String>,
+    /// DR901/DR902 fail where AWS publishes only a typical RPO/RTO figure and no bound
+    /// (same as objectives.strict = true).
+    #[arg(long)]
+    pub strict_objectives: bool,
     /// Shortest acceptable backup retention in days (default 7).
     #[arg(long, value_name = "DAYS")]
     pub min_retention_days: Option<u32>,
@@ -859,6 +863,7 @@ fn resolve_settings(
         dr: args.dr_region.clone(),
         rpo: args.rpo.clone(),
         rto: args.rto.clone(),
+        strict_objectives: args.strict_objectives,
         min_retention_days: args.min_retention_days,
         fail_on,
         undecided,

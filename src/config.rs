@@ -50,6 +50,8 @@ pub struct RegionsConfig {
 pub struct ObjectivesConfig {
     pub rpo: Option<String>,
     pub rto: Option<String>,
+    /// Fail DR901/DR902 where AWS publishes only a typical figure, no bound.
+    pub strict: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,6 +133,9 @@ pub struct Settings {
     pub dr_source: String,
     pub rpo_secs: u64,
     pub rto_secs: u64,
+    /// `--strict-objectives` / `objectives.strict`: an RPO or RTO that only typically meets its
+    /// objective (AWS publishes no bound) fails DR901/DR902.
+    pub strict_objectives: bool,
     pub min_retention_days: u32,
     /// Per-rule level override by rule id; `None` means off. Filled by [`crate::selection`].
     pub rule_levels: BTreeMap<String, Option<Level>>,
@@ -156,6 +161,7 @@ impl Default for Settings {
             dr_source: String::new(),
             rpo_secs: 300,
             rto_secs: 900,
+            strict_objectives: false,
             min_retention_days: 7,
             rule_levels: BTreeMap::new(),
             waivers: Vec::new(),
@@ -175,6 +181,8 @@ pub struct Overrides {
     pub dr: Option<String>,
     pub rpo: Option<String>,
     pub rto: Option<String>,
+    /// `--strict-objectives` (only ever turns strictness on).
+    pub strict_objectives: bool,
     pub min_retention_days: Option<u32>,
     pub fail_on: Option<FailOn>,
     pub undecided: Option<UndecidedMode>,
@@ -369,6 +377,7 @@ pub fn resolve(
             ))
         })?;
     }
+    s.strict_objectives = o.strict_objectives || file.objectives.strict.unwrap_or(false);
     if let Some(d) = o.min_retention_days.or(file.backup.min_retention_days) {
         s.min_retention_days = d;
     }

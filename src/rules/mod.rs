@@ -11,6 +11,7 @@ pub mod docs;
 pub mod kms;
 pub mod names;
 pub mod net;
+pub mod objectives;
 pub mod route53;
 pub mod s3;
 

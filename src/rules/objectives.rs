@@ -1,0 +1,1248 @@
+//! RPO and RTO estimates: per data store, the worst-case recovery point after a region loss from
+//! its replication mechanism and backups; per failover path, the recovery time from detection,
+//! DNS TTL and promotion of the data tier. DR901 (rpo-budget), DR902 (rto-budget) and the
+//! `drlint posture` report call the same functions, so the report shows the rules' findings and
+//! not a second engine's.
+//!
+//! Every figure comes from a [`Fact`]: an AWS-published number with its source, copied into
+//! docs/dr-facts.md ("RPO/RTO budgets"). Where AWS publishes only a typical figure, the estimate
+//! is [`Estimate::Typical`] and the verdict [`Verdict::MetTypically`] at best: "typically …, no
+//! published bound". Nothing here invents a bound.
+
+use super::backup::{schedule_interval, vault_region};
+use super::s3::BucketRef;
+use super::{Ctx, human_duration};
+use crate::model::{ResourceId, Target};
+use crate::value::{Kind, Tri};
+
+/// An AWS-published figure an estimate uses. `anchor` is its row in docs/dr-facts.md.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// Stable id, also the heading anchor in docs/dr-facts.md (`#fact-aurora-lag`).
+    pub id: &'static str,
+    /// What AWS says, in a few words.
+    pub says: &'static str,
+    /// The AWS page it comes from.
+    pub url: &'static str,
+}
+
+macro_rules! facts {
+    ($($name:ident = $id:literal, $says:literal, $url:literal;)*) => {
+        $(pub static $name: Fact = Fact { id: $id, says: $says, url: $url };)*
+        /// Every fact the estimates use, in docs/dr-facts.md order.
+        pub static FACTS: &[&Fact] = &[$(&$name),*];
+    };
+}
+
+facts! {
+    AURORA_LAG = "aurora-global-lag",
+        "Aurora global database replicates with a latency typically under a second, with no SLA or published bound",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html";
+    AURORA_MANAGED_RPO = "aurora-managed-rpo",
+        "Aurora PostgreSQL `rds.global_db_rpo` (20 s or more) blocks commits on the primary while every secondary lags more than it",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
+    AURORA_PROMOTE = "aurora-global-promotion",
+        "promoting an Aurora global secondary takes typically under a minute (\"RTO in the order of minutes\"), with no published bound",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
+    DDB_MREC = "dynamodb-mrec",
+        "DynamoDB global tables (multi-Region eventual consistency) replicate typically within a second, RPO \"usually a few seconds\", with no SLA",
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html";
+    DDB_MRSC = "dynamodb-mrsc",
+        "DynamoDB multi-Region strong consistency replicates each write to another Region before it returns: RPO zero",
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html";
+    S3_CRR = "s3-crr",
+        "S3 replication without RTC: most objects within 15 minutes, large objects up to several hours, no bound",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-troubleshoot.html";
+    S3_RTC = "s3-rtc",
+        "S3 Replication Time Control replicates 99.9 % of new objects within 15 minutes (SLA-backed)",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html";
+    BACKUP_COPY = "backup-copy",
+        "AWS Backup copies a recovery point to another Region after the backup completes; AWS publishes no bound on the copy time",
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html";
+    BACKUP_WINDOW = "backup-start-window",
+        "an AWS Backup job may start any time within the rule's start window after its scheduled time",
+        "https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html";
+    RDS_LOGS = "rds-log-upload",
+        "RDS uploads transaction logs to S3 every five minutes; cross-Region backup replication copies them with no published lag bound",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html";
+    RDS_REPLICA = "rds-read-replica",
+        "an RDS cross-Region read replica loses its ReplicaLag at failure (no published bound); promotion takes \"a few minutes\"",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html";
+    R53_DETECT = "route53-detection",
+        "a Route 53 health check probes every request_interval (10 or 30 s, default 30) and flips after failure_threshold (1–10, default 3) failures; each probe times out after 4 s to connect plus 2 s to respond (HTTP/HTTPS; +2 s for string matching; TCP 10 s)",
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+    R53_PROPAGATION = "route53-propagation",
+        "AWS publishes no figure for how long a health-status change takes to reach DNS answers; the estimates leave it out",
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
+    R53_TTL = "route53-ttl",
+        "resolvers keep an answer for its TTL; an alias record's TTL is its target's (60 s for an Elastic Load Balancer)",
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html";
+}
+
+/// How long, as far as the inputs and the published figures tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Estimate {
+    /// A worst case: every term is bounded by a published figure or by the configuration.
+    Bound { secs: u64 },
+    /// AWS publishes only a typical figure (`secs`). The worst case is at least `at_least` (the
+    /// bounded terms) and has no published upper bound.
+    Typical { secs: u64, at_least: u64 },
+    /// At least `secs`, with neither a published bound above it nor a typical figure.
+    AtLeast { secs: u64 },
+    /// Never recovered: there is no copy outside the region (or no failover at all).
+    Never,
+    /// The inputs do not tell; why.
+    Unknown { why: String },
+}
+
+impl Estimate {
+    /// "at most 15m", "typically 1s, no published bound", "at least 25h, no published bound".
+    pub fn describe(&self) -> String {
+        match self {
+            Estimate::Bound { secs } => format!("at most {}", human_duration(*secs)),
+            Estimate::Typical { secs, .. } => {
+                format!("typically {}, no published bound", human_duration(*secs))
+            }
+            Estimate::AtLeast { secs } => {
+                format!("at least {}, no published bound", human_duration(*secs))
+            }
+            Estimate::Never => "unbounded".to_string(),
+            Estimate::Unknown { why } => format!("unknown ({why})"),
+        }
+    }
+
+    /// The estimate against an objective.
+    pub fn verdict(&self, objective_secs: u64) -> Verdict {
+        match *self {
+            Estimate::Bound { secs } if secs <= objective_secs => Verdict::Met,
+            Estimate::Bound { .. } | Estimate::Never => Verdict::Missed,
+            Estimate::Typical { at_least, .. } | Estimate::AtLeast { secs: at_least }
+                if at_least > objective_secs =>
+            {
+                Verdict::Missed
+            }
+            Estimate::Typical { secs, .. } if secs <= objective_secs => Verdict::MetTypically,
+            Estimate::Typical { .. } => Verdict::Missed,
+            Estimate::AtLeast { .. } | Estimate::Unknown { .. } => Verdict::Undetermined,
+        }
+    }
+
+    /// The sum of two terms of one path: bounds add up; a typical term makes the sum typical.
+    pub fn plus(&self, other: &Estimate) -> Estimate {
+        use Estimate::*;
+        match (self, other) {
+            (Unknown { why }, _) | (_, Unknown { why }) => Unknown { why: why.clone() },
+            (Never, _) | (_, Never) => Never,
+            (Bound { secs: a }, Bound { secs: b }) => Bound { secs: a + b },
+            (Bound { secs: a }, Typical { secs, at_least })
+            | (Typical { secs, at_least }, Bound { secs: a }) => Typical {
+                secs: secs + a,
+                at_least: at_least + a,
+            },
+            (
+                Typical {
+                    secs: a,
+                    at_least: x,
+                },
+                Typical {
+                    secs: b,
+                    at_least: y,
+                },
+            ) => Typical {
+                secs: a + b,
+                at_least: x + y,
+            },
+            (AtLeast { secs: a }, o) | (o, AtLeast { secs: a }) => AtLeast {
+                secs: a + o.floor(),
+            },
+        }
+    }
+
+    /// The bounded part: what the worst case is at least.
+    pub fn floor(&self) -> u64 {
+        match *self {
+            Estimate::Bound { secs } | Estimate::AtLeast { secs } => secs,
+            Estimate::Typical { at_least, .. } => at_least,
+            Estimate::Never | Estimate::Unknown { .. } => 0,
+        }
+    }
+}
+
+/// An estimate against its objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The worst case is within the objective.
+    Met,
+    /// Only a typical figure is published, and it is within the objective. Not a failure unless
+    /// `--strict-objectives` ([`crate::config::Settings::strict_objectives`]).
+    MetTypically,
+    /// Beyond the objective: the bound, the bounded part or the typical figure exceeds it, or
+    /// nothing recovers at all.
+    Missed,
+    /// The inputs or the published figures do not tell.
+    Undetermined,
+}
+
+/// How a data store gets a copy outside its region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mechanism {
+    /// Aurora global database storage replication (no managed RPO).
+    AuroraGlobal,
+    /// Aurora global database on Aurora PostgreSQL with `rds.global_db_rpo`.
+    AuroraGlobalManagedRpo,
+    /// DynamoDB global table, multi-Region eventual consistency (the default).
+    DynamoDbMrec,
+    /// DynamoDB global table, multi-Region strong consistency.
+    DynamoDbMrsc,
+    /// S3 cross-region replication without replication time control.
+    S3Crr,
+    /// S3 cross-region replication with replication time control.
+    S3CrrRtc,
+    /// An AWS Backup rule copying recovery points to a vault in another region.
+    BackupCopy,
+    /// RDS cross-Region automated backup replication.
+    RdsBackupReplication,
+    /// A cross-Region read replica (RDS instance or Aurora cluster).
+    ReadReplica,
+    /// No copy outside the store's region.
+    None,
+}
+
+/// The recovery point of one data store after the loss of its region.
+#[derive(Clone, Debug)]
+pub struct StoreRpo {
+    /// The resource the estimate is about (the global cluster, the table, the bucket, …), where
+    /// a finding points.
+    pub resource: ResourceId,
+    /// The attribute a finding points at (part of its fingerprint).
+    pub attribute: String,
+    /// Other resources of the store (member clusters, replicas, replication configurations,
+    /// backup plans).
+    pub members: Vec<ResourceId>,
+    /// The store for messages: "DynamoDB table `orders-test`".
+    pub store: String,
+    /// The mechanism the estimate comes from (the best one the store has).
+    pub mechanism: Mechanism,
+    /// The mechanism in words: "global table replica in us-west-2 (eventual consistency)".
+    pub how: String,
+    /// Regions holding the data (the store's first).
+    pub regions: Vec<String>,
+    pub estimate: Estimate,
+    /// The facts the estimate rests on.
+    pub facts: Vec<&'static Fact>,
+    /// The RPO objective the verdict compares with.
+    pub objective_secs: u64,
+    pub verdict: Verdict,
+    /// The rule that already reports this store's shortfall as a defect of its own (DR803: a
+    /// table without a replica; DR402: same-region replication), so DR901 does not repeat it.
+    pub reported_by: Option<&'static str>,
+}
+
+/// The promotion of the data tier a failover path needs.
+#[derive(Clone, Debug)]
+pub struct Promotion {
+    /// The store promoted (a secondary Aurora cluster, a read replica).
+    pub store: ResourceId,
+    /// "promote Aurora global secondary `orders-dr` (us-west-2)".
+    pub what: String,
+    pub estimate: Estimate,
+    pub fact: &'static Fact,
+}
+
+/// The recovery time of one entry point: a Route 53 failover record pair.
+#[derive(Clone, Debug)]
+pub struct PathRto {
+    /// The DNS name.
+    pub name: String,
+    /// The PRIMARY record, where a finding points.
+    pub primary: ResourceId,
+    /// The SECONDARY record.
+    pub secondary: ResourceId,
+    /// The primary's and secondary's targets in words (alias target or values).
+    pub primary_target: String,
+    pub secondary_target: String,
+    /// The region the secondary serves from, when known.
+    pub secondary_region: Option<String>,
+    /// The primary's health check, when it is in the inputs.
+    pub health_check: Option<ResourceId>,
+    /// Detection: failure_threshold × (request_interval + per-probe timeout).
+    pub detection: Estimate,
+    /// The TTL clients keep the primary's answer.
+    pub ttl: Estimate,
+    /// The data-tier promotion in the secondary's region, if any.
+    pub promotion: Option<Promotion>,
+    /// detection + TTL + promotion.
+    pub total: Estimate,
+    pub facts: Vec<&'static Fact>,
+    pub objective_secs: u64,
+    pub verdict: Verdict,
+    /// The rule that already reports the shortfall (DR701: no health check; DR704: the DNS
+    /// part alone exceeds the RTO), so DR902 does not repeat it.
+    pub reported_by: Option<&'static str>,
+}
+
+fn label(cx: &Ctx, id: ResourceId, kind: &str, attr: &str) -> String {
+    let r = cx.model.get(id);
+    r.get(attr).str().map_or_else(
+        || format!("{kind} {}", r.address),
+        |s| format!("{kind} `{s}`"),
+    )
+}
+
+/// Whether the store in `region` is in scope: stores in the primary region (all stores when the
+/// primary region is unknown). A store elsewhere survives the loss of the primary region.
+fn in_scope(cx: &Ctx, region: Option<&str>) -> bool {
+    match (cx.settings.primary.as_deref(), region) {
+        (Some(p), Some(r)) => p == r,
+        _ => true,
+    }
+}
+
+/// Rules whose own findings cover a shortfall, when they run.
+fn owner(cx: &Ctx, rule: &'static str) -> Option<&'static str> {
+    (!cx.settings.disabled_rules.iter().any(|d| d == rule)).then_some(rule)
+}
+
+/// Per data store, the worst-case RPO after the loss of its region.
+pub fn store_rpos(cx: &Ctx) -> Vec<StoreRpo> {
+    let mut out = Vec::new();
+    aurora_globals(cx, &mut out);
+    rds_clusters(cx, &mut out);
+    db_instances(cx, &mut out);
+    dynamodb(cx, &mut out);
+    s3(cx, &mut out);
+    let obj = cx.settings.rpo_secs;
+    for s in &mut out {
+        s.objective_secs = obj;
+        s.verdict = s.estimate.verdict(obj);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store(
+    resource: ResourceId,
+    attribute: &str,
+    members: Vec<ResourceId>,
+    store: String,
+    mechanism: Mechanism,
+    how: String,
+    regions: Vec<String>,
+    estimate: Estimate,
+    facts: Vec<&'static Fact>,
+) -> StoreRpo {
+    StoreRpo {
+        resource,
+        attribute: attribute.to_string(),
+        members,
+        store,
+        mechanism,
+        how,
+        regions,
+        estimate,
+        facts,
+        objective_secs: 0,
+        verdict: Verdict::Undetermined,
+        reported_by: None,
+    }
+}
+
+fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
+    let m = cx.model;
+    for &g in m.of_type("aws_rds_global_cluster") {
+        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, g);
+        let mut regions: Vec<String> = Vec::new();
+        for &c in &clusters {
+            if let Some(r) = m.get(c).region.clone()
+                && !regions.contains(&r)
+            {
+                regions.push(r);
+            }
+        }
+        if regions.len() < 2 {
+            continue; // DR801: a global database in one region (or of unknown regions)
+        }
+        let primary = clusters
+            .iter()
+            .copied()
+            .find(|&c| cx.is_primary(c) == Some(true));
+        if let Some(p) = primary
+            && let Some(r) = m.get(p).region.clone()
+        {
+            regions.retain(|x| *x != r);
+            regions.insert(0, r);
+        }
+        let name = label(cx, g, "Aurora global database", "global_cluster_identifier");
+        let engine = m
+            .get(g)
+            .get("engine")
+            .str()
+            .or_else(|| clusters.iter().find_map(|&c| m.get(c).get("engine").str()))
+            .unwrap_or("");
+        let others = regions[1..].join(", ");
+        let mut s = store(
+            g,
+            "global_cluster_identifier",
+            clusters.clone(),
+            name,
+            Mechanism::AuroraGlobal,
+            format!("storage replication to {others}"),
+            regions.clone(),
+            Estimate::Typical {
+                secs: 1,
+                at_least: 0,
+            },
+            vec![&AURORA_LAG],
+        );
+        if engine.starts_with("aurora-postgresql") {
+            // The managed RPO is set on the writer's cluster parameter group.
+            let writers: Vec<ResourceId> = primary.map_or_else(|| clusters.clone(), |p| vec![p]);
+            match managed_rpo(cx, &writers) {
+                Ok(Some(secs)) => {
+                    s.mechanism = Mechanism::AuroraGlobalManagedRpo;
+                    s.how =
+                        format!("storage replication to {others}, with rds.global_db_rpo = {secs}");
+                    s.estimate = Estimate::Bound { secs };
+                    s.facts = vec![&AURORA_MANAGED_RPO];
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    s.estimate = Estimate::Unknown {
+                        why: format!("whether rds.global_db_rpo bounds it cannot be told: {why}"),
+                    };
+                    s.facts.push(&AURORA_MANAGED_RPO);
+                }
+            }
+        }
+        out.push(s);
+    }
+}
+
+/// `rds.global_db_rpo` of the writer clusters' parameter groups (the largest when several).
+fn managed_rpo(cx: &Ctx, writers: &[ResourceId]) -> Result<Option<u64>, String> {
+    let m = cx.model;
+    let mut worst: Option<u64> = None;
+    for &c in writers {
+        let v = m.get(c).get("db_cluster_parameter_group_name");
+        let group = match m.target(c, v) {
+            Target::Unset => return Ok(None),
+            Target::Literal(n) if n.starts_with("default.") => return Ok(None),
+            Target::Literal(n) => m
+                .find_by_attr("aws_rds_cluster_parameter_group", "name", n)
+                .first()
+                .copied()
+                .ok_or_else(|| format!("cluster parameter group `{n}` is not in the inputs"))?,
+            Target::Resources(ids) => ids
+                .into_iter()
+                .find(|&i| m.get(i).rtype == "aws_rds_cluster_parameter_group")
+                .ok_or("the cluster parameter group is not in the inputs")?,
+            Target::Unresolved(what) => {
+                return Err(format!("the cluster parameter group comes from {what}"));
+            }
+        };
+        let param = m
+            .get(group)
+            .get("parameter")
+            .items()
+            .find(|p| p.get("name").str() == Some("rds.global_db_rpo"));
+        let Some(p) = param else {
+            return Ok(None);
+        };
+        let val = p.get("value");
+        let secs = match val.kind() {
+            Kind::Str(s) => s.trim().parse::<i64>().ok(),
+            Kind::Num(_) => val.num().map(|n| n as i64),
+            _ if val.is_unknown() => {
+                return Err(format!(
+                    "its value is {}",
+                    m.get(group).origin.unknown_phrase()
+                ));
+            }
+            _ => None,
+        };
+        match secs {
+            Some(s) if s >= 20 => worst = Some(worst.map_or(s as u64, |w: u64| w.max(s as u64))),
+            _ => return Ok(None), // -1 (off) or not a valid setting
+        }
+    }
+    Ok(worst)
+}
+
+/// The best cross-region AWS Backup copy of a store: (plan, rule in words, at least secs).
+fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, bool)> {
+    let m = cx.model;
+    let region = m.get(id).region.as_deref()?;
+    let plans = cx.backup_coverage().plans.get(&id)?;
+    let mut best: Option<(ResourceId, String, u64, bool)> = None;
+    for &p in plans {
+        for rule in m.get(p).get("rule").items() {
+            let crosses = rule.get("copy_action").items().any(|c| {
+                matches!(vault_region(cx, p, c.get("destination_vault_arn")), Ok(Some(r)) if r != region)
+            });
+            if !crosses {
+                continue;
+            }
+            let expr = rule.get("schedule").str().unwrap_or("cron(0 5 ? * * *)");
+            let Some(interval) = schedule_interval(expr) else {
+                continue;
+            };
+            let start = rule.get("start_window").num().map(|n| n as u64 * 60);
+            let secs = interval + start.unwrap_or(0);
+            let name = rule.get("rule_name").str().unwrap_or("?");
+            let how = format!(
+                "AWS Backup rule `{name}` ({expr}, start window {}) copying to another region",
+                start.map_or_else(|| "not set".to_string(), human_duration)
+            );
+            if best.as_ref().is_none_or(|b| secs < b.2) {
+                best = Some((p, how, secs, start.is_some()));
+            }
+        }
+    }
+    best
+}
+
+fn backup_or_nothing(cx: &Ctx, id: ResourceId, attr: &str, name: String) -> StoreRpo {
+    let region: Vec<String> = cx.model.get(id).region.iter().cloned().collect();
+    match backup_copy(cx, id) {
+        Some((plan, how, secs, _)) => store(
+            id,
+            attr,
+            vec![plan],
+            name,
+            Mechanism::BackupCopy,
+            how,
+            region,
+            Estimate::AtLeast { secs },
+            vec![&BACKUP_WINDOW, &BACKUP_COPY],
+        ),
+        None => store(
+            id,
+            attr,
+            Vec::new(),
+            name,
+            Mechanism::None,
+            "no replication and no backup copied to another region".into(),
+            region,
+            Estimate::Never,
+            Vec::new(),
+        ),
+    }
+}
+
+/// Read replicas (`replicate_source_db` / `replication_source_identifier`) of `id` in another
+/// region.
+fn cross_region_replicas(cx: &Ctx, id: ResourceId, rtype: &str, attr: &str) -> Vec<ResourceId> {
+    let m = cx.model;
+    let region = m.get(id).region.as_deref();
+    m.of_type(rtype)
+        .iter()
+        .copied()
+        .filter(|&c| c != id && m.get(c).region.as_deref() != region)
+        .filter(|&c| {
+            let v = m.get(c).get(attr);
+            match m.target(c, v) {
+                Target::Resources(ids) => ids.contains(&id),
+                Target::Literal(s) => {
+                    m.get(id).get("arn").str() == Some(s)
+                        || m.get(id).get("identifier").str() == Some(s)
+                        || m.get(id).get("cluster_identifier").str() == Some(s)
+                }
+                _ => false,
+            }
+        })
+        .collect()
+}
+
+fn read_replica(
+    cx: &Ctx,
+    id: ResourceId,
+    attr: &str,
+    name: String,
+    reps: Vec<ResourceId>,
+) -> StoreRpo {
+    let m = cx.model;
+    let mut regions: Vec<String> = m.get(id).region.iter().cloned().collect();
+    regions.extend(reps.iter().filter_map(|&r| m.get(r).region.clone()));
+    let others = regions[1.min(regions.len())..].join(", ");
+    store(
+        id,
+        attr,
+        reps,
+        name,
+        Mechanism::ReadReplica,
+        format!("cross-Region read replica in {others}"),
+        regions,
+        Estimate::Unknown {
+            why: "AWS publishes neither a bound nor a typical figure for read-replica lag".into(),
+        },
+        vec![&RDS_REPLICA],
+    )
+}
+
+fn rds_clusters(cx: &Ctx, out: &mut Vec<StoreRpo>) {
+    let m = cx.model;
+    for &c in m.of_type("aws_rds_cluster") {
+        let r = m.get(c);
+        if r.get("global_cluster_identifier").is_set()
+            || r.get("replication_source_identifier").is_set()
+            || !in_scope(cx, r.region.as_deref())
+        {
+            continue; // a global member (aurora_globals, DR801) or itself a replica
+        }
+        let name = label(cx, c, "RDS cluster", "cluster_identifier");
+        let reps = cross_region_replicas(cx, c, "aws_rds_cluster", "replication_source_identifier");
+        out.push(if reps.is_empty() {
+            backup_or_nothing(cx, c, "cluster_identifier", name)
+        } else {
+            read_replica(cx, c, "cluster_identifier", name, reps)
+        });
+    }
+}
+
+fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
+    let m = cx.model;
+    for &d in m.of_type("aws_db_instance") {
+        let r = m.get(d);
+        let engine = r.get("engine").str().unwrap_or("");
+        if r.get("replicate_source_db").is_set()
+            || r.get("db_cluster_identifier").is_set()
+            || engine.starts_with("aurora")
+            || !in_scope(cx, r.region.as_deref())
+        {
+            continue; // a replica, or an instance of an Aurora cluster
+        }
+        let name = label(cx, d, "RDS instance", "identifier");
+        let reps = cross_region_replicas(cx, d, "aws_db_instance", "replicate_source_db");
+        if !reps.is_empty() {
+            out.push(read_replica(cx, d, "identifier", name, reps));
+            continue;
+        }
+        let repl = m
+            .of_type("aws_db_instance_automated_backups_replication")
+            .iter()
+            .copied()
+            .find(
+                |&b| match m.target(b, m.get(b).get("source_db_instance_arn")) {
+                    Target::Resources(ids) => ids.contains(&d),
+                    Target::Literal(s) => r.get("arn").str() == Some(s),
+                    _ => false,
+                },
+            );
+        if let Some(b) = repl {
+            let regions: Vec<String> = [r.region.clone(), m.get(b).region.clone()]
+                .into_iter()
+                .flatten()
+                .collect();
+            out.push(store(
+                d,
+                "identifier",
+                vec![b],
+                name,
+                Mechanism::RdsBackupReplication,
+                "cross-Region automated backup replication".into(),
+                regions,
+                Estimate::AtLeast { secs: 300 },
+                vec![&RDS_LOGS],
+            ));
+            continue;
+        }
+        out.push(backup_or_nothing(cx, d, "identifier", name));
+    }
+}
+
+fn dynamodb(cx: &Ctx, out: &mut Vec<StoreRpo>) {
+    let m = cx.model;
+    for &t in m.of_type("aws_dynamodb_table") {
+        let r = m.get(t);
+        let Some(region) = r.region.clone() else {
+            continue; // DR803 reports a table whose region is unknown
+        };
+        if !in_scope(cx, Some(&region)) {
+            continue;
+        }
+        let name = label(cx, t, "DynamoDB table", "name");
+        let mut regions = vec![region.clone()];
+        let mut members = Vec::new();
+        let mut unknown: Option<String> = None;
+        let mut modes: Vec<Option<String>> = Vec::new();
+        for rep in r.get("replica").items() {
+            let rn = rep.get("region_name");
+            match rn.str() {
+                Some(x) if x != region => {
+                    regions.push(x.to_string());
+                    let cm = rep.get("consistency_mode");
+                    if cm.is_unknown() && cm.is_set() {
+                        unknown.get_or_insert(format!(
+                            "the replica's consistency_mode is {}",
+                            r.origin.unknown_phrase()
+                        ));
+                    }
+                    modes.push(cm.str().map(str::to_ascii_uppercase));
+                }
+                Some(_) => {}
+                None if rn.is_set() => {
+                    unknown.get_or_insert(format!(
+                        "a replica's region_name is {}",
+                        r.origin.unknown_phrase()
+                    ));
+                }
+                None => {}
+            }
+        }
+        for &rp in m.of_type("aws_dynamodb_table_replica") {
+            let points = matches!(m.target(rp, m.get(rp).get("global_table_arn")), Target::Resources(ids) if ids.contains(&t));
+            if let (true, Some(x)) = (points, m.get(rp).region.clone())
+                && x != region
+            {
+                regions.push(x);
+                members.push(rp);
+                modes.push(None);
+            }
+        }
+        if let Some(n) = r.get("name").str() {
+            for &gt in m
+                .find_by_attr("aws_dynamodb_global_table", "name", n)
+                .iter()
+            {
+                members.push(gt);
+                for rep in m.get(gt).get("replica").items() {
+                    if let Some(x) = rep.get("region_name").str()
+                        && x != region
+                        && !regions.iter().any(|y| y == x)
+                    {
+                        regions.push(x.to_string());
+                        modes.push(None);
+                    }
+                }
+            }
+        }
+        regions.dedup();
+        if let Some(why) = unknown {
+            out.push(store(
+                t,
+                "replica",
+                members,
+                name,
+                Mechanism::DynamoDbMrec,
+                "global table replicas".into(),
+                regions,
+                Estimate::Unknown { why },
+                vec![&DDB_MREC],
+            ));
+            continue;
+        }
+        if regions.len() < 2 {
+            let mut s = backup_or_nothing(cx, t, "replica", name);
+            if cx.is_primary(t) == Some(true) {
+                s.reported_by = owner(cx, "DR803");
+            }
+            out.push(s);
+            continue;
+        }
+        let others = regions[1..].join(", ");
+        let strong = !modes.is_empty() && modes.iter().all(|m| m.as_deref() == Some("STRONG"));
+        out.push(if strong {
+            store(
+                t,
+                "replica",
+                members,
+                name,
+                Mechanism::DynamoDbMrsc,
+                format!("global table replicas in {others} (strong consistency)"),
+                regions,
+                Estimate::Bound { secs: 0 },
+                vec![&DDB_MRSC],
+            )
+        } else {
+            store(
+                t,
+                "replica",
+                members,
+                name,
+                Mechanism::DynamoDbMrec,
+                format!("global table replicas in {others} (eventual consistency)"),
+                regions,
+                Estimate::Typical {
+                    secs: 1,
+                    at_least: 0,
+                },
+                vec![&DDB_MREC],
+            )
+        });
+    }
+}
+
+fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
+    let m = cx.model;
+    let ix = cx.s3();
+    let rules = ix.crr_rules(cx);
+    // Buckets that are the destination of a rule from another bucket: a copy, not a store.
+    let mut replicas: Vec<ResourceId> = Vec::new();
+    for rule in &rules {
+        if let BucketRef::Bucket(b) = ix.bucket(cx, rule.owner, rule.destination_bucket())
+            && rule.source != Some(b)
+        {
+            replicas.push(b);
+        }
+    }
+    for &b in m.of_type("aws_s3_bucket") {
+        let r = m.get(b);
+        let mine: Vec<_> = rules.iter().filter(|x| x.source == Some(b)).collect();
+        if (replicas.contains(&b) && mine.is_empty()) || !in_scope(cx, r.region.as_deref()) {
+            continue;
+        }
+        let name = label(cx, b, "S3 bucket", "bucket");
+        let region = r.region.clone();
+        let mut regions: Vec<String> = region.iter().cloned().collect();
+        let mut members = Vec::new();
+        let mut unknown: Option<String> = None;
+        let mut same_region = false;
+        let mut rtc_all = true;
+        let mut any = false;
+        for rule in mine {
+            let rid = rule
+                .rule
+                .get("id")
+                .str()
+                .map_or_else(|| rule.path.clone(), |s| format!("`{s}`"));
+            match rule.enabled() {
+                Tri::Yes => {}
+                Tri::No => continue,
+                Tri::Unknown => {
+                    unknown.get_or_insert(format!(
+                        "the status of replication rule {rid} is {}",
+                        m.get(rule.owner).origin.unknown_phrase()
+                    ));
+                    continue;
+                }
+            }
+            let dest = match ix.bucket(cx, rule.owner, rule.destination_bucket()) {
+                BucketRef::Bucket(d) => match m.get(d).region.clone() {
+                    Some(x) => x,
+                    None => {
+                        unknown.get_or_insert(format!(
+                            "the region of {}, the destination of rule {rid}, is unknown",
+                            m.get(d).address
+                        ));
+                        continue;
+                    }
+                },
+                BucketRef::External(n) => {
+                    unknown.get_or_insert(format!(
+                        "rule {rid} replicates to bucket `{n}`, which is not in the inputs, so its region cannot be told"
+                    ));
+                    continue;
+                }
+                BucketRef::Unresolved(what) => {
+                    unknown
+                        .get_or_insert(format!("the destination of rule {rid} comes from {what}"));
+                    continue;
+                }
+            };
+            if region.as_deref() == Some(dest.as_str()) {
+                same_region = true;
+                continue;
+            }
+            any = true;
+            if !members.contains(&rule.owner) {
+                members.push(rule.owner);
+            }
+            if !regions.contains(&dest) {
+                regions.push(dest);
+            }
+            let rtc = rule.destination().get("replication_time").get("status");
+            if rtc.str() != Some("Enabled") {
+                if rtc.is_unknown() && rtc.is_set() {
+                    unknown.get_or_insert(format!(
+                        "whether rule {rid} has replication time control is {}",
+                        m.get(rule.owner).origin.unknown_phrase()
+                    ));
+                }
+                rtc_all = false;
+            }
+        }
+        let others = regions.get(1..).unwrap_or_default().join(", ");
+        let s = if let Some(why) = unknown {
+            store(
+                b,
+                "bucket",
+                members,
+                name,
+                Mechanism::S3Crr,
+                "cross-region replication".into(),
+                regions,
+                Estimate::Unknown { why },
+                vec![&S3_CRR],
+            )
+        } else if !any {
+            let mut s = store(
+                b,
+                "bucket",
+                members,
+                name,
+                Mechanism::None,
+                if same_region {
+                    "replication within its own region only".into()
+                } else {
+                    "no cross-region replication".into()
+                },
+                regions,
+                Estimate::Never,
+                Vec::new(),
+            );
+            if same_region {
+                s.reported_by = owner(cx, "DR402");
+            }
+            s
+        } else if rtc_all {
+            store(
+                b,
+                "bucket",
+                members,
+                name,
+                Mechanism::S3CrrRtc,
+                format!(
+                    "replication with replication time control to {others} (99.9 % of new objects)"
+                ),
+                regions,
+                Estimate::Bound { secs: 900 },
+                vec![&S3_RTC],
+            )
+        } else {
+            store(
+                b,
+                "bucket",
+                members,
+                name,
+                Mechanism::S3Crr,
+                format!("replication without replication time control to {others}"),
+                regions,
+                Estimate::Typical {
+                    secs: 900,
+                    at_least: 0,
+                },
+                vec![&S3_CRR],
+            )
+        };
+        out.push(s);
+    }
+}
+
+/// Per Route 53 failover record pair, the RTO: detection + TTL + data-tier promotion.
+pub fn failover_rtos(cx: &Ctx) -> Vec<PathRto> {
+    let m = cx.model;
+    let (sets, _) = super::route53::sets_with_policy(cx, &["failover_routing_policy"]);
+    let mut out = Vec::new();
+    for ((_, name, _), recs) in sets {
+        let of = |t: &str| {
+            recs.iter().copied().find(|&r| {
+                m.get(r)
+                    .get("failover_routing_policy")
+                    .get("type")
+                    .str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(t))
+            })
+        };
+        let (Some(p), Some(s)) = (of("PRIMARY"), of("SECONDARY")) else {
+            continue; // DR702
+        };
+        out.push(path(cx, name, p, s));
+    }
+    out
+}
+
+/// What a record answers with, and the resource it points at.
+fn target_of(cx: &Ctx, rec: ResourceId) -> (String, Option<ResourceId>) {
+    let m = cx.model;
+    let r = m.get(rec);
+    let alias = r.get("alias");
+    if !alias.is_empty_block() {
+        let n = alias.get("name");
+        let res = match m.target(rec, n) {
+            Target::Resources(ids) => ids.first().copied(),
+            _ => None,
+        };
+        let text = res.map_or_else(|| n.display(), |i| format!("alias to {}", m.get(i).address));
+        return (text, res);
+    }
+    let vals = r.get("records");
+    let res = vals.items().find_map(|v| match m.target(rec, v) {
+        Target::Resources(ids) => ids.first().copied(),
+        _ => None,
+    });
+    (vals.display(), res)
+}
+
+fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
+    let m = cx.model;
+    let pr = m.get(p);
+    let (primary_target, _) = target_of(cx, p);
+    let (secondary_target, s_res) = target_of(cx, s);
+    let secondary_region = s_res
+        .and_then(|i| m.get(i).region.clone())
+        .or_else(|| cx.settings.dr.clone());
+    let hc = super::route53::health_check_of(cx, p);
+    let mut facts: Vec<&'static Fact> = vec![&R53_DETECT, &R53_PROPAGATION, &R53_TTL];
+    let mut reported_by = None;
+    // Detection.
+    let hc_v = pr.get("health_check_id");
+    let mut dns_only: Option<u64> = None; // DR704's figure: interval × threshold + TTL
+    let detection = if !hc_v.is_set() {
+        if super::route53::health_checked(cx, p) == Tri::No {
+            reported_by = owner(cx, "DR701");
+            Estimate::Never
+        } else {
+            Estimate::Unknown {
+                why: "the primary fails over on its alias target's health only, and AWS publishes no figure for how fast Route 53 sees it".into(),
+            }
+        }
+    } else {
+        match hc {
+            None => Estimate::Unknown {
+                why: "the primary's health check is not in the inputs".into(),
+            },
+            Some(h) => detection(cx, h, &mut dns_only),
+        }
+    };
+    // TTL: resolvers keep the primary's answer this long.
+    let ttl = if pr.get("alias").is_empty_block() {
+        match pr.get("ttl").num() {
+            Some(t) => Estimate::Bound { secs: t as u64 },
+            None => Estimate::Unknown {
+                why: format!("the primary record's ttl is {}", pr.origin.unknown_phrase()),
+            },
+        }
+    } else {
+        let (_, res) = target_of(cx, p);
+        match res.map(|i| m.get(i)) {
+            Some(t) if matches!(t.rtype.as_str(), "aws_lb" | "aws_alb" | "aws_elb") => {
+                Estimate::Bound { secs: 60 }
+            }
+            Some(t) if t.rtype == "aws_route53_record" && t.get("ttl").num().is_some() => {
+                Estimate::Bound {
+                    secs: t.get("ttl").num().unwrap_or(0.0) as u64,
+                }
+            }
+            _ => Estimate::Unknown {
+                why: "the alias target's TTL is not published for this kind of target".into(),
+            },
+        }
+    };
+    if let (Some(d), Estimate::Bound { secs }) = (dns_only, &ttl) {
+        // DR704 compares interval × threshold + TTL with the RTO (alias records: 60 s).
+        let dr704_ttl = if pr.get("alias").is_empty_block() {
+            *secs
+        } else {
+            60
+        };
+        if d + dr704_ttl > cx.settings.rto_secs && reported_by.is_none() {
+            reported_by = owner(cx, "DR704");
+        }
+    }
+    let promotion = secondary_region
+        .as_deref()
+        .and_then(|reg| promotion_in(cx, reg));
+    if let Some(pm) = &promotion {
+        facts.push(pm.fact);
+    }
+    let mut total = detection.plus(&ttl);
+    if let Some(pm) = &promotion {
+        total = total.plus(&pm.estimate);
+    }
+    let obj = cx.settings.rto_secs;
+    PathRto {
+        name,
+        primary: p,
+        secondary: s,
+        primary_target,
+        secondary_target,
+        secondary_region,
+        health_check: hc,
+        detection,
+        ttl,
+        promotion,
+        verdict: total.verdict(obj),
+        total,
+        facts,
+        objective_secs: obj,
+        reported_by,
+    }
+}
+
+/// failure_threshold × (request_interval + probe timeout) of a health check.
+fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>) -> Estimate {
+    let r = cx.model.get(hc);
+    let kind = r.get("type").str().unwrap_or("HTTP").to_ascii_uppercase();
+    let timeout = match kind.as_str() {
+        "HTTP" | "HTTPS" => 6,
+        "HTTP_STR_MATCH" | "HTTPS_STR_MATCH" => 8,
+        "TCP" => 10,
+        other => {
+            return Estimate::Unknown {
+                why: format!(
+                    "the primary's health check is of type {other}, whose detection time the published figures do not give"
+                ),
+            };
+        }
+    };
+    let num = |key: &str, default: f64| -> Result<u64, String> {
+        let v = r.get(key);
+        match v.num() {
+            Some(n) => Ok(n as u64),
+            None if v.is_unknown() && v.is_set() => Err(format!(
+                "the health check's {key} is {}",
+                r.origin.unknown_phrase()
+            )),
+            None => Ok(default as u64),
+        }
+    };
+    match (num("request_interval", 30.0), num("failure_threshold", 3.0)) {
+        (Ok(i), Ok(f)) => {
+            *dns_only = Some(i * f);
+            Estimate::Bound {
+                secs: f * (i + timeout),
+            }
+        }
+        (Err(why), _) | (_, Err(why)) => Estimate::Unknown { why },
+    }
+}
+
+/// The slowest promotion a region's data tier needs before it takes writes: secondary clusters
+/// of Aurora global databases and read replicas there.
+fn promotion_in(cx: &Ctx, region: &str) -> Option<Promotion> {
+    let m = cx.model;
+    let mut best: Option<Promotion> = None;
+    for &g in m.of_type("aws_rds_global_cluster") {
+        let (clusters, _) = super::dr801_aurora_global_regions::members(cx, g);
+        if clusters.len() < 2 {
+            continue;
+        }
+        for c in clusters {
+            if m.get(c).region.as_deref() == Some(region) && cx.is_primary(c) != Some(true) {
+                let p = Promotion {
+                    store: c,
+                    what: format!(
+                        "promotion of {} ({region})",
+                        label(cx, c, "Aurora global secondary", "cluster_identifier")
+                    ),
+                    estimate: Estimate::Typical {
+                        secs: 60,
+                        at_least: 0,
+                    },
+                    fact: &AURORA_PROMOTE,
+                };
+                if best.is_none() {
+                    best = Some(p);
+                }
+            }
+        }
+    }
+    for (rtype, attr, kind) in [
+        ("aws_db_instance", "replicate_source_db", "RDS read replica"),
+        (
+            "aws_rds_cluster",
+            "replication_source_identifier",
+            "RDS cluster replica",
+        ),
+    ] {
+        for &d in m.of_type(rtype) {
+            let r = m.get(d);
+            if r.region.as_deref() == Some(region) && r.get(attr).is_set() {
+                let id_attr = if rtype == "aws_db_instance" {
+                    "identifier"
+                } else {
+                    "cluster_identifier"
+                };
+                // A read replica's promotion takes "a few minutes": the slower one.
+                return Some(Promotion {
+                    store: d,
+                    what: format!("promotion of {} ({region})", label(cx, d, kind, id_attr)),
+                    estimate: Estimate::Typical {
+                        secs: 300,
+                        at_least: 0,
+                    },
+                    fact: &RDS_REPLICA,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The verdict a rule reports, with `--strict-objectives`: a typical-only figure fails.
+pub fn strict_verdict(cx: &Ctx, v: Verdict) -> Verdict {
+    if v == Verdict::MetTypically && cx.settings.strict_objectives {
+        Verdict::Missed
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(Estimate::Bound { secs: 300 }.verdict(300), Verdict::Met);
+        assert_eq!(Estimate::Bound { secs: 301 }.verdict(300), Verdict::Missed);
+        let typ = Estimate::Typical {
+            secs: 1,
+            at_least: 0,
+        };
+        assert_eq!(typ.verdict(300), Verdict::MetTypically);
+        assert_eq!(
+            Estimate::Typical {
+                secs: 900,
+                at_least: 0
+            }
+            .verdict(300),
+            Verdict::Missed
+        );
+        assert_eq!(
+            Estimate::AtLeast { secs: 90000 }.verdict(300),
+            Verdict::Missed
+        );
+        assert_eq!(
+            Estimate::AtLeast { secs: 300 }.verdict(300),
+            Verdict::Undetermined
+        );
+        assert_eq!(Estimate::Never.verdict(u64::MAX), Verdict::Missed);
+    }
+
+    #[test]
+    fn sums() {
+        let b = Estimate::Bound { secs: 108 };
+        let t = Estimate::Typical {
+            secs: 60,
+            at_least: 0,
+        };
+        assert_eq!(
+            b.plus(&Estimate::Bound { secs: 60 }).plus(&t),
+            Estimate::Typical {
+                secs: 228,
+                at_least: 168
+            }
+        );
+        assert_eq!(b.plus(&Estimate::Never), Estimate::Never);
+    }
+
+    #[test]
+    fn every_fact_is_in_docs_dr_facts() {
+        let doc = include_str!("../../docs/dr-facts.md");
+        for f in FACTS {
+            assert!(
+                doc.contains(&format!("id=\"fact-{}\"", f.id)),
+                "docs/dr-facts.md has no anchor fact-{}",
+                f.id
+            );
+            assert!(
+                doc.contains(f.url),
+                "docs/dr-facts.md does not cite {}",
+                f.url
+            );
+        }
+    }
+}
