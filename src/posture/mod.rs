@@ -14,7 +14,7 @@ pub mod text;
 use crate::findings::Finding;
 use crate::model::{ResourceId, Target};
 use crate::rules::s3::BucketRef;
-use crate::rules::{Ctx, Level, OutcomeKind, backup, route53};
+use crate::rules::{Ctx, Level, OutcomeKind, backup, human_duration, objectives, route53};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -126,7 +126,10 @@ pub struct EntryPoint {
     /// `failover`, `weighted`, `latency`, `geolocation`, `geoproximity`.
     pub routing: &'static str,
     pub routes: Vec<Route>,
+    /// From the objectives estimates (DR902): health-check detection, the TTL clients keep the
+    /// PRIMARY's answer, and the total with the data tier's promotion.
     pub detection: Estimate,
+    pub ttl: Estimate,
     pub rto: Estimate,
     pub verdict: Verdict,
     pub findings: Vec<FindingRef>,
@@ -308,6 +311,7 @@ fn display_name(cx: &Ctx, id: ResourceId) -> String {
 }
 
 impl<'c, 'm, 'a> Builder<'c, 'm, 'a> {
+    #[allow(clippy::too_many_arguments)]
     fn add_node(
         &mut self,
         label: String,
@@ -386,6 +390,66 @@ struct StoreDraft {
     mechanism: Vec<String>,
     /// Extra owners for store-level findings (a global cluster, a backup plan).
     owners: Vec<Owner>,
+}
+
+/// The worst case and the typical figure of an objectives estimate, as the posture shows them.
+fn worst_and_typical(e: &objectives::Estimate) -> (Estimate, Estimate) {
+    use objectives::Estimate as E;
+    let none = || Estimate::none("-");
+    match e {
+        E::Bound { secs } => (
+            Estimate {
+                seconds: Some(*secs),
+                text: e.describe(),
+            },
+            none(),
+        ),
+        E::Typical { secs, at_least } => (
+            Estimate {
+                seconds: None,
+                text: if *at_least > 0 {
+                    format!(
+                        "no published bound (at least {})",
+                        human_duration(*at_least)
+                    )
+                } else {
+                    "no published bound".to_string()
+                },
+            },
+            Estimate {
+                seconds: Some(*secs),
+                text: human_duration(*secs),
+            },
+        ),
+        E::AtLeast { .. } | E::Unknown { .. } => (Estimate::none(&e.describe()), none()),
+        E::Never => (
+            Estimate::none("unbounded: no copy outside the region"),
+            none(),
+        ),
+    }
+}
+
+/// An estimate in one column: the bound, or the typical figure, or why there is none.
+fn one(e: &objectives::Estimate) -> Estimate {
+    let secs = match e {
+        objectives::Estimate::Bound { secs } | objectives::Estimate::Typical { secs, .. } => {
+            Some(*secs)
+        }
+        _ => None,
+    };
+    Estimate {
+        seconds: secs,
+        text: e.describe(),
+    }
+}
+
+/// Amber for a figure that only typically meets the objective or cannot be told; a missed
+/// objective is DR901/DR902's finding, which colours the store through the findings.
+fn estimate_verdict(v: objectives::Verdict) -> Verdict {
+    match v {
+        objectives::Verdict::Met | objectives::Verdict::Missed => Verdict::Ok,
+        objectives::Verdict::MetTypically | objectives::Verdict::Undetermined => Verdict::Warning,
+    }
 }
 
 /// Computes the posture from the model (through the rules' context) and the findings.
@@ -645,6 +709,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     // Backups: every copy of a store that a backup plan selects, with the plan's copy actions
     // to vaults (in another region or not).
     let cov = cx.backup_coverage();
+    #[allow(clippy::needless_range_loop)] // the body pushes to b while reading stores[si]
     for si in 0..stores.len() {
         let mut copy_regions: Vec<String> = Vec::new();
         let mut plans_seen = Vec::new();
@@ -960,8 +1025,8 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     }
 
     let region_of_node = |n: usize| b.nodes[n].region.clone();
-    let est_note =
-        "not estimated (the RPO / RTO estimates of DR901/DR902 are not available in this build)";
+    let rpos = objectives::store_rpos(cx);
+    let rtos = objectives::failover_rtos(cx);
 
     // Stores.
     let mut out_stores = Vec::new();
@@ -989,6 +1054,21 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         } else {
             st.mechanism.join("; ")
         };
+        let rpo = rpos
+            .iter()
+            .find(|r| r.resource == st.resource)
+            .or_else(|| rpos.iter().find(|r| r.members.contains(&st.resource)));
+        let (rpo_worst, rpo_typical, ev) = match rpo {
+            Some(r) => {
+                let (w, t) = worst_and_typical(&r.estimate);
+                (w, t, estimate_verdict(r.verdict))
+            }
+            None => (
+                Estimate::none("not estimated: not a primary-region store"),
+                Estimate::none("-"),
+                Verdict::Ok,
+            ),
+        };
         out_stores.push(Store {
             node: node_id,
             name: st.name.clone(),
@@ -996,9 +1076,9 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             resource: m.get(st.resource).address.clone(),
             regions,
             mechanism,
-            rpo_worst: Estimate::none("not estimated"),
-            rpo_typical: Estimate::none("not estimated"),
-            verdict: verdict_of(&fs),
+            rpo_worst,
+            rpo_typical,
+            verdict: verdict_of(&fs).max(ev),
             findings: fs,
         });
     }
@@ -1025,14 +1105,45 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 verdict: b.edges[*ei].verdict,
             });
         }
+        let rto = rtos
+            .iter()
+            .find(|p| e.routes.iter().any(|r| r.1 == p.primary));
+        let (detection, ttl, total, ev) = match rto {
+            Some(p) => (
+                one(&p.detection),
+                one(&p.ttl),
+                match &p.promotion {
+                    Some(pr) => Estimate {
+                        text: format!("{} (with {})", p.total.describe(), pr.what),
+                        ..one(&p.total)
+                    },
+                    None => one(&p.total),
+                },
+                estimate_verdict(p.verdict),
+            ),
+            None => {
+                let why = if e.routing == "failover" {
+                    "not estimated: no PRIMARY and SECONDARY pair"
+                } else {
+                    "not estimated: not a failover pair"
+                };
+                (
+                    Estimate::none(why),
+                    Estimate::none("-"),
+                    Estimate::none(why),
+                    Verdict::Ok,
+                )
+            }
+        };
         out_entries.push(EntryPoint {
             node: b.nodes[e.node].id.clone(),
             name: e.name.clone(),
             routing: e.routing,
             routes,
-            detection: Estimate::none("not estimated"),
-            rto: Estimate::none("not estimated"),
-            verdict: verdict_of(&fs),
+            detection,
+            ttl,
+            rto: total,
+            verdict: verdict_of(&fs).max(ev),
             findings: fs,
         });
     }
@@ -1097,7 +1208,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         regions,
         rpo_objective_seconds: s.rpo_secs,
         rto_objective_seconds: s.rto_secs,
-        estimates_note: Some(est_note.to_string()),
+        estimates_note: None,
         stores: out_stores,
         entry_points: out_entries,
         nodes: b.nodes,

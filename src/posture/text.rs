@@ -131,8 +131,8 @@ pub fn render_human(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(
             w,
-            "    detection: {}; RTO: {}",
-            e.detection.text, e.rto.text
+            "    detection: {}; TTL: {}; RTO: {}",
+            e.detection.text, e.ttl.text, e.rto.text
         )?;
         for f in &e.findings {
             writeln!(w, "    - {}", finding_line(f))?;
@@ -273,9 +273,6 @@ pub fn render_markdown(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
                     )
                 })
                 .collect();
-            let ttls: Vec<String> = e.routes.iter().map(|r| ttl_text(r.ttl_seconds)).collect();
-            let mut ttls_d = ttls.clone();
-            ttls_d.dedup();
             writeln!(
                 w,
                 "| `{}` ({}) | {} | {} | {} | {} | {} | {} |",
@@ -284,7 +281,7 @@ pub fn render_markdown(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
                 path.join("<br>"),
                 hcs.join("<br>"),
                 cell(&e.detection.text),
-                cell(&ttls_d.join(", ")),
+                cell(&e.ttl.text),
                 cell(&e.rto.text),
                 md_mark(e.verdict)
             )?;
