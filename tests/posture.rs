@@ -260,3 +260,21 @@ fn bad_input_and_targets_are_exit_2() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("each needs its own file"), "{}", r.stderr);
 }
+
+/// docs/posture-*.svg are the pictures of the current code (regenerate with the commands in
+/// docs/posture.md when the layout changes).
+#[test]
+fn the_pictures_in_docs_are_up_to_date() {
+    for (doc, input, flags) in [
+        ("docs/posture-seed002.svg", SEED, SEED_FLAGS),
+        ("docs/posture-payments.svg", PAYMENTS, &[][..]),
+    ] {
+        let want = posture(input, flags, "svg");
+        let have = std::fs::read_to_string(common::root().join(doc)).unwrap();
+        assert!(
+            have == want,
+            "{doc} is out of date: run `drlint posture {input} {} --format svg -o {doc}`",
+            flags.join(" ")
+        );
+    }
+}

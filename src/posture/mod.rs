@@ -146,6 +146,8 @@ pub enum NodeKind {
     Entry,
     /// What a record answers with (a load balancer, a function, an address).
     Target,
+    /// The copy a store lacks in the DR region, drawn where a breaking finding says so.
+    Missing,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -210,8 +212,6 @@ pub struct Posture {
     pub regions: Vec<RegionInfo>,
     pub rpo_objective_seconds: u64,
     pub rto_objective_seconds: u64,
-    /// Why the RPO / RTO columns are empty, when they are.
-    pub estimates_note: Option<String>,
     pub stores: Vec<Store>,
     pub entry_points: Vec<EntryPoint>,
     pub nodes: Vec<Node>,
@@ -990,8 +990,51 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         b.nodes[i].verdict = verdict_of(fs);
     }
 
+    // A store without any replication whose findings break it (DR803: no replica, DR801: no
+    // member in the DR region, DR402: no replication out of the region): the copy it lacks,
+    // drawn in the DR region with a broken edge.
+    if let Some(dr) = s.dr.as_deref() {
+        for (si, st) in stores.iter().enumerate() {
+            let replicated = b.edges.iter().any(|e| {
+                e.kind == EdgeKind::Replication
+                    && st.copies.iter().any(|&n| b.nodes[n].id == e.from)
+            });
+            if replicated || b.nodes[st.node].region.as_deref() == Some(dr) {
+                continue;
+            }
+            let fs: Vec<FindingRef> = node_findings[st.node]
+                .iter()
+                .chain(&store_findings[si])
+                .filter(|f| f.breaks)
+                .cloned()
+                .collect();
+            if fs.is_empty() {
+                continue;
+            }
+            let n = b.add_node(
+                "no copy".into(),
+                format!("of {}", st.name),
+                NodeKind::Missing,
+                Some(dr.to_string()),
+                None,
+                Vec::new(),
+                si,
+            );
+            b.nodes[n].verdict = Verdict::Fail;
+            b.add_edge(st.node, n, EdgeKind::Replication, "missing", Vec::new());
+            let e = b.edges.last_mut().expect("just pushed");
+            e.verdict = Verdict::Fail;
+            e.broken = true;
+            e.findings = fs;
+        }
+    }
+
     // Dependencies a region-loss finding names: another resource of the input, by address, in
     // another region. Drawn red from the finding's resource.
+    let mut by_address: HashMap<&str, Vec<ResourceId>> = HashMap::new();
+    for (i, r) in m.resources.iter().enumerate() {
+        by_address.entry(r.address.as_str()).or_default().push(i);
+    }
     let mut dep_edges: Vec<(usize, usize, FindingRef)> = Vec::new();
     for (res, fr) in &other {
         let Some(res) = *res else { continue };
@@ -999,10 +1042,14 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             continue;
         }
         let here = m.get(res).region.clone();
-        let named = m.resources.iter().enumerate().find(|(i, r)| {
-            *i != res && r.region.is_some() && r.region != here && mentions(&fr.message, &r.address)
+        let named = words(&fr.message).into_iter().find_map(|w| {
+            by_address
+                .get(w)?
+                .iter()
+                .copied()
+                .find(|&i| i != res && m.get(i).region.is_some() && m.get(i).region != here)
         });
-        if let Some((dep, _)) = named {
+        if let Some(dep) = named {
             let group = stores.len() + entries.len();
             let a = match b.node_of.get(&res) {
                 Some(&n) => n,
@@ -1041,6 +1088,15 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 fs.extend(e.findings.iter().cloned());
             }
         }
+        let mut once = std::collections::HashSet::new();
+        fs.retain(|f| {
+            once.insert((
+                f.rule_id,
+                f.resource.clone(),
+                f.attribute.clone(),
+                f.message.clone(),
+            ))
+        });
         let mut regions: Vec<String> = st
             .copies
             .iter()
@@ -1208,7 +1264,6 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         regions,
         rpo_objective_seconds: s.rpo_secs,
         rto_objective_seconds: s.rto_secs,
-        estimates_note: None,
         stores: out_stores,
         entry_points: out_entries,
         nodes: b.nodes,
@@ -1218,29 +1273,14 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     }
 }
 
-/// Whether `message` names `address` as a whole word (not as part of a longer address).
-fn mentions(message: &str, address: &str) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
-    let mut from = 0;
-    while let Some(p) = message[from..].find(address) {
-        let at = from + p;
-        let before = message[..at].chars().next_back();
-        let after = message[at + address.len()..].chars().next();
-        let after_ok = match after {
-            None => true,
-            // A sentence's full stop, not an attribute (`x.arn`).
-            Some('.') => message[at + address.len() + 1..]
-                .chars()
-                .next()
-                .is_none_or(|c| c == ' '),
-            Some(c) => !word(c),
-        };
-        if before.is_none_or(|c| !word(c)) && after_ok {
-            return true;
-        }
-        from = at + address.len();
-    }
-    false
+/// The words of a message that can be resource addresses: split at spaces, quotes, brackets
+/// and punctuation, a sentence's full stop dropped (`x.arn` stays one word, not `x`).
+fn words(message: &str) -> Vec<&str> {
+    message
+        .split(|c: char| c.is_whitespace() || "`'\"(),;:".contains(c))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn because(fs: &[FindingRef], pred: impl Fn(&FindingRef) -> bool) -> Vec<String> {
@@ -1525,16 +1565,22 @@ fn simulate(
             }
         }
     }
-    // Region-loss findings outside the stores and entry points: a resource in the lost region
-    // that has no counterpart, or a resource elsewhere whose finding names the lost region.
+    // Region-loss findings outside the stores and entry points (a component without its
+    // counterpart in the other region, a DR-region resource that depends on the primary
+    // region): the region-loss rules judge what survives the loss of the primary region, so
+    // they break there; without a known primary region, in the resource's own region.
     let m = cx.model;
+    let primary = cx.settings.primary.as_deref();
     for (res, f) in other {
         if f.family != "region-loss" || !f.breaks {
             continue;
         }
         let Some(res) = res else { continue };
         let r = m.get(*res);
-        let applies = r.region.as_deref() == Some(lost) || mentions(&f.message, lost);
+        let applies = match primary {
+            Some(p) => p == lost,
+            None => r.region.as_deref() == Some(lost),
+        };
         if applies {
             breaks_.push(LossItem {
                 name: format!("{} (`{}`)", display_name(cx, *res), r.address),
@@ -1555,19 +1601,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn addresses_are_named_as_whole_words() {
-        assert!(mentions(
-            "reads aws_secretsmanager_secret.db, which",
-            "aws_secretsmanager_secret.db"
-        ));
-        assert!(mentions("reads aws_sqs_queue.q.", "aws_sqs_queue.q"));
-        assert!(!mentions("reads aws_sqs_queue.q.arn", "aws_sqs_queue.q"));
-        assert!(!mentions(
-            "reads aws_sqs_queue.queue2",
-            "aws_sqs_queue.queue"
-        ));
-        assert!(mentions("only in us-east-1, so", "us-east-1"));
-        assert!(!mentions("only in us-east-12", "us-east-1"));
+    fn messages_name_addresses_as_whole_words() {
+        assert_eq!(
+            words("reads `aws_secretsmanager_secret.db`, which is in us-east-1."),
+            [
+                "reads",
+                "aws_secretsmanager_secret.db",
+                "which",
+                "is",
+                "in",
+                "us-east-1"
+            ]
+        );
+        assert!(words("reads aws_sqs_queue.q.arn").contains(&"aws_sqs_queue.q.arn"));
+        assert!(!words("reads aws_sqs_queue.q.arn").contains(&"aws_sqs_queue.q"));
+        assert!(words("(aws_sqs_queue.q)").contains(&"aws_sqs_queue.q"));
     }
 
     #[test]
@@ -1578,5 +1626,92 @@ mod tests {
         assert_eq!(matches(&o, "replica[01]"), None);
         assert_eq!(matches(&o, "replica"), None);
         assert_eq!(matches(&owner(0, ""), "anything"), Some(0));
+    }
+}
+
+#[cfg(test)]
+mod dependency_tests {
+    use super::*;
+    use crate::rules::{Out, Rule};
+
+    fn check(_: &Ctx, _: &mut Out) {}
+
+    /// A region-loss rule of a later release (DR806 region-loss-dependency), as the posture
+    /// sees any rule of the family: by family, resource and message.
+    static LATER: Rule = Rule {
+        id: "DR899",
+        name: "some-region-loss-rule",
+        family: "region-loss",
+        level: Level::Error,
+        security_severity: None,
+        needs: &[],
+        check,
+    };
+
+    #[test]
+    fn region_loss_findings_outside_stores_break_at_the_primary_loss_with_their_dependency() {
+        let json = br#"{
+          "provider": {"aws": [{"alias": "primary", "region": "us-east-1"},
+                               {"alias": "dr", "region": "us-west-2"}]},
+          "resource": {
+            "aws_secretsmanager_secret": {"db": {"provider": "aws.primary", "name": "db"}},
+            "aws_lambda_function": {"dr_fn": {"provider": "aws.dr", "function_name": "api-dr"}}
+          }
+        }"#;
+        let files = [crate::input::decode("t.tf.json", json.to_vec()).unwrap()];
+        let model = crate::read::build_model(&files).unwrap();
+        let settings = crate::config::Settings {
+            primary: Some("us-east-1".into()),
+            dr: Some("us-west-2".into()),
+            ..Default::default()
+        };
+        let cx = Ctx::new(&model, &settings);
+        let outcome = crate::rules::Outcome {
+            rule: &LATER,
+            kind: OutcomeKind::Fail,
+            resource: model
+                .resources
+                .iter()
+                .position(|r| r.address == "aws_lambda_function.dr_fn"),
+            attribute: "environment".into(),
+            span: None,
+            message: "it references the secret aws_secretsmanager_secret.db, which exists only in the primary region us-east-1 (use the replica in us-west-2)".into(),
+            level: None,
+            key: String::new(),
+        };
+        let report = crate::findings::build(&model, &settings, vec![outcome]);
+        let p = build(&cx, &report.findings);
+        let dep: Vec<&Edge> = p
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Dependency)
+            .collect();
+        assert_eq!(dep.len(), 1, "{:#?}", p.edges);
+        let node = |id: &str| p.nodes.iter().find(|n| n.id == id).unwrap();
+        assert_eq!(
+            node(&dep[0].from).resource.as_deref(),
+            Some("aws_lambda_function.dr_fn")
+        );
+        assert_eq!(
+            node(&dep[0].to).resource.as_deref(),
+            Some("aws_secretsmanager_secret.db")
+        );
+        assert_eq!(dep[0].verdict, Verdict::Fail);
+        assert_eq!(node(&dep[0].from).verdict, Verdict::Fail);
+        let primary = &p.region_loss[0];
+        assert_eq!(primary.region, "us-east-1");
+        assert_eq!(primary.breaks.len(), 1, "{primary:#?}");
+        assert_eq!(
+            primary.breaks[0].name,
+            "api-dr (`aws_lambda_function.dr_fn`)"
+        );
+        assert!(primary.breaks[0].why.starts_with("DR899: it references"));
+        // Losing the DR region does not break what the finding is about.
+        assert!(
+            p.region_loss[1].breaks.is_empty(),
+            "{:#?}",
+            p.region_loss[1]
+        );
+        assert_eq!(p.other_findings.len(), 1);
     }
 }

@@ -283,9 +283,14 @@ pub fn render(p: &Posture) -> String {
             Some(a) => format!("{} ({a}): {}", n.label, n.verdict.as_str()),
             None => format!("{}: {}", n.label, n.verdict.as_str()),
         };
+        let dash = if n.kind == NodeKind::Missing {
+            r#" stroke-dasharray="5 3""#
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
-            r#"<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+            r#"<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}" stroke="{}" stroke-width="{}"{dash}/>"#,
             esc(&title),
             f(x),
             f(y),

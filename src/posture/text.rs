@@ -47,17 +47,13 @@ fn ttl_text(t: Option<u64>) -> String {
     t.map_or_else(|| "alias (the target's TTL)".to_string(), human_duration)
 }
 
-/// The objectives line and, when the estimates are missing, why.
+/// The objectives the estimates are compared with.
 fn objectives_line(p: &Posture) -> String {
-    let mut s = format!(
+    format!(
         "objectives: RPO {}, RTO {}",
         human_duration(p.rpo_objective_seconds),
         human_duration(p.rto_objective_seconds)
-    );
-    if let Some(n) = &p.estimates_note {
-        s.push_str(&format!("; RPO / RTO {n}"));
-    }
-    s
+    )
 }
 
 pub fn render_human(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
@@ -403,6 +399,7 @@ pub fn mermaid(p: &Posture) -> String {
             let (open, close) = match n.kind {
                 NodeKind::Entry => ("([", "])"),
                 NodeKind::Vault => ("[(", ")]"),
+                NodeKind::Missing => ("[/", "/]"),
                 _ => ("(", ")"),
             };
             s.push_str(&format!(
