@@ -469,7 +469,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
 
     // Aurora global databases: one node per member cluster, replication from the primary-region
     // member (else the first) to the others.
-    let mut in_global: Vec<ResourceId> = Vec::new();
+    let mut in_global: std::collections::HashSet<ResourceId> = Default::default();
     for &g in m.of_type("aws_rds_global_cluster") {
         let (mut members, _) = crate::rules::aurora_global_members(cx, g);
         members.sort_by_key(|&c| (cx.is_primary(c) != Some(true), m.get(c).address.clone()));
@@ -519,6 +519,12 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         });
     }
     // Clusters and instances outside a global database.
+    let read_replicas: Vec<ResourceId> = m
+        .of_type("aws_db_instance")
+        .iter()
+        .copied()
+        .filter(|&i| m.get(i).get("replicate_source_db").is_set())
+        .collect();
     for id in cx.databases() {
         if in_global.contains(&id) {
             continue;
@@ -532,11 +538,8 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         let mut copies = vec![node];
         let mut mechanism = Vec::new();
         // Read replicas of an instance (replicate_source_db) in other regions.
-        for &rep in m.of_type("aws_db_instance") {
+        for &rep in &read_replicas {
             let v = m.get(rep).get("replicate_source_db");
-            if !v.is_set() {
-                continue;
-            }
             let points = match m.target(rep, v) {
                 Target::Resources(ids) => ids.contains(&id),
                 Target::Literal(x) => {
@@ -573,7 +576,8 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         });
     }
     // DynamoDB tables with their replicas (inline blocks and aws_dynamodb_table_replica).
-    let table_replicas: Vec<(ResourceId, ResourceId)> = m
+    let mut table_replicas: HashMap<ResourceId, Vec<ResourceId>> = HashMap::new();
+    for (t, rp) in m
         .of_type("aws_dynamodb_table_replica")
         .iter()
         .filter_map(
@@ -585,7 +589,9 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 _ => None,
             },
         )
-        .collect();
+    {
+        table_replicas.entry(t).or_default().push(rp);
+    }
     for &t in m.of_type("aws_dynamodb_table") {
         let group = stores.len();
         let node = b.resource_node(t, NodeKind::Store, group);
@@ -613,7 +619,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             );
             copies.push(n);
         }
-        for &(_, rp) in table_replicas.iter().filter(|(tt, _)| *tt == t) {
+        for &rp in table_replicas.get(&t).into_iter().flatten() {
             let n = b.resource_node(rp, NodeKind::Store, group);
             b.add_edge(
                 node,
@@ -644,12 +650,12 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     let ix = cx.s3();
     let rules = ix.crr_rules(cx);
     let mut crr: BTreeMap<ResourceId, Vec<(BucketRef, ResourceId, String)>> = BTreeMap::new();
-    let mut destinations: Vec<ResourceId> = Vec::new();
+    let mut destinations: std::collections::HashSet<ResourceId> = Default::default();
     for rule in &rules {
         let Some(src) = rule.source else { continue };
         let dest = ix.bucket(cx, rule.owner, rule.destination_bucket());
         if let BucketRef::Bucket(d) = dest {
-            destinations.push(d);
+            destinations.insert(d);
         }
         crr.entry(src)
             .or_default()
@@ -908,6 +914,21 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     let mut node_findings: Vec<Vec<FindingRef>> = vec![Vec::new(); b.nodes.len()];
     let mut store_findings: Vec<Vec<FindingRef>> = vec![Vec::new(); stores.len()];
     let mut other: Vec<(Option<ResourceId>, FindingRef)> = Vec::new();
+    // Owners by resource: (edge?, index, owner).
+    let mut owned: HashMap<ResourceId, Vec<(bool, usize, &Owner)>> = HashMap::new();
+    for (is_edge, list) in [(true, &b.edge_owners), (false, &b.node_owners)] {
+        for (i, os) in list.iter().enumerate() {
+            for o in os {
+                owned.entry(o.id).or_default().push((is_edge, i, o));
+            }
+        }
+    }
+    let mut store_owned: HashMap<ResourceId, Vec<(usize, &Owner)>> = HashMap::new();
+    for (i, st) in stores.iter().enumerate() {
+        for o in &st.owners {
+            store_owned.entry(o.id).or_default().push((i, o));
+        }
+    }
     for f in findings.iter().filter(|f| relevant(f)) {
         let fr = FindingRef {
             rule_id: f.rule.id,
@@ -928,16 +949,18 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             other.push((None, fr));
             continue;
         };
-        let best = |owners: &[Vec<Owner>]| -> (Option<usize>, Vec<usize>) {
+        let candidates = owned.get(&res).map_or(&[][..], Vec::as_slice);
+        let best = |edges: bool| -> (Option<usize>, Vec<usize>) {
             let mut best: Option<usize> = None;
-            let mut hits = Vec::new();
-            for (i, os) in owners.iter().enumerate() {
-                let score = os
-                    .iter()
-                    .filter(|o| o.id == res)
-                    .filter_map(|o| matches(o, &f.attribute))
-                    .max();
-                if let Some(sc) = score {
+            let mut hits: Vec<usize> = Vec::new();
+            for &(is_edge, i, o) in candidates {
+                if is_edge != edges {
+                    continue;
+                }
+                if let Some(sc) = matches(o, &f.attribute) {
+                    if hits.last() == Some(&i) && best == Some(sc) {
+                        continue;
+                    }
                     match best {
                         Some(bs) if sc < bs => {}
                         Some(bs) if sc == bs => hits.push(i),
@@ -950,8 +973,8 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             }
             (best, hits)
         };
-        let (eb, ehits) = best(&b.edge_owners);
-        let (nb, nhits) = best(&b.node_owners);
+        let (eb, ehits) = best(true);
+        let (nb, nhits) = best(false);
         if !ehits.is_empty() && eb >= nb {
             for i in ehits {
                 edge_findings[i].push(fr.clone());
@@ -961,16 +984,14 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 node_findings[i].push(fr.clone());
             }
         } else {
-            let hits: Vec<usize> = stores
-                .iter()
-                .enumerate()
-                .filter(|(_, st)| {
-                    st.owners
-                        .iter()
-                        .any(|o| o.id == res && matches(o, &f.attribute).is_some())
-                })
-                .map(|(i, _)| i)
+            let mut hits: Vec<usize> = store_owned
+                .get(&res)
+                .into_iter()
+                .flatten()
+                .filter(|(_, o)| matches(o, &f.attribute).is_some())
+                .map(|&(i, _)| i)
                 .collect();
+            hits.dedup();
             if hits.is_empty() {
                 other.push((Some(res), fr));
             } else {
@@ -994,11 +1015,14 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     // member in the DR region, DR402: no replication out of the region): the copy it lacks,
     // drawn in the DR region with a broken edge.
     if let Some(dr) = s.dr.as_deref() {
+        let replicating: std::collections::HashSet<usize> = b
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Replication)
+            .map(|e| idx(&e.from))
+            .collect();
         for (si, st) in stores.iter().enumerate() {
-            let replicated = b.edges.iter().any(|e| {
-                e.kind == EdgeKind::Replication
-                    && st.copies.iter().any(|&n| b.nodes[n].id == e.from)
-            });
+            let replicated = st.copies.iter().any(|n| replicating.contains(n));
             if replicated || b.nodes[st.node].region.as_deref() == Some(dr) {
                 continue;
             }
@@ -1075,6 +1099,19 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     let rpos = objectives::store_rpos(cx);
     let rtos = objectives::failover_rtos(cx);
 
+    // Edges by the node they leave.
+    let mut from_index: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, e) in b.edges.iter().enumerate() {
+        from_index.entry(idx(&e.from)).or_default().push(i);
+    }
+    let edges_from = |n: usize| {
+        from_index
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .map(|&i| &b.edges[i])
+    };
+
     // Stores.
     let mut out_stores = Vec::new();
     for (si, st) in stores.iter().enumerate() {
@@ -1083,8 +1120,8 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
             fs.extend(node_findings[n].iter().cloned());
         }
         let node_id = b.nodes[st.node].id.clone();
-        for e in &b.edges {
-            if e.kind != EdgeKind::Failover && st.copies.iter().any(|&n| b.nodes[n].id == e.from) {
+        for &n in &st.copies {
+            for e in edges_from(n).filter(|e| e.kind != EdgeKind::Failover) {
                 fs.extend(e.findings.iter().cloned());
             }
         }
@@ -1208,6 +1245,11 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         b.nodes[n].verdict = e.verdict;
     }
 
+    let entry_edges: Vec<Vec<usize>> = entries
+        .iter()
+        .map(|e| e.routes.iter().map(|r| r.3).collect())
+        .collect();
+
     // Regions: primary, DR, then the others by name.
     let weights =
         m.regions_by_weight(|r| r.rtype.starts_with("aws_") || r.rtype.starts_with("AWS::"));
@@ -1248,13 +1290,17 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         .iter()
         .map(|r| {
             simulate(
-                cx,
+                &Sim {
+                    cx,
+                    b: &b,
+                    from_index: &from_index,
+                    entry_edges: &entry_edges,
+                    drafts: &stores,
+                    stores: &out_stores,
+                    entries: &out_entries,
+                    other: &other_findings,
+                },
                 &r.name,
-                &b,
-                &stores,
-                &out_stores,
-                &out_entries,
-                &other_findings,
             )
         })
         .collect();
@@ -1271,6 +1317,11 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         region_loss,
         other_findings: other_findings.into_iter().map(|(_, f)| f).collect(),
     }
+}
+
+/// The index of node `id` (`n12` → 12) in [`Posture::nodes`].
+fn idx(id: &str) -> usize {
+    id[1..].parse().expect("node ids are n<index>")
 }
 
 /// The words of a message that can be resource addresses: split at spaces, quotes, brackets
@@ -1303,24 +1354,34 @@ fn unique(v: Vec<String>) -> Vec<String> {
 const FAILOVER_ONLY: &[&str] = &["DR701", "DR702", "DR703", "DR704", "DR807"];
 
 /// What keeps serving and what breaks when `lost` is lost.
-fn simulate(
-    cx: &Ctx,
-    lost: &str,
-    b: &Builder,
-    drafts: &[StoreDraft],
-    stores: &[Store],
-    entries: &[EntryPoint],
-    other: &[(Option<ResourceId>, FindingRef)],
-) -> RegionLoss {
+/// What the simulation reads: the picture, its indexes and the tables.
+struct Sim<'s, 'c, 'm, 'a> {
+    cx: &'s Ctx<'m, 'a>,
+    b: &'s Builder<'c, 'm, 'a>,
+    /// Node index → indexes of the edges leaving it.
+    from_index: &'s HashMap<usize, Vec<usize>>,
+    /// Per entry point, the edge of each route.
+    entry_edges: &'s [Vec<usize>],
+    drafts: &'s [StoreDraft],
+    stores: &'s [Store],
+    entries: &'s [EntryPoint],
+    other: &'s [(Option<ResourceId>, FindingRef)],
+}
+
+fn simulate(x: &Sim, lost: &str) -> RegionLoss {
+    let (cx, b, drafts, stores, entries, other) =
+        (x.cx, x.b, x.drafts, x.stores, x.entries, x.other);
+    let edges_from = |n: usize| {
+        x.from_index
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .map(|&i| &b.edges[i])
+    };
     let mut keeps = Vec::new();
     let mut breaks_ = Vec::new();
     let mut undecided = Vec::new();
-    let node = |id: &str| {
-        b.nodes
-            .iter()
-            .find(|n| n.id == id)
-            .expect("node of an edge")
-    };
+    let node = |id: &str| &b.nodes[idx(id)];
     let in_lost = |n: &Node| n.region.as_deref() == Some(lost);
     for (st, d) in stores.iter().zip(drafts) {
         let name = format!("{} `{}`", st.kind, st.name);
@@ -1351,11 +1412,7 @@ fn simulate(
         let mut live: Option<(&Node, &Edge)> = None;
         let mut broken_why: Vec<String> = Vec::new();
         let mut undecided_why: Vec<String> = Vec::new();
-        for e in b
-            .edges
-            .iter()
-            .filter(|e| e.kind == EdgeKind::Replication && e.from == main.id)
-        {
+        for e in edges_from(d.node).filter(|e| e.kind == EdgeKind::Replication) {
             let to = node(&e.to);
             if to.region.is_none() || in_lost(to) {
                 continue;
@@ -1403,11 +1460,11 @@ fn simulate(
             continue;
         }
         // No live copy: backups elsewhere, or nothing.
-        let vaults: Vec<String> = b
-            .edges
+        let vaults: Vec<String> = d
+            .copies
             .iter()
+            .flat_map(|&n| edges_from(n))
             .filter(|e| e.kind == EdgeKind::BackupCopy && !e.broken)
-            .filter(|e| d.copies.iter().any(|&n| b.nodes[n].id == e.from))
             .map(|e| node(&e.to))
             .filter(|v| v.region.is_some() && !in_lost(v))
             .map(|v| format!("`{}` in {}", v.label, v.region.as_deref().unwrap_or("?")))
@@ -1429,17 +1486,9 @@ fn simulate(
             why: unique(why).join("; "),
         });
     }
-    for e in entries {
+    for (e, ei) in entries.iter().zip(x.entry_edges) {
         let name = format!("{} ({})", e.name, e.routing);
-        let edges: Vec<&Edge> = e
-            .routes
-            .iter()
-            .filter_map(|r| {
-                b.edges
-                    .iter()
-                    .find(|x| x.from == e.node && x.to == r.target_node && x.label == r.role)
-            })
-            .collect();
+        let edges: Vec<&Edge> = ei.iter().map(|&i| &b.edges[i]).collect();
         let lost_route = |r: &Route| r.target_region.as_deref() == Some(lost);
         let mut why = Vec::new();
         let mut serving: Option<&Route> = None;
