@@ -248,15 +248,19 @@ fn rule_ids(args: &[&str]) -> Vec<String> {
 
 #[test]
 fn select_and_ignore_pick_the_rules_that_run() {
-    // DR804: the plan's replication rule has no replication metrics.
-    assert_eq!(rule_ids(&[]), ["DR804", "DR401", "DR302"]);
+    // DR804: the plan's replication rule has no replication metrics. DR901: the bucket
+    // replicates without RTC and the database has no copy outside us-east-1.
+    assert_eq!(rule_ids(&[]), ["DR901", "DR804", "DR401", "DR901", "DR302"]);
     assert_eq!(rule_ids(&["--select", "DR4"]), ["DR401"]);
     assert_eq!(rule_ids(&["--select", "replication"]), ["DR401"]);
     assert_eq!(
         rule_ids(&["--select", "cmk-wrong-region,dr401"]),
         ["DR401", "DR302"]
     );
-    assert_eq!(rule_ids(&["--ignore", "DR401"]), ["DR804", "DR302"]);
+    assert_eq!(
+        rule_ids(&["--ignore", "DR401"]),
+        ["DR901", "DR804", "DR901", "DR302"]
+    );
     assert_eq!(
         rule_ids(&["--select", "DR4", "--ignore", "DR401"]),
         Vec::<String>::new()
@@ -293,13 +297,19 @@ fn select_ignore_and_off_in_the_config_file() {
         ["DR302"]
     );
     let off = write(&d.join("off.toml"), "[rules.DR401]\nlevel = \"off\"\n");
-    assert_eq!(rule_ids(&["--config", &off]), ["DR804", "DR302"]);
+    assert_eq!(
+        rule_ids(&["--config", &off]),
+        ["DR901", "DR804", "DR901", "DR302"]
+    );
     // By name too.
     let off = write(
         &d.join("off2.toml"),
         "[rules.cmk-wrong-region]\nlevel = \"off\"\n",
     );
-    assert_eq!(rule_ids(&["--config", &off]), ["DR804", "DR401"]);
+    assert_eq!(
+        rule_ids(&["--config", &off]),
+        ["DR901", "DR804", "DR401", "DR901"]
+    );
 }
 
 #[test]

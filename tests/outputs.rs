@@ -85,7 +85,7 @@ fn sarif_has_full_rule_metadata_and_regions() {
         }
     }
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 18); // seed 002: fixtures/seed002/README.md
+    assert_eq!(results.len(), 19); // seed 002: fixtures/seed002/README.md
     for res in results {
         let region = &res["locations"][0]["physicalLocation"]["region"];
         for k in ["startLine", "startColumn", "endLine", "endColumn"] {
@@ -189,7 +189,7 @@ fn human_on_the_terminal_and_sarif_to_a_file_in_one_run() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("error[DR401 crr-delete-markers]"));
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 18);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 19);
     // --format sarif --output writes the file and leaves standard output empty.
     let out2 = d.join("only.sarif");
     let r = drlint(&[

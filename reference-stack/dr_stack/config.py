@@ -39,6 +39,9 @@ class DatabaseSpec:
     master_username: str
     instances: Mapping[str, int]
     serverless_capacity: tuple[float, float] | None = None
+    # Aurora PostgreSQL's managed RPO (`rds.global_db_rpo`, seconds): commits wait while every
+    # secondary lags more, which bounds the RPO (DR901). Aurora MySQL has no such setting.
+    managed_rpo_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ TRANSACTIONS = Variant(
         master_username="transactions_admin",
         instances={PRIMARY: 2, DR: 1},
         serverless_capacity=(0.5, 4.0),
+        managed_rpo_seconds=60,
     ),
     routing="weighted",
     lambda_source="transactions",

@@ -93,6 +93,24 @@ def _replicate_documents_within_primary(stack: DrStack) -> None:
     _remove(stack, "storage", "documents_dr_replication")
 
 
+def _with_managed_rpo(seconds: int) -> Configure:
+    def configure(config: StackConfig) -> StackConfig:
+        database = dataclasses.replace(config.variant.database, managed_rpo_seconds=seconds)
+        return dataclasses.replace(config, variant=dataclasses.replace(config.variant, database=database))
+
+    return configure
+
+
+def _failover_timeouts_over_rto(stack: DrStack) -> None:
+    # interval × threshold + TTL is 10 × 30 s + 600 s = 15 min, inside the RTO (DR704 passes);
+    # with each failing probe's 6-second timeout, detection alone is 10 × 36 s = 6 min.
+    _override(stack.dns.health_checks[PRIMARY], failure_threshold=10)
+    for role in (PRIMARY, DR):
+        record = stack.dns.records[role]
+        record.reset_alias()
+        _override(record, type="CNAME", ttl=600, records=[stack.compute.of(role).load_balancer.dns_name])
+
+
 def _backup_selection_by_missing_tag(stack: DrStack) -> None:
     # A second DR selection by a tag no resource carries: the plan gains nothing from it.
     BackupSelection(
@@ -307,6 +325,21 @@ MUTATIONS: dict[str, Mutation] = {
             "the primary regional A record's value is the Lambda function ARN, not an IPv4 address",
             (R + "aws_route53_record.dns_primary_regional",),
             apply=_a_record_with_arn,
+        ),
+        Mutation(
+            "managed-rpo-too-loose", "transactions", "DR901",
+            "rds.global_db_rpo is an hour, so the Aurora global database's RPO bound is beyond the 15-minute objective",
+            (R + "aws_rds_cluster_parameter_group.database_dr_parameters.parameter",
+             R + "aws_rds_cluster_parameter_group.database_primary_parameters.parameter"),
+            configure=_with_managed_rpo(3600),
+        ),
+        Mutation(
+            "failover-timeouts-over-rto", "payments", "DR902",
+            "the primary health check needs 10 failures and the failover records are CNAMEs with a 10-minute TTL: "
+            "with the per-probe timeouts, detection plus TTL exceeds the 15-minute RTO",
+            (R + "aws_route53_health_check.dns_primary_health.failure_threshold",
+             R + "aws_route53_record.dns_dr_api", R + "aws_route53_record.dns_primary_api"),
+            apply=_failover_timeouts_over_rto,
         ),
     ]
 }

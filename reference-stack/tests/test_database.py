@@ -39,7 +39,8 @@ def test_regional_clusters(variant, role):
     # AWS rejects backtracking on global databases (and Aurora PostgreSQL has none).
     assert "backtrack_window" not in cluster
     params = resource(variant, "aws_rds_cluster_parameter_group", f"database_{role}_parameters")
-    assert params["parameter"] == [{"name": tls[0], "value": tls[1]}]
+    managed_rpo = [{"name": "rds.global_db_rpo", "value": "60"}] if name == "transactions" else []
+    assert params["parameter"] == [{"name": tls[0], "value": tls[1]}, *managed_rpo]
     instances = [i for k, i in resources(variant, "aws_rds_cluster_instance").items() if k.startswith(f"database_{role}_")]
     assert instances and all(i["instance_class"] == instance_class for i in instances)
     assert all(i["publicly_accessible"] is False for i in instances)

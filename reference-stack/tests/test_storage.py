@@ -36,6 +36,8 @@ def test_replication_rule(transactions, dataset, role, peer):
     assert "filter" in rule and "tag" not in rule["filter"] and "and" not in rule["filter"]
     assert rule["delete_marker_replication"] == {"status": "Enabled"}
     assert rule["source_selection_criteria"] == {"sse_kms_encrypted_objects": {"status": "Enabled"}}
+    assert rule["destination"]["replication_time"] == {"status": "Enabled", "time": {"minutes": 15}}
+    assert rule["destination"]["metrics"] == {"status": "Enabled", "event_threshold": {"minutes": 15}}
     _, _, destination = referenced(transactions, rule["destination"]["bucket"])
     assert region_of(transactions, destination) == REGIONS["transactions"][peer]
     _, _, replica_key = referenced(transactions, rule["destination"]["encryption_configuration"]["replica_kms_key_id"])

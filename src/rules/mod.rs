@@ -349,7 +349,10 @@ mod tests {
             .filter(|r| r.needs.contains(&"aws_route53_record"))
             .map(|r| r.id)
             .collect();
-        assert_eq!(needing, ["DR701", "DR702", "DR703", "DR704", "DR705"]);
+        assert_eq!(
+            needing,
+            ["DR701", "DR702", "DR703", "DR704", "DR705", "DR902"]
+        );
         let outcomes = run(&cx, ALL);
         let gaps: Vec<(&str, &str)> = outcomes
             .iter()

@@ -12,7 +12,7 @@
 use super::backup::{schedule_interval, vault_region};
 use super::s3::BucketRef;
 use super::{Ctx, human_duration};
-use crate::model::{ResourceId, Target};
+use crate::model::{Origin, ResourceId, Target};
 use crate::value::{Kind, Tri};
 
 /// An AWS-published figure an estimate uses. `anchor` is its row in docs/dr-facts.md.
@@ -26,6 +26,13 @@ pub struct Fact {
     pub url: &'static str,
 }
 
+impl Fact {
+    /// "what AWS says (docs/dr-facts.md#fact-id)", for messages.
+    pub fn cite(&self) -> String {
+        format!("{}: docs/dr-facts.md#fact-{}", self.says, self.id)
+    }
+}
+
 macro_rules! facts {
     ($($name:ident = $id:literal, $says:literal, $url:literal;)*) => {
         $(pub static $name: Fact = Fact { id: $id, says: $says, url: $url };)*
@@ -36,46 +43,46 @@ macro_rules! facts {
 
 facts! {
     AURORA_LAG = "aurora-global-lag",
-        "Aurora global database replicates with a latency typically under a second, with no SLA or published bound",
+        "Aurora global database replication latency is typically under a second, with no SLA",
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html";
     AURORA_MANAGED_RPO = "aurora-managed-rpo",
-        "Aurora PostgreSQL `rds.global_db_rpo` (20 s or more) blocks commits on the primary while every secondary lags more than it",
+        "Aurora PostgreSQL blocks commits on the primary while every secondary lags more than rds.global_db_rpo",
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
     AURORA_PROMOTE = "aurora-global-promotion",
-        "promoting an Aurora global secondary takes typically under a minute (\"RTO in the order of minutes\"), with no published bound",
+        "promoting an Aurora global secondary takes typically under a minute, with no published bound",
         "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
     DDB_MREC = "dynamodb-mrec",
-        "DynamoDB global tables (multi-Region eventual consistency) replicate typically within a second, RPO \"usually a few seconds\", with no SLA",
+        "eventually consistent DynamoDB global tables replicate typically within a second, with no SLA",
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html";
     DDB_MRSC = "dynamodb-mrsc",
-        "DynamoDB multi-Region strong consistency replicates each write to another Region before it returns: RPO zero",
+        "strongly consistent DynamoDB global tables have an RPO of zero",
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html";
     S3_CRR = "s3-crr",
-        "S3 replication without RTC: most objects within 15 minutes, large objects up to several hours, no bound",
+        "without RTC most objects replicate within 15 minutes, large ones can take several hours",
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-troubleshoot.html";
     S3_RTC = "s3-rtc",
-        "S3 Replication Time Control replicates 99.9 % of new objects within 15 minutes (SLA-backed)",
+        "RTC replicates 99.9 % of new objects within 15 minutes (S3 RTC SLA)",
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html";
     BACKUP_COPY = "backup-copy",
-        "AWS Backup copies a recovery point to another Region after the backup completes; AWS publishes no bound on the copy time",
+        "AWS Backup publishes no bound on the time a cross-Region copy takes",
         "https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html";
     BACKUP_WINDOW = "backup-start-window",
-        "an AWS Backup job may start any time within the rule's start window after its scheduled time",
+        "a backup job may start any time within the rule's start window",
         "https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html";
     RDS_LOGS = "rds-log-upload",
-        "RDS uploads transaction logs to S3 every five minutes; cross-Region backup replication copies them with no published lag bound",
+        "RDS ships transaction logs every 5 minutes, and cross-Region backup replication has no published lag bound",
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html";
     RDS_REPLICA = "rds-read-replica",
-        "an RDS cross-Region read replica loses its ReplicaLag at failure (no published bound); promotion takes \"a few minutes\"",
+        "AWS publishes no bound on read-replica lag, and promotion takes \"a few minutes\"",
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html";
     R53_DETECT = "route53-detection",
-        "a Route 53 health check probes every request_interval (10 or 30 s, default 30) and flips after failure_threshold (1–10, default 3) failures; each probe times out after 4 s to connect plus 2 s to respond (HTTP/HTTPS; +2 s for string matching; TCP 10 s)",
+        "a health check turns unhealthy after failure_threshold failed probes, one per request_interval, each failing after up to 6 s (HTTP/HTTPS; 8 s with string matching, TCP 10 s)",
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
     R53_PROPAGATION = "route53-propagation",
-        "AWS publishes no figure for how long a health-status change takes to reach DNS answers; the estimates leave it out",
+        "AWS publishes no figure for how long a health-status change takes to reach DNS answers, so it is not included",
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html";
     R53_TTL = "route53-ttl",
-        "resolvers keep an answer for its TTL; an alias record's TTL is its target's (60 s for an Elastic Load Balancer)",
+        "resolvers keep an answer for its TTL; an alias to a load balancer has 60 s",
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html";
 }
 
@@ -87,7 +94,8 @@ pub enum Estimate {
     /// AWS publishes only a typical figure (`secs`). The worst case is at least `at_least` (the
     /// bounded terms) and has no published upper bound.
     Typical { secs: u64, at_least: u64 },
-    /// At least `secs`, with neither a published bound above it nor a typical figure.
+    /// At least `secs` (0: nothing is bounded), with neither a published bound above it nor a
+    /// typical figure: within an objective above `secs` only as far as AWS publishes figures.
     AtLeast { secs: u64 },
     /// Never recovered: there is no copy outside the region (or no failover at all).
     Never,
@@ -123,7 +131,8 @@ impl Estimate {
             }
             Estimate::Typical { secs, .. } if secs <= objective_secs => Verdict::MetTypically,
             Estimate::Typical { .. } => Verdict::Missed,
-            Estimate::AtLeast { .. } | Estimate::Unknown { .. } => Verdict::Undetermined,
+            Estimate::AtLeast { .. } => Verdict::MetTypically,
+            Estimate::Unknown { .. } => Verdict::Undetermined,
         }
     }
 
@@ -158,6 +167,19 @@ impl Estimate {
         }
     }
 
+    /// Like [`Estimate::describe`], but when the bounded part alone is beyond the objective,
+    /// says so first: "at least 16m (typically 17m, no published bound)".
+    pub fn describe_against(&self, objective_secs: u64) -> String {
+        match *self {
+            Estimate::Typical { secs, at_least } if at_least > objective_secs => format!(
+                "at least {} (typically {}, no published bound)",
+                human_duration(at_least),
+                human_duration(secs)
+            ),
+            _ => self.describe(),
+        }
+    }
+
     /// The bounded part: what the worst case is at least.
     pub fn floor(&self) -> u64 {
         match *self {
@@ -174,13 +196,15 @@ impl Estimate {
 pub enum Verdict {
     /// The worst case is within the objective.
     Met,
-    /// Only a typical figure is published, and it is within the objective. Not a failure unless
+    /// Within the objective only as far as AWS publishes figures: a typical figure within it
+    /// (no published bound), or a bounded part within it with no bound on the rest (a backup
+    /// copy's duration, a read replica's lag, an alias target's health). Not a failure unless
     /// `--strict-objectives` ([`crate::config::Settings::strict_objectives`]).
     MetTypically,
     /// Beyond the objective: the bound, the bounded part or the typical figure exceeds it, or
     /// nothing recovers at all.
     Missed,
-    /// The inputs or the published figures do not tell.
+    /// The inputs do not tell (a value only known after apply, a reference outside the inputs).
     Undetermined,
 }
 
@@ -235,6 +259,8 @@ pub struct StoreRpo {
     /// The RPO objective the verdict compares with.
     pub objective_secs: u64,
     pub verdict: Verdict,
+    /// Why a figure is missing where AWS publishes none (empty otherwise).
+    pub note: String,
     /// The rule that already reports this store's shortfall as a defect of its own (DR803: a
     /// table without a replica; DR402: same-region replication), so DR901 does not repeat it.
     pub reported_by: Option<&'static str>,
@@ -269,6 +295,8 @@ pub struct PathRto {
     pub health_check: Option<ResourceId>,
     /// Detection: failure_threshold × (request_interval + per-probe timeout).
     pub detection: Estimate,
+    /// The detection formula with its numbers ("3 × (30s + 6s)"), empty when unknown.
+    pub detection_how: String,
     /// The TTL clients keep the primary's answer.
     pub ttl: Estimate,
     /// The data-tier promotion in the secondary's region, if any.
@@ -278,6 +306,8 @@ pub struct PathRto {
     pub facts: Vec<&'static Fact>,
     pub objective_secs: u64,
     pub verdict: Verdict,
+    /// Why a term has no figure where AWS publishes none (empty otherwise).
+    pub note: String,
     /// The rule that already reports the shortfall (DR701: no health check; DR704: the DNS
     /// part alone exceeds the RTO), so DR902 does not repeat it.
     pub reported_by: Option<&'static str>,
@@ -285,10 +315,15 @@ pub struct PathRto {
 
 fn label(cx: &Ctx, id: ResourceId, kind: &str, attr: &str) -> String {
     let r = cx.model.get(id);
-    r.get(attr).str().map_or_else(
+    shown(r.get(attr)).map_or_else(
         || format!("{kind} {}", r.address),
         |s| format!("{kind} `{s}`"),
     )
+}
+
+/// A string value that may appear in a message: never a sensitive one.
+fn shown<'v>(v: &'v crate::value::Value) -> Option<&'v str> {
+    if v.sensitive { None } else { v.str() }
 }
 
 /// Whether the store in `region` is in scope: stores in the primary region (all stores when the
@@ -345,8 +380,29 @@ fn store(
         facts,
         objective_secs: 0,
         verdict: Verdict::Undetermined,
+        note: String::new(),
         reported_by: None,
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_with_note(
+    note: &str,
+    resource: ResourceId,
+    attribute: &str,
+    members: Vec<ResourceId>,
+    name: String,
+    mechanism: Mechanism,
+    how: String,
+    regions: Vec<String>,
+    estimate: Estimate,
+    facts: Vec<&'static Fact>,
+) -> StoreRpo {
+    let mut s = store(
+        resource, attribute, members, name, mechanism, how, regions, estimate, facts,
+    );
+    s.note = note.to_string();
+    s
 }
 
 fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
@@ -399,7 +455,15 @@ fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         if engine.starts_with("aurora-postgresql") {
             // The managed RPO is set on the writer's cluster parameter group.
             let writers: Vec<ResourceId> = primary.map_or_else(|| clusters.clone(), |p| vec![p]);
-            match managed_rpo(cx, &writers) {
+            let recorded = writers
+                .iter()
+                .all(|&c| m.get(c).origin != Origin::AwsConfig);
+            let managed = if recorded {
+                managed_rpo(cx, &writers)
+            } else {
+                Err("the adapter reads no cluster parameter groups from AWS Config".to_string())
+            };
+            match managed {
                 Ok(Some(secs)) => {
                     s.mechanism = Mechanism::AuroraGlobalManagedRpo;
                     s.how =
@@ -490,7 +554,7 @@ fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, boo
             };
             let start = rule.get("start_window").num().map(|n| n as u64 * 60);
             let secs = interval + start.unwrap_or(0);
-            let name = rule.get("rule_name").str().unwrap_or("?");
+            let name = shown(rule.get("rule_name")).unwrap_or("?");
             let how = format!(
                 "AWS Backup rule `{name}` ({expr}, start window {}) copying to another region",
                 start.map_or_else(|| "not set".to_string(), human_duration)
@@ -503,8 +567,52 @@ fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64, boo
     best
 }
 
+/// Whether DR603 (backup-frequency) reports the store's backups as less frequent than the RPO:
+/// its data has no other recovery point (DR603's test) and no plan covering it runs often enough.
+fn dr603_reports(cx: &Ctx, id: ResourceId) -> bool {
+    let m = cx.model;
+    let r = m.get(id);
+    let backup_only = match r.rtype.as_str() {
+        "aws_rds_cluster" => !r.get("global_cluster_identifier").is_set(),
+        "aws_dynamodb_table" => {
+            r.get("replica").items().next().is_none()
+                && r.get("point_in_time_recovery").get("enabled").bool() != Some(true)
+        }
+        _ => false,
+    };
+    let Some(plans) = cx.backup_coverage().plans.get(&id) else {
+        return false;
+    };
+    backup_only
+        && plans.iter().all(|&p| {
+            m.get(p).get("rule").items().all(|rule| {
+                rule.get("schedule")
+                    .str()
+                    .and_then(schedule_interval)
+                    .is_some_and(|i| i > cx.settings.rpo_secs)
+            })
+        })
+}
+
 fn backup_or_nothing(cx: &Ctx, id: ResourceId, attr: &str, name: String) -> StoreRpo {
     let region: Vec<String> = cx.model.get(id).region.iter().cloned().collect();
+    let mut s = backup_or_nothing_inner(cx, id, attr, name, region);
+    if s.mechanism == Mechanism::BackupCopy {
+        s.note = "AWS publishes no bound on how long the copy to the other region takes".into();
+    }
+    if s.mechanism == Mechanism::BackupCopy && dr603_reports(cx, id) {
+        s.reported_by = owner(cx, "DR603");
+    }
+    s
+}
+
+fn backup_or_nothing_inner(
+    cx: &Ctx,
+    id: ResourceId,
+    attr: &str,
+    name: String,
+    region: Vec<String>,
+) -> StoreRpo {
     match backup_copy(cx, id) {
         Some((plan, how, secs, _)) => store(
             id,
@@ -566,7 +674,7 @@ fn read_replica(
     let mut regions: Vec<String> = m.get(id).region.iter().cloned().collect();
     regions.extend(reps.iter().filter_map(|&r| m.get(r).region.clone()));
     let others = regions[1.min(regions.len())..].join(", ");
-    store(
+    let mut s = store(
         id,
         attr,
         reps,
@@ -574,11 +682,11 @@ fn read_replica(
         Mechanism::ReadReplica,
         format!("cross-Region read replica in {others}"),
         regions,
-        Estimate::Unknown {
-            why: "AWS publishes neither a bound nor a typical figure for read-replica lag".into(),
-        },
+        Estimate::AtLeast { secs: 0 },
         vec![&RDS_REPLICA],
-    )
+    );
+    s.note = "the data lost is the replica's ReplicaLag at the failure, and AWS publishes no bound or typical figure for it".into();
+    s
 }
 
 fn rds_clusters(cx: &Ctx, out: &mut Vec<StoreRpo>) {
@@ -608,6 +716,7 @@ fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         let engine = r.get("engine").str().unwrap_or("");
         if r.get("replicate_source_db").is_set()
             || r.get("db_cluster_identifier").is_set()
+            || r.get("cluster_identifier").is_set()
             || engine.starts_with("aurora")
             || !in_scope(cx, r.region.as_deref())
         {
@@ -635,7 +744,8 @@ fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
                 .into_iter()
                 .flatten()
                 .collect();
-            out.push(store(
+            out.push(store_with_note(
+                "cross-Region backup replication has no published lag bound",
                 d,
                 "identifier",
                 vec![b],
@@ -743,6 +853,26 @@ fn dynamodb(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         }
         let others = regions[1..].join(", ");
         let strong = !modes.is_empty() && modes.iter().all(|m| m.as_deref() == Some("STRONG"));
+        if r.origin == Origin::AwsConfig && cx.settings.strict_objectives {
+            // Eventual (typically 1 s) or strong (0) consistency pass any objective unless
+            // strict; strict needs to know which, and the adapter does not map the mode.
+            out.push(store(
+                t,
+                "replica",
+                members,
+                name,
+                Mechanism::DynamoDbMrec,
+                format!("global table replicas in {others}"),
+                regions,
+                Estimate::Unknown {
+                    why:
+                        "whether the replicas are strongly consistent is not recorded by AWS Config"
+                            .into(),
+                },
+                vec![&DDB_MREC, &DDB_MRSC],
+            ));
+            continue;
+        }
         out.push(if strong {
             store(
                 t,
@@ -802,11 +932,8 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         let mut rtc_all = true;
         let mut any = false;
         for rule in mine {
-            let rid = rule
-                .rule
-                .get("id")
-                .str()
-                .map_or_else(|| rule.path.clone(), |s| format!("`{s}`"));
+            let rid =
+                shown(rule.rule.get("id")).map_or_else(|| rule.path.clone(), |s| format!("`{s}`"));
             match rule.enabled() {
                 Tri::Yes => {}
                 Tri::No => continue,
@@ -854,7 +981,11 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
             }
             let rtc = rule.destination().get("replication_time").get("status");
             if rtc.str() != Some("Enabled") {
-                if rtc.is_unknown() && rtc.is_set() {
+                if m.get(rule.owner).origin == Origin::AwsConfig {
+                    unknown.get_or_insert(format!(
+                        "whether rule {rid} has replication time control is not recorded by AWS Config (the adapter does not map it)"
+                    ));
+                } else if rtc.is_unknown() && rtc.is_set() {
                     unknown.get_or_insert(format!(
                         "whether rule {rid} has replication time control is {}",
                         m.get(rule.owner).origin.unknown_phrase()
@@ -972,7 +1103,12 @@ fn target_of(cx: &Ctx, rec: ResourceId) -> (String, Option<ResourceId>) {
         Target::Resources(ids) => ids.first().copied(),
         _ => None,
     });
-    (vals.display(), res)
+    let rtype = r.get("type").str().unwrap_or("record");
+    let text = match res {
+        Some(i) => format!("{rtype} to {}", m.get(i).address),
+        None => format!("{rtype} {}", vals.display()),
+    };
+    (text, res)
 }
 
 fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
@@ -989,21 +1125,22 @@ fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
     // Detection.
     let hc_v = pr.get("health_check_id");
     let mut dns_only: Option<u64> = None; // DR704's figure: interval × threshold + TTL
+    let mut detection_how = String::new();
+    let mut notes: Vec<String> = Vec::new();
     let detection = if !hc_v.is_set() {
         if super::route53::health_checked(cx, p) == Tri::No {
             reported_by = owner(cx, "DR701");
             Estimate::Never
         } else {
-            Estimate::Unknown {
-                why: "the primary fails over on its alias target's health only, and AWS publishes no figure for how fast Route 53 sees it".into(),
-            }
+            notes.push("the primary fails over on its alias target's health only, and AWS publishes no figure for how fast Route 53 sees it".to_string());
+            Estimate::AtLeast { secs: 0 }
         }
     } else {
         match hc {
             None => Estimate::Unknown {
                 why: "the primary's health check is not in the inputs".into(),
             },
-            Some(h) => detection(cx, h, &mut dns_only),
+            Some(h) => detection(cx, h, &mut dns_only, &mut detection_how),
         }
     };
     // TTL: resolvers keep the primary's answer this long.
@@ -1025,9 +1162,12 @@ fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
                     secs: t.get("ttl").num().unwrap_or(0.0) as u64,
                 }
             }
-            _ => Estimate::Unknown {
-                why: "the alias target's TTL is not published for this kind of target".into(),
-            },
+            _ => {
+                notes.push(
+                    "the alias target's TTL is not published for this kind of target".to_string(),
+                );
+                Estimate::AtLeast { secs: 0 }
+            }
         }
     };
     if let (Some(d), Estimate::Bound { secs }) = (dns_only, &ttl) {
@@ -1061,18 +1201,20 @@ fn path(cx: &Ctx, name: String, p: ResourceId, s: ResourceId) -> PathRto {
         secondary_region,
         health_check: hc,
         detection,
+        detection_how,
         ttl,
         promotion,
         verdict: total.verdict(obj),
         total,
         facts,
         objective_secs: obj,
+        note: notes.join("; "),
         reported_by,
     }
 }
 
 /// failure_threshold × (request_interval + probe timeout) of a health check.
-fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>) -> Estimate {
+fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>, how: &mut String) -> Estimate {
     let r = cx.model.get(hc);
     let kind = r.get("type").str().unwrap_or("HTTP").to_ascii_uppercase();
     let timeout = match kind.as_str() {
@@ -1080,11 +1222,9 @@ fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>) -> Estimate {
         "HTTP_STR_MATCH" | "HTTPS_STR_MATCH" => 8,
         "TCP" => 10,
         other => {
-            return Estimate::Unknown {
-                why: format!(
-                    "the primary's health check is of type {other}, whose detection time the published figures do not give"
-                ),
-            };
+            *how =
+                format!("a {other} health check, whose detection time AWS publishes no figure for");
+            return Estimate::AtLeast { secs: 0 };
         }
     };
     let num = |key: &str, default: f64| -> Result<u64, String> {
@@ -1101,6 +1241,7 @@ fn detection(cx: &Ctx, hc: ResourceId, dns_only: &mut Option<u64>) -> Estimate {
     match (num("request_interval", 30.0), num("failure_threshold", 3.0)) {
         (Ok(i), Ok(f)) => {
             *dns_only = Some(i * f);
+            *how = format!("{f} × ({i}s + {timeout}s timeout)");
             Estimate::Bound {
                 secs: f * (i + timeout),
             }
@@ -1207,8 +1348,10 @@ mod tests {
         );
         assert_eq!(
             Estimate::AtLeast { secs: 300 }.verdict(300),
-            Verdict::Undetermined
+            Verdict::MetTypically
         );
+        let unknown = Estimate::Unknown { why: "x".into() };
+        assert_eq!(unknown.verdict(300), Verdict::Undetermined);
         assert_eq!(Estimate::Never.verdict(u64::MAX), Verdict::Missed);
     }
 

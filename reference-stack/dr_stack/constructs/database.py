@@ -96,8 +96,12 @@ class AuroraGlobalDatabase(Construct):
             provider=p,
             name=identifier,
             family=spec.parameter_family,
-            description="Require TLS for every connection",
-            parameter=[RdsClusterParameterGroupParameter(name=spec.tls_parameter[0], value=spec.tls_parameter[1])],
+            description="Require TLS for every connection"
+            + (", bound the global database RPO" if spec.managed_rpo_seconds else ""),
+            parameter=[
+                RdsClusterParameterGroupParameter(name=name, value=value)
+                for name, value in _parameters(spec)
+            ],
             tags=n.tags(identifier),
         )
         is_primary = master_password is not None
@@ -162,3 +166,11 @@ class AuroraGlobalDatabase(Construct):
         regional = RegionalDatabase(cluster=cluster, identifier=identifier, instances=instances)
         self._by_role[role] = regional
         return regional
+
+
+def _parameters(spec: DatabaseSpec) -> list[tuple[str, str]]:
+    """The cluster parameters: TLS, and the managed RPO where the engine has one."""
+    params = [spec.tls_parameter]
+    if spec.managed_rpo_seconds is not None:
+        params.append(("rds.global_db_rpo", str(spec.managed_rpo_seconds)))
+    return params
