@@ -111,6 +111,8 @@ pub struct Route {
     /// The node the record answers with.
     pub target_node: String,
     pub target: String,
+    /// The target's resource type, or what it is (`record value`).
+    pub target_kind: String,
     pub target_region: Option<String>,
     pub health_check: Option<String>,
     /// The record's TTL; None for an alias (the target's TTL applies).
@@ -1188,6 +1190,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 record: r.address.clone(),
                 target_node: b.nodes[*tn].id.clone(),
                 target: b.nodes[*tn].label.clone(),
+                target_kind: b.nodes[*tn].detail.clone(),
                 target_region: b.nodes[*tn].region.clone(),
                 health_check: hc.map(|h| m.get(h).address.clone()),
                 ttl_seconds: if r.get("alias").is_empty_block() {

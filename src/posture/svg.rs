@@ -125,7 +125,9 @@ pub fn render(p: &Posture) -> String {
         .map(|&(_, r)| r + 1.0)
         .fold(0.0, f64::max)
         .max(1.0);
-    let width = MARGIN * 2.0 + COL_W * cols.len().max(1) as f64 - (COL_W - NODE_W - 40.0);
+    // Wide enough for the columns and for the legend's one line.
+    let width =
+        (MARGIN * 2.0 + COL_W * cols.len().max(1) as f64 - (COL_W - NODE_W - 40.0)).max(1000.0);
     let body_h = rows * ROW_H;
     let legend_y = HEADER + body_h + 30.0;
     let height = legend_y + 70.0;

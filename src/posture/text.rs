@@ -116,8 +116,9 @@ pub fn render_human(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
         for r in &e.routes {
             writeln!(
                 w,
-                "    {:<9} -> {} ({}); health check {}; TTL {}  {}",
+                "    {:<9} -> {} `{}` ({}); health check {}; TTL {}  {}",
                 r.role,
+                r.target_kind,
                 r.target,
                 r.target_region.as_deref().unwrap_or("region unknown"),
                 r.health_check.as_deref().unwrap_or("none"),
@@ -249,8 +250,9 @@ pub fn render_markdown(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
                 .iter()
                 .map(|r| {
                     format!(
-                        "{} → `{}` ({})",
+                        "{} → {} `{}` ({})",
                         r.role,
+                        cell(&r.target_kind),
                         cell(&r.target),
                         r.target_region.as_deref().unwrap_or("region unknown")
                     )
