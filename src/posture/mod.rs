@@ -1069,11 +1069,12 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         }
         let here = m.get(res).region.clone();
         let named = words(&fr.message).into_iter().find_map(|w| {
-            by_address
-                .get(w)?
-                .iter()
-                .copied()
-                .find(|&i| i != res && m.get(i).region.is_some() && m.get(i).region != here)
+            by_address.get(w)?.iter().copied().find(|&i| {
+                i != res
+                    && m.get(i).region.is_some()
+                    && m.get(i).region != here
+                    && !is_global(&m.get(i).rtype)
+            })
         });
         if let Some(dep) = named {
             let group = stores.len() + entries.len();
@@ -1086,6 +1087,13 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 None => b.resource_node(dep, NodeKind::Target, group),
             };
             dep_edges.push((a, d, fr.clone()));
+        }
+    }
+    // Findings outside stores and entry points colour the boxes of their resources, where the
+    // picture has one (a dependency's target with a finding of its own).
+    for (res, fr) in &other {
+        if let Some(&n) = res.and_then(|r| b.node_of.get(&r)) {
+            b.nodes[n].verdict = b.nodes[n].verdict.max(verdict_of(std::slice::from_ref(fr)));
         }
     }
     for (a, d, fr) in dep_edges {
@@ -1320,6 +1328,20 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         region_loss,
         other_findings: other_findings.into_iter().map(|(_, f)| f).collect(),
     }
+}
+
+/// Services whose resources are global though a regional provider creates them (IAM, Route 53,
+/// CloudFront, Organizations): a reference to one is no dependency on a region.
+fn is_global(rtype: &str) -> bool {
+    [
+        "aws_iam_",
+        "aws_route53_",
+        "aws_cloudfront_",
+        "aws_organizations_",
+    ]
+    .iter()
+    .any(|p| rtype.starts_with(p))
+        && !rtype.starts_with("aws_route53_resolver")
 }
 
 /// The index of node `id` (`n12` → 12) in [`Posture::nodes`].
@@ -1634,8 +1656,13 @@ fn simulate(x: &Sim, lost: &str) -> RegionLoss {
             None => r.region.as_deref() == Some(lost),
         };
         if applies {
+            let shown = display_name(cx, *res);
             breaks_.push(LossItem {
-                name: format!("{} (`{}`)", display_name(cx, *res), r.address),
+                name: if shown == r.address {
+                    format!("`{shown}`")
+                } else {
+                    format!("{shown} (`{}`)", r.address)
+                },
                 why: format!("{}: {}", f.rule_id, f.message),
             });
         }
@@ -1707,6 +1734,7 @@ mod dependency_tests {
                                {"alias": "dr", "region": "us-west-2"}]},
           "resource": {
             "aws_secretsmanager_secret": {"db": {"provider": "aws.primary", "name": "db"}},
+            "aws_iam_role": {"fn": {"provider": "aws.primary", "name": "fn"}},
             "aws_lambda_function": {"dr_fn": {"provider": "aws.dr", "function_name": "api-dr"}}
           }
         }"#;
@@ -1727,7 +1755,8 @@ mod dependency_tests {
                 .position(|r| r.address == "aws_lambda_function.dr_fn"),
             attribute: "environment".into(),
             span: None,
-            message: "it references the secret aws_secretsmanager_secret.db, which exists only in the primary region us-east-1 (use the replica in us-west-2)".into(),
+            // IAM is global: its role is no dependency on us-east-1, the secret is.
+            message: "its role aws_iam_role.fn reads the secret aws_secretsmanager_secret.db, which exists only in the primary region us-east-1 (use the replica in us-west-2)".into(),
             level: None,
             key: String::new(),
         };
@@ -1757,7 +1786,7 @@ mod dependency_tests {
             primary.breaks[0].name,
             "api-dr (`aws_lambda_function.dr_fn`)"
         );
-        assert!(primary.breaks[0].why.starts_with("DR899: it references"));
+        assert!(primary.breaks[0].why.starts_with("DR899: its role"));
         // Losing the DR region does not break what the finding is about.
         assert!(
             p.region_loss[1].breaks.is_empty(),
