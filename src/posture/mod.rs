@@ -294,7 +294,8 @@ struct Builder<'c, 'm, 'a> {
     vault_of: BTreeMap<String, usize>,
 }
 
-/// A short display name: the resource's `name`-like attribute, else its address.
+/// A short display name: the resource's `name`-like attribute (unless sensitive), else its
+/// address.
 fn display_name(cx: &Ctx, id: ResourceId) -> String {
     let r = cx.model.get(id);
     for a in [
@@ -305,7 +306,9 @@ fn display_name(cx: &Ctx, id: ResourceId) -> String {
         "identifier",
         "function_name",
     ] {
-        if let Some(s) = r.get(a).nonempty_str() {
+        let v = r.get(a);
+        // A sensitive name is never shown: the address stands in for it.
+        if let Some(s) = v.nonempty_str().filter(|_| !v.sensitive) {
             return s.to_string();
         }
     }
