@@ -1000,10 +1000,11 @@ fn run(
     };
     let mut targets = vec![(args.format, args.output.clone())];
     targets.extend(extra.into_iter().map(|(f, p)| (f, Some(p))));
-    // The picture is drawn from the posture, computed only when asked for.
+    // The picture (SVG, or Mermaid in the Markdown report) is drawn from the posture, computed
+    // only when asked for.
     let posture = targets
         .iter()
-        .any(|(f, _)| *f == Format::Svg)
+        .any(|(f, _)| matches!(f, Format::Svg | Format::Markdown))
         .then(|| crate::posture::build(&cx, &report.findings));
     for (fmt, path) in targets {
         let res = match path {
@@ -1145,7 +1146,7 @@ fn write_format(
         Format::Sarif => report::sarif::render(report, root, faults, w),
         Format::Json => report::json::render(report, w),
         Format::Github => report::github::render(report, root, w),
-        Format::Markdown => report::markdown::render(report, w),
+        Format::Markdown => report::markdown::render(report, posture, w),
     }
 }
 

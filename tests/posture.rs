@@ -278,3 +278,126 @@ fn the_pictures_in_docs_are_up_to_date() {
         );
     }
 }
+
+/// The lint command's Markdown report (the job summary) carries the same Mermaid picture as
+/// the posture page, collapsed after the findings tables.
+#[test]
+fn lint_markdown_has_the_picture_after_the_tables() {
+    let mut args = vec![SEED, "--format", "markdown"];
+    args.extend_from_slice(SEED_FLAGS);
+    let r = drlint(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!("seed002_lint_markdown", r.stdout);
+    let page = posture(SEED, SEED_FLAGS, "markdown");
+    let chart = |md: &str| {
+        let start = md.find("```mermaid\n").expect("a mermaid block");
+        let end = start + md[start..].find("```\n\n").expect("closed");
+        md[start..end].to_string()
+    };
+    assert_eq!(chart(&r.stdout), chart(&page));
+    let details = r
+        .stdout
+        .find("<details><summary>DR picture</summary>")
+        .unwrap();
+    assert!(r.stdout.rfind("| error |").unwrap() < details);
+}
+
+#[test]
+fn lint_markdown_has_no_picture_when_there_is_nothing_to_draw() {
+    let dir = scratch("posture-nothing");
+    let f = dir.join("iam.tf.json");
+    std::fs::write(
+        &f,
+        r#"{"provider":{"aws":[{"region":"us-east-1"}]},
+            "resource":{"aws_iam_role":{"r":{"name":"r","assume_role_policy":"{}"}}}}"#,
+    )
+    .unwrap();
+    let r = drlint(&[
+        f.to_str().unwrap(),
+        "--env-suffix",
+        "x",
+        "--format",
+        "markdown",
+    ]);
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("## drlint — DR policy report"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("DR picture"), "{}", r.stdout);
+    assert!(!r.stdout.contains("```mermaid"), "{}", r.stdout);
+}
+
+/// A picture longer than Mermaid renders (GitHub shows only an error for it) is replaced by a
+/// line that says so and where the SVG is.
+#[test]
+fn lint_markdown_names_the_svg_when_the_picture_is_too_big_for_mermaid() {
+    let dir = scratch("posture-big");
+    let f = dir.join("tables.tf.json");
+    let tables: Vec<String> = (0..700)
+        .map(|i| {
+            format!(
+                r#""t{i}":{{"provider":"aws.primary","name":"table-{i}-x","hash_key":"id","billing_mode":"PAY_PER_REQUEST","attribute":[{{"name":"id","type":"S"}}],"replica":[{{"region_name":"us-west-2"}}]}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        &f,
+        format!(
+            r#"{{"provider":{{"aws":[{{"alias":"primary","region":"us-east-1"}},{{"alias":"dr","region":"us-west-2"}}]}},
+                "resource":{{"aws_dynamodb_table":{{{}}}}}}}"#,
+            tables.join(",")
+        ),
+    )
+    .unwrap();
+    let r = drlint(&[
+        f.to_str().unwrap(),
+        "--env-suffix",
+        "x",
+        "--format",
+        "markdown",
+    ]);
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("<details><summary>DR picture</summary>"),
+        "{}",
+        &r.stdout[..2000]
+    );
+    assert!(!r.stdout.contains("```mermaid"));
+    assert!(
+        r.stdout.contains(
+            "The picture has 1400 boxes and 700 edges, more than GitHub's Mermaid renders"
+        ),
+        "{}",
+        &r.stdout[r.stdout.find("DR picture").unwrap()..]
+    );
+}
+
+/// A sensitive name (here the DB instance's `identifier`) is never shown on the page or in the
+/// picture: the resource's address stands in for it.
+#[test]
+fn sensitive_names_never_appear_in_the_posture() {
+    let d = scratch("posture-sensitive");
+    let mut plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/plan/two_region_plan.json").unwrap(),
+    )
+    .unwrap();
+    for rc in plan["resource_changes"].as_array_mut().unwrap() {
+        if rc["address"] == "aws_db_instance.main" {
+            rc["change"]["after"]["identifier"] = "prod-hunter2-db-qa".into();
+            rc["change"]["after_sensitive"]["identifier"] = true.into();
+        }
+    }
+    let f = d.join("plan.json");
+    std::fs::write(&f, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    let f = f.to_str().unwrap();
+    for fmt in ["human", "markdown", "json", "svg"] {
+        let out = posture(f, &[], fmt);
+        assert!(out.contains("aws_db_instance.main"), "{fmt}: {out}");
+        assert!(
+            !out.contains("hunter2"),
+            "{fmt} leaks a sensitive value:\n{out}"
+        );
+    }
+}

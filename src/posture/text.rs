@@ -291,9 +291,20 @@ pub fn render_markdown(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
         loss_lists(l, w, "", true)?;
     }
     writeln!(w, "### Picture\n")?;
-    writeln!(w, "```mermaid")?;
-    write!(w, "{}", mermaid(p))?;
-    writeln!(w, "```\n")?;
+    let chart = mermaid(p);
+    if chart.len() > MERMAID_MAX_TEXT {
+        writeln!(
+            w,
+            "The picture has {} boxes and {} edges, more than GitHub's Mermaid renders ({} characters, its limit is {MERMAID_MAX_TEXT}): write it as SVG with `--svg FILE`.\n",
+            p.nodes.len(),
+            p.edges.len(),
+            chart.len()
+        )?;
+    } else {
+        writeln!(w, "```mermaid")?;
+        write!(w, "{chart}")?;
+        writeln!(w, "```\n")?;
+    }
     let all: Vec<&FindingRef> = p
         .stores
         .iter()
@@ -313,6 +324,10 @@ pub fn render_markdown(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Mermaid's default `maxTextSize` (GitHub renders with it): a longer diagram shows only an
+/// error, so the Markdown says where the picture is instead.
+pub const MERMAID_MAX_TEXT: usize = 50_000;
 
 /// Text inside a quoted Mermaid label: entity codes for what Mermaid or HTML would read.
 fn mm(s: &str) -> String {
