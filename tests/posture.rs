@@ -401,3 +401,99 @@ fn sensitive_names_never_appear_in_the_posture() {
         );
     }
 }
+
+/// The rectangles of one class (`box`, `label`) in a picture: (x, y, width, height).
+fn rects(svg: &str, class: &str) -> Vec<(f64, f64, f64, f64)> {
+    let tag = format!("<rect class=\"{class}\" ");
+    svg.match_indices(&tag)
+        .map(|(i, _)| {
+            let end = i + svg[i..].find("/>").unwrap();
+            let attr = |name: &str| -> f64 {
+                let key = format!(" {name}=\"");
+                let at = svg[i..end].find(&key).unwrap() + i + key.len();
+                svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+            };
+            (attr("x"), attr("y"), attr("width"), attr("height"))
+        })
+        .collect()
+}
+
+fn overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+/// Three regions, every table replicated to both others (the edges to the third region skip a
+/// column), backed up with copies to the other regions: a dense picture.
+fn three_region_stack() -> std::path::PathBuf {
+    let dir = scratch("posture-three");
+    let mut tables = Vec::new();
+    for i in 0..5 {
+        tables.push(format!(
+            r#""t{i}":{{"provider":"aws.primary","name":"orders-table-number-{i}-x","hash_key":"id","billing_mode":"PAY_PER_REQUEST","attribute":[{{"name":"id","type":"S"}}],"replica":[{{"region_name":"us-west-2"}},{{"region_name":"eu-west-1"}}]}}"#
+        ));
+    }
+    let f = dir.join("three.tf.json");
+    std::fs::write(
+        &f,
+        format!(
+            r#"{{"provider":{{"aws":[{{"alias":"primary","region":"us-east-1"}},{{"alias":"dr","region":"us-west-2"}},{{"alias":"eu","region":"eu-west-1"}}]}},
+            "resource":{{"aws_dynamodb_table":{{{}}},
+              "aws_backup_vault":{{"p":{{"provider":"aws.primary","name":"vault-primary-x"}},"d":{{"provider":"aws.dr","name":"vault-dr-x"}},"e":{{"provider":"aws.eu","name":"vault-eu-x"}}}},
+              "aws_backup_plan":{{"bp":{{"provider":"aws.primary","name":"plan-x","rule":[{{"rule_name":"daily","target_vault_name":"${{aws_backup_vault.p.name}}","schedule":"cron(0 5 * * ? *)","lifecycle":{{"delete_after":35}},"copy_action":[{{"destination_vault_arn":"${{aws_backup_vault.d.arn}}"}},{{"destination_vault_arn":"${{aws_backup_vault.e.arn}}"}}]}}]}}}},
+              "aws_backup_selection":{{"s":{{"provider":"aws.primary","name":"sel-x","plan_id":"${{aws_backup_plan.bp.id}}","iam_role_arn":"arn:aws:iam::123456789012:role/backup","resources":["${{aws_dynamodb_table.t0.arn}}","${{aws_dynamodb_table.t3.arn}}"]}}}}}}}}"#,
+            tables.join(",")
+        ),
+    )
+    .unwrap();
+    f
+}
+
+/// Labels sit on their own edge where they overlap no box and no other label, and boxes do not
+/// overlap, on the fixtures and on a dense three-region stack.
+#[test]
+fn labels_overlap_no_label_and_no_box() {
+    let three = three_region_stack();
+    for (name, input, flags) in [
+        ("seed002", SEED, SEED_FLAGS),
+        ("payments", PAYMENTS, &[][..]),
+        ("primary-loss", BROKEN, &[][..]),
+        (
+            "three-region",
+            three.to_str().unwrap(),
+            &["--env-suffix", "x"][..],
+        ),
+    ] {
+        let svg = posture(input, flags, "svg");
+        let (boxes, labels) = (rects(&svg, "box"), rects(&svg, "label"));
+        assert!(!boxes.is_empty() && !labels.is_empty(), "{name}");
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(!overlap(*a, *b), "{name}: labels {a:?} and {b:?} overlap");
+            }
+            for b in &boxes {
+                assert!(!overlap(*a, *b), "{name}: label {a:?} is on box {b:?}");
+            }
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!overlap(*a, *b), "{name}: boxes {a:?} and {b:?} overlap");
+            }
+        }
+        if name == "three-region" {
+            let png = scratch("posture-png").join("three-region.png");
+            render_png(&svg, &png);
+            eprintln!("{name}: {}", png.display());
+        }
+    }
+}
+
+/// Names up to 40 characters are shown whole; the box keeps the full name in its title.
+#[test]
+fn long_names_fit_their_boxes() {
+    let svg = posture(PAYMENTS, &[], "svg");
+    assert!(
+        svg.contains(">api.payments-ref.example.com A</text>"),
+        "{svg}"
+    );
+    assert!(!svg.contains('…'), "{svg}");
+}
