@@ -24,6 +24,8 @@ const PAD: f64 = 20.0;
 const GAP_MIN: f64 = 170.0;
 const TRACK_SPACING: f64 = 16.0;
 const LABEL_H: f64 = 15.0;
+/// Height of the bands the label placement indexes boxes, edges and labels by.
+const BAND: f64 = 64.0;
 const FONT: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
 /// Escapes text for SVG character data and attribute values.
@@ -463,6 +465,23 @@ fn draw(
         .filter_map(|(k, pts)| pts.as_ref().map(|pts| (k, pts)))
         .flat_map(|(k, pts)| pts.windows(2).map(move |w| (k, w[0], w[1])))
         .collect();
+    // Everything a label must look at, by bands of height, so a big picture costs time in
+    // proportion to its size: (band) -> indices.
+    let band = |y: f64| (y / BAND).floor() as i64;
+    let bands_of = |y0: f64, y1: f64| band(y0.min(y1) - 4.0)..=band(y0.max(y1) + 4.0);
+    let mut seg_bands: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, (_, a, b)) in segments.iter().enumerate() {
+        for k in bands_of(a.1, b.1) {
+            seg_bands.entry(k).or_default().push(i);
+        }
+    }
+    let mut obs_bands: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, o) in obstacles.iter().enumerate() {
+        for k in bands_of(o.y, o.y + o.h) {
+            obs_bands.entry(k).or_default().push(i);
+        }
+    }
+    let mut placed_bands: HashMap<i64, Vec<usize>> = HashMap::new();
     let mut labels: Vec<Option<(Rect, String)>> = vec![None; p.edges.len()];
     let mut placed: Vec<Rect> = Vec::new();
     let mut clean = true;
@@ -492,8 +511,17 @@ fn draw(
                     w,
                     h,
                 };
-                let crossings = segments
-                    .iter()
+                let near = |m: &HashMap<i64, Vec<usize>>| -> Vec<usize> {
+                    let mut v: Vec<usize> = bands_of(r.y, r.y + r.h)
+                        .flat_map(|b| m.get(&b).into_iter().flatten().copied())
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                };
+                let crossings = near(&seg_bands)
+                    .into_iter()
+                    .map(|i| segments[i])
                     .filter(|(o, s0, s1)| *o != k && r.crossed_by(*s0, *s1))
                     .count() as f64;
                 let score = crossings * 1000.0
@@ -503,8 +531,12 @@ fn draw(
                     && r.x + r.w < width - 2.0
                     && r.y > 2.0
                     && r.y + r.h < legend_y - 20.0;
-                let hits_box = obstacles.iter().any(|o| o.overlaps(&r, 3.0));
-                let hits_label = placed.iter().any(|o| o.overlaps(&r, 2.0));
+                let hits_box = near(&obs_bands)
+                    .into_iter()
+                    .any(|i| obstacles[i].overlaps(&r, 3.0));
+                let hits_label = near(&placed_bands)
+                    .into_iter()
+                    .any(|i| placed[i].overlaps(&r, 2.0));
                 if inside && !hits_box && !hits_label {
                     if best.is_none_or(|(b, _)| score < b) {
                         best = Some((score, r));
@@ -531,6 +563,9 @@ fn draw(
         };
         if best.is_none() {
             clean = false;
+        }
+        for b in bands_of(r.y, r.y + r.h) {
+            placed_bands.entry(b).or_default().push(placed.len());
         }
         placed.push(r);
         labels[k] = Some((r, text));
@@ -584,7 +619,8 @@ fn order_tracks(runs: &[(usize, usize, f64, f64)]) -> Vec<usize> {
                 .then(runs[i].1.cmp(&runs[j].1))
         });
         let lr = |k: usize| (runs[k].2, runs[k].3);
-        for _ in 0..runs.len() {
+        // A few passes: enough for the pictures people read, bounded for huge ones.
+        for _ in 0..runs.len().min(6) {
             let mut changed = false;
             for i in 0..o.len().saturating_sub(1) {
                 let (a, b) = (lr(o[i]), lr(o[i + 1]));
