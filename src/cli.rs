@@ -57,6 +57,9 @@ pub enum Command {
     /// Audit live AWS accounts through AWS Config (read-only calls) and lint what is deployed.
     #[cfg(feature = "live")]
     Live(Box<LiveArgs>),
+    /// The DR review on one page: regions, data stores, entry points, a region-loss
+    /// simulation and a picture of the system (docs/posture.md).
+    Posture(Box<PostureArgs>),
     /// Record today's findings so that `--baseline FILE` reports only new ones.
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -95,6 +98,51 @@ pub struct RegionsArgs {
     pub format: RegionsFormat,
     #[command(flatten)]
     pub settings: SettingsArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    long_about = "The DR review on one page: the regions and how they were inferred; per data store its \
+replication / backup mechanism, regions, RPO estimates and verdict; per entry point (Route 53 record set with a \
+routing policy) its failover path, health checks, TTL and RTO estimate; and, per region, what keeps serving and \
+what breaks when it is lost. The verdicts are the rules' findings (the same as `drlint FILE...`), arranged as a \
+system. --format markdown includes the picture as a Mermaid flowchart; --format svg or --svg FILE writes it as SVG.\n\n\
+Exit codes: 0 the page was written (whatever it shows; gate on `drlint FILE...`); 2 usage error or unreadable input."
+)]
+pub struct PostureArgs {
+    /// Plan / state / Terraform JSON / AWS Config files or directories; `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    /// Name standard input (`-`) by this path in messages.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = PostureFormat::Human)]
+    pub format: PostureFormat,
+    /// Write the --format output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Also write the picture as SVG to this file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// How checks that cannot be decided from the input count (`ignore` leaves them out of
+    /// the verdicts).
+    #[arg(long, value_enum)]
+    pub undecided: Option<UndecidedMode>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PostureFormat {
+    /// Plain text for the terminal.
+    Human,
+    /// Tables, the region-loss simulation and a Mermaid picture (GitHub renders it).
+    Markdown,
+    /// The posture as one JSON object (docs/posture.md).
+    Json,
+    /// The picture of the system as SVG.
+    Svg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -282,6 +330,7 @@ pub fn main() -> i32 {
         Some(Command::Rules { format }) => print_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Regions(args)) => regions(&args),
+        Some(Command::Posture(args)) => posture(&args),
         #[cfg(feature = "live")]
         Some(Command::Live(args)) => live(&args),
         Some(Command::Baseline(BaselineCommand::Create(args))) => baseline_create(&args),
@@ -753,7 +802,7 @@ fn prepare(args: &RunArgs, inputs: &[String], anchor: Option<&str>) -> Result<Pr
             Ok(f) => extra.push((f, PathBuf::from(path))),
             Err(_) => {
                 eprintln!(
-                    "error: --report {spec}: unknown format `{fmt}` (human, sarif, json, github, markdown)"
+                    "error: --report {spec}: unknown format `{fmt}` (human, sarif, json, github, markdown, svg)"
                 );
                 return Err(EXIT_ERROR);
             }
@@ -996,6 +1045,12 @@ fn run(
     };
     let mut targets = vec![(args.format, args.output.clone())];
     targets.extend(extra.into_iter().map(|(f, p)| (f, Some(p))));
+    // The picture (SVG, or Mermaid in the Markdown report) is drawn from the posture, computed
+    // only when asked for.
+    let posture = targets
+        .iter()
+        .any(|(f, _)| matches!(f, Format::Svg | Format::Markdown))
+        .then(|| crate::posture::build(&cx, &report.findings));
     for (fmt, path) in targets {
         let res = match path {
             None => {
@@ -1004,7 +1059,8 @@ fn run(
                     report::human::render(&report, &mut s)
                 } else {
                     let mut s = std::io::stdout().lock();
-                    write_format(fmt, &report, &root, notices, live_runs.as_ref(), &mut s)
+                    let extra = (live_runs.as_ref(), posture.as_ref());
+                    write_format(fmt, &report, &root, notices, extra, &mut s)
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -1013,7 +1069,8 @@ fn run(
                     if fmt == Format::Human {
                         report::human::render(&report, &mut NoColor::new(&mut f))?;
                     } else {
-                        write_format(fmt, &report, &root, notices, live_runs.as_ref(), &mut f)?;
+                        let extra = (live_runs.as_ref(), posture.as_ref());
+                        write_format(fmt, &report, &root, notices, extra, &mut f)?;
                     }
                     f.flush()
                 })
@@ -1185,10 +1242,18 @@ fn write_format(
     report: &crate::findings::Report,
     root: &report::SourceRoot,
     faults: &[String],
-    live: Option<&report::sarif::LiveRuns>,
+    // The live audit's runs (SARIF) and the computed posture (SVG, Markdown), when there are.
+    (live, posture): (
+        Option<&report::sarif::LiveRuns>,
+        Option<&crate::posture::Posture>,
+    ),
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match fmt {
+        Format::Svg => match posture {
+            Some(p) => w.write_all(crate::posture::svg::render(p).as_bytes()),
+            None => Err(std::io::Error::other("the posture was not computed")),
+        },
         Format::Human => report::human::render(report, &mut NoColor::new(w)),
         Format::Sarif => match live {
             Some(l) => report::sarif::render_live(report, root, faults, l, w),
@@ -1196,6 +1261,105 @@ fn write_format(
         },
         Format::Json => report::json::render(report, w),
         Format::Github => report::github::render(report, root, w),
-        Format::Markdown => report::markdown::render(report, w),
+        Format::Markdown => report::markdown::render(report, posture, w),
     }
+}
+
+/// `drlint posture FILE...`: the posture page, and the picture with `--svg FILE`.
+fn posture(args: &PostureArgs) -> i32 {
+    let mut targets: Vec<(&str, &Path)> = Vec::new();
+    if let Some(o) = &args.output {
+        targets.push(("--output", o.as_path()));
+    }
+    if let Some(p) = &args.svg {
+        targets.push(("--svg", p.as_path()));
+    }
+    for (flag, path) in &targets {
+        if let Some(why) = target_problem(path) {
+            eprintln!("error: {flag}: {}: {why}", path.display());
+            return EXIT_ERROR;
+        }
+        if args
+            .files
+            .iter()
+            .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == target_key(path)))
+        {
+            eprintln!(
+                "error: {flag}: {} is an input; writing there would overwrite it",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
+    if let [(_, a), (_, b)] = targets[..]
+        && target_key(a) == target_key(b)
+    {
+        eprintln!(
+            "error: --svg: {} is also the target of --output; each needs its own file",
+            b.display()
+        );
+        return EXIT_ERROR;
+    }
+    let anchor = anchor(&args.files, args.stdin_filename.as_deref());
+    let cfg = match load_config(&args.settings, anchor.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let model = match crate::read::build_model(&loaded) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let enabled = cfg.selection.enabled.clone();
+    let settings = match resolve_settings(&args.settings, None, args.undecided, cfg, &model) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cx = Ctx::new(&model, &settings);
+    let outcomes = rules::run(&cx, &enabled);
+    let report = crate::findings::build(&model, &settings, outcomes);
+    let posture = crate::posture::build(&cx, &report.findings);
+    let render = |fmt: PostureFormat, w: &mut dyn Write| -> std::io::Result<()> {
+        match fmt {
+            PostureFormat::Human => crate::posture::text::render_human(&posture, w),
+            PostureFormat::Markdown => crate::posture::text::render_markdown(&posture, w),
+            PostureFormat::Json => {
+                serde_json::to_writer_pretty(&mut *w, &posture).map_err(std::io::Error::other)?;
+                writeln!(w)
+            }
+            PostureFormat::Svg => w.write_all(crate::posture::svg::render(&posture).as_bytes()),
+        }
+    };
+    let mut outputs: Vec<(PostureFormat, Option<&Path>)> =
+        vec![(args.format, args.output.as_deref())];
+    if let Some(p) = &args.svg {
+        outputs.push((PostureFormat::Svg, Some(p.as_path())));
+    }
+    for (fmt, path) in outputs {
+        let res = match path {
+            None => render(fmt, &mut std::io::stdout().lock()),
+            Some(p) => std::fs::File::create(p)
+                .map(std::io::BufWriter::new)
+                .and_then(|mut f| {
+                    render(fmt, &mut f)?;
+                    f.flush()
+                })
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display()))),
+        };
+        match res {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+            Err(e) => {
+                eprintln!("error: cannot write the posture: {e}");
+                return EXIT_ERROR;
+            }
+            Ok(()) => {}
+        }
+    }
+    EXIT_OK
 }

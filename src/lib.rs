@@ -12,6 +12,7 @@ pub mod level;
 pub mod live;
 pub mod model;
 pub mod pattern;
+pub mod posture;
 pub mod read;
 pub mod repo_root;
 pub mod report;

@@ -33,7 +33,9 @@ fn pipeline(bytes: Vec<u8>) -> bool {
     drlint::report::sarif::render(&report, &root, &[], &mut out).unwrap();
     drlint::report::json::render(&report, &mut out).unwrap();
     drlint::report::github::render(&report, &root, &mut out).unwrap();
-    drlint::report::markdown::render(&report, &mut out).unwrap();
+    let posture = drlint::posture::build(&cx, &report.findings);
+    drlint::report::markdown::render(&report, Some(&posture), &mut out).unwrap();
+    out.extend(drlint::posture::svg::render(&posture).into_bytes());
     true
 }
 

@@ -1,7 +1,10 @@
-//! A Markdown report for a pull-request comment or a job summary (`$GITHUB_STEP_SUMMARY`).
+//! A Markdown report for a pull-request comment or a job summary (`$GITHUB_STEP_SUMMARY`), with
+//! the picture of the DR system (the posture's Mermaid flowchart) in a collapsed block.
 
 use super::{context_lines, file_name, input_display, location, source_display, summary_line};
 use crate::findings::Report;
+use crate::posture::Posture;
+use crate::posture::text::MERMAID_MAX_TEXT;
 use crate::rules::OutcomeKind;
 use std::io::Write;
 
@@ -9,7 +12,13 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
+/// The report; `posture` (computed from the same findings) adds the picture of the DR system
+/// after the tables, when it has anything to draw.
+pub fn render(
+    report: &Report,
+    posture: Option<&Posture>,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(w, "## drlint — DR policy report\n")?;
     writeln!(w, "**{}**\n", summary_line(report))?;
     if let Some(b) = &report.baseline {
@@ -67,6 +76,9 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(w)?;
     }
+    if let Some(p) = posture.filter(|p| !p.nodes.is_empty()) {
+        picture(p, w)?;
+    }
     if !report.notices.is_empty() {
         writeln!(w, "### Notices\n")?;
         for n in &report.notices {
@@ -74,4 +86,28 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The picture as a collapsed block: GitHub renders the flowchart when it is opened.
+fn picture(p: &Posture, w: &mut dyn Write) -> std::io::Result<()> {
+    let chart = crate::posture::text::mermaid(p);
+    writeln!(w, "<details><summary>DR picture</summary>\n")?;
+    if chart.len() > MERMAID_MAX_TEXT {
+        writeln!(
+            w,
+            "The picture has {} boxes and {} edges, more than GitHub's Mermaid renders ({} characters, its limit is {MERMAID_MAX_TEXT}): write it as SVG with `--report svg=FILE`.\n",
+            p.nodes.len(),
+            p.edges.len(),
+            chart.len()
+        )?;
+    } else {
+        writeln!(
+            w,
+            "Regions as columns, data stores, backup vaults and entry points as boxes, edges coloured by the rules' verdicts (✗: broken when a region is lost). `drlint posture` shows the tables and the region-loss simulation behind it.\n"
+        )?;
+        writeln!(w, "```mermaid")?;
+        write!(w, "{chart}")?;
+        writeln!(w, "```\n")?;
+    }
+    writeln!(w, "</details>\n")
 }

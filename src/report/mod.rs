@@ -20,6 +20,8 @@ pub enum Format {
     Github,
     /// A Markdown summary for a pull-request comment or job summary.
     Markdown,
+    /// The picture of the DR system as SVG (the one `drlint posture --svg` writes).
+    Svg,
 }
 
 impl std::str::FromStr for Format {
