@@ -464,16 +464,24 @@ fn non_aws_provider(rtype: &str) -> Option<&str> {
     Some(rtype.split('_').next().unwrap_or(rtype))
 }
 
+/// The configuration (found from the first input) and the decoded inputs, for the commands that
+/// read files without the lint command's run options (`drlint regions`, `drlint posture`).
+fn config_and_inputs(
+    settings: &SettingsArgs,
+    files: &[String],
+    stdin_name: Option<&str>,
+) -> Result<(LoadedConfig, Vec<SourceFile>), i32> {
+    let anchor = anchor(files, stdin_name);
+    let cfg = load_config(settings, anchor.as_deref())?;
+    Ok((cfg, load_all(files, stdin_name)?))
+}
+
 fn regions(args: &RegionsArgs) -> i32 {
-    let anchor = anchor(&args.files, args.stdin_filename.as_deref());
-    let cfg = match load_config(&args.settings, anchor.as_deref()) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+    let (cfg, loaded) =
+        match config_and_inputs(&args.settings, &args.files, args.stdin_filename.as_deref()) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let model = match crate::read::build_model(&loaded) {
         Ok(m) => m,
         Err(e) => {
@@ -1300,15 +1308,11 @@ fn posture(args: &PostureArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let anchor = anchor(&args.files, args.stdin_filename.as_deref());
-    let cfg = match load_config(&args.settings, anchor.as_deref()) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let loaded = match load_all(&args.files, args.stdin_filename.as_deref()) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+    let (cfg, loaded) =
+        match config_and_inputs(&args.settings, &args.files, args.stdin_filename.as_deref()) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let model = match crate::read::build_model(&loaded) {
         Ok(m) => m,
         Err(e) => {
