@@ -929,6 +929,18 @@ fn resolve_settings(
     Ok(settings)
 }
 
+/// A memory figure of this process from /proc/self/status, in MB (0 where there is none).
+fn proc_status_mb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 /// Loaded sources to reports and an exit code: the one pipeline behind `drlint FILE...` and
 /// `drlint live`. `notices` (regions a live audit could not read) join the report's notices,
 /// and make SARIF say the run did not succeed (`executionSuccessful: false`).
@@ -959,7 +971,12 @@ fn run(
     let mut clock = started;
     let mut phase = |name: &str| {
         if timings {
-            eprintln!("timing: {name:<8} {:>8.3} s", clock.elapsed().as_secs_f64());
+            eprintln!(
+                "timing: {name:<8} {:>8.3} s  rss {:>6} MB  peak {:>6} MB",
+                clock.elapsed().as_secs_f64(),
+                proc_status_mb("VmRSS:"),
+                proc_status_mb("VmHWM:")
+            );
         }
         clock = std::time::Instant::now();
     };
