@@ -7,7 +7,7 @@ use crate::report::{self, Format};
 use crate::rules::{self, Ctx};
 use crate::selection::{self, Selection};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, NoColor, StandardStream};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice, NoColor};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -1080,12 +1080,16 @@ fn run(
         let res = match path {
             None => {
                 if fmt == Format::Human {
-                    let mut s = StandardStream::stdout(color);
-                    report::human::render(&report, &mut s)
+                    let mut s = BufferedStandardStream::stdout(color);
+                    report::human::render(&report, &mut s).and_then(|()| s.flush())
                 } else {
-                    let mut s = std::io::stdout().lock();
+                    // Standard output is line-buffered: a report of many lines would be one
+                    // write per line.
+                    let mut s =
+                        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
                     let extra = (live_runs.as_ref(), posture.as_ref());
                     write_format(fmt, &report, &root, notices, extra, &mut s)
+                        .and_then(|()| s.flush())
                 }
             }
             Some(p) => std::fs::File::create(&p)
@@ -1110,15 +1114,22 @@ fn run(
         }
     }
     phase("report");
-    if create_baseline.is_some() {
+    let code = if create_baseline.is_some() {
         // The findings are accepted: that is what the baseline is for.
-        return EXIT_OK;
-    }
-    if report.failed() {
+        EXIT_OK
+    } else if report.failed() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends once the reports are written: freeing the model (a tree per resource)
+    // and the findings one allocation at a time would only delay the exit (0.1 s on a plan
+    // of 100k resources). The operating system takes the memory back at once, as compilers
+    // do with theirs (clang's -disable-free).
+    std::mem::forget(posture);
+    std::mem::forget(report);
+    std::mem::forget(model);
+    code
 }
 
 #[cfg(feature = "live")]
@@ -1364,7 +1375,10 @@ fn posture(args: &PostureArgs) -> i32 {
     }
     for (fmt, path) in outputs {
         let res = match path {
-            None => render(fmt, &mut std::io::stdout().lock()),
+            None => {
+                let mut s = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                render(fmt, &mut s).and_then(|()| s.flush())
+            }
             Some(p) => std::fs::File::create(p)
                 .map(std::io::BufWriter::new)
                 .and_then(|mut f| {
