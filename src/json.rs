@@ -98,7 +98,7 @@ pub struct Node {
 
 /// Where the containers of validated text end, for those opened at a depth below the one given
 /// to [`validate_indexed`] (the root is at depth 0), in document order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Structure {
     nodes: Vec<Node>,
 }
@@ -120,12 +120,65 @@ impl Structure {
 pub const PLAN_INDEX_DEPTH: usize = 6;
 
 /// [`validate`], recording the end of every container opened at a depth below `index_depth`.
+///
+/// Large texts are validated in two halves at once (see [`validate_split`]); the result — the
+/// structure, or the first error with its offset and message — is the one the sequential pass
+/// gives, which it falls back to whenever the halves cannot be joined.
 pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, JsonError> {
     let b = src.as_bytes();
-    let mut nodes: Vec<Node> = Vec::new();
-    // Stack of open containers: whether it is an object, and its node (NO_NODE: not indexed).
-    const NO_NODE: u32 = u32::MAX;
-    let mut stack: Vec<(bool, u32)> = Vec::with_capacity(64);
+    if b.len() >= PARALLEL_MIN
+        && rayon::current_num_threads() > 1
+        && let Some(p) = split_point(b)
+    {
+        return validate_split(b, index_depth, p);
+    }
+    validate_bytes(b, index_depth)
+}
+
+/// Texts at least this long are validated in two halves at once.
+const PARALLEL_MIN: usize = 4 << 20;
+
+/// Stack of open containers: whether it is an object, and its node ([`NO_NODE`]: not indexed).
+type Stack = Vec<(bool, u32)>;
+const NO_NODE: u32 = u32::MAX;
+
+/// The sequential validator over bytes (they need not be UTF-8: only ASCII is structural).
+fn validate_bytes(b: &[u8], index_depth: usize) -> Result<Structure, JsonError> {
+    let i = skip_ws(b, 0);
+    if i == b.len() {
+        return err(i, "the file is empty (no JSON value)");
+    }
+    match run(
+        b,
+        index_depth,
+        i,
+        Vec::with_capacity(64),
+        Vec::new(),
+        usize::MAX,
+    )? {
+        Step::Done(s) => Ok(s),
+        Step::Paused(..) => unreachable!("no stop position was given"),
+    }
+}
+
+/// How a run of the validator ended.
+enum Step {
+    /// The whole text is valid.
+    Done(Structure),
+    /// It reached a value that starts at the stop position: the open containers and the nodes.
+    Paused(Stack, Vec<Node>),
+}
+
+/// The validator, from a value that starts at `i` inside the containers of `stack`. Stops (and
+/// returns its state) at a value that starts exactly at `stop`.
+fn run(
+    b: &[u8],
+    index_depth: usize,
+    mut i: usize,
+    mut stack: Stack,
+    mut nodes: Vec<Node>,
+    stop: usize,
+) -> Result<Step, JsonError> {
     let close = |nodes: &mut Vec<Node>, node: u32, end: usize| {
         if node != NO_NODE {
             let count = nodes.len() as u32;
@@ -134,15 +187,14 @@ pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, Json
             n.descendants = count - node - 1;
         }
     };
-    let mut i = skip_ws(b, 0);
-    if i == b.len() {
-        return err(i, "the file is empty (no JSON value)");
-    }
     'value: loop {
         // Parse one value starting at i.
         i = skip_ws(b, i);
         if i >= b.len() {
             return err(i, "unexpected end of input: the JSON is truncated");
+        }
+        if i == stop {
+            return Ok(Step::Paused(stack, nodes));
         }
         match b[i] {
             b'{' | b'[' => {
@@ -201,7 +253,7 @@ pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, Json
                 if j < b.len() {
                     return err(j, "unexpected data after the end of the JSON value");
                 }
-                return Ok(Structure { nodes });
+                return Ok(Step::Done(Structure { nodes }));
             };
             i = skip_ws(b, i);
             if i >= b.len() {
@@ -232,6 +284,291 @@ pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, Json
                         format!("expected ',' or ']' in an array, found {}", show_byte(c)),
                     );
                 }
+            }
+        }
+    }
+}
+
+/// Where to split a large text for [`validate_split`]: an object that starts near the middle,
+/// preferably an element of an array of objects whose first key is `"address"` (a resource in
+/// a plan: shallow, so that few containers are indexed speculatively). In valid JSON, a `{`
+/// followed (after whitespace) by a quote and then a byte that cannot follow a closing quote is
+/// outside any string, so the second half can be read from there without the first; in other
+/// text the guess may be wrong, which [`validate_split`] finds out.
+fn split_point(b: &[u8]) -> Option<usize> {
+    let mid = b.len() / 2;
+    let window = &b[mid..b.len().min(mid + (4 << 20))];
+    let opens_object = |q: usize| {
+        // `q` is a quote; the `{` before it (over whitespace), if any.
+        let mut k = q;
+        while k > 0 && matches!(b[k - 1], b' ' | b'\n' | b'\r' | b'\t') {
+            k -= 1;
+        }
+        (k > mid && b[k - 1] == b'{').then(|| k - 1)
+    };
+    for q in memchr::memmem::find_iter(window, b"\"address\"") {
+        if let Some(p) = opens_object(mid + q) {
+            return Some(p);
+        }
+    }
+    for q in memchr::memchr_iter(b'"', window) {
+        let q = mid + q;
+        if let Some(p) = opens_object(q)
+            && !matches!(
+                b.get(q + 1),
+                None | Some(b' ' | b'\n' | b'\r' | b'\t' | b',' | b':' | b'}' | b']')
+            )
+        {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// A container opened in the second half of a split validation, at `depth` relative to the
+/// split point (negative once the second half has closed containers opened in the first).
+struct TailNode {
+    start: u32,
+    end: u32,
+    depth: i32,
+}
+
+/// What the second half of a split validation found, valid if the first half agrees.
+struct Tail {
+    /// Containers opened at a relative depth below `index_depth - 1`, in document order.
+    nodes: Vec<TailNode>,
+    /// The containers of the first half that the second closes, innermost first: whether each
+    /// is an object, and where it ends.
+    pops: Vec<(bool, u32)>,
+    /// The largest relative depth at which a container is opened.
+    max_open: i32,
+    /// Whether the text goes on, after a comma, in the container the last of `pops` is in
+    /// (so the last of `pops` cannot close the root).
+    goes_on: bool,
+}
+
+/// Validates `b` in two halves at once, split at `p` (a value start, guessed): the first half
+/// is validated up to a value that starts at `p`; the second from `p` to the end, without
+/// knowing which containers are open at `p`. If the first half ends at `p` in a state the
+/// second half's reading agrees with, the halves are joined; otherwise (the guess was wrong or
+/// the text is invalid after `p`) the first half's validation simply goes on, so errors and
+/// the structure are always those of [`validate_bytes`].
+fn validate_split(b: &[u8], index_depth: usize, p: usize) -> Result<Structure, JsonError> {
+    validate_split_joined(b, index_depth, p).0
+}
+
+/// [`validate_split`], and whether the halves were joined (for tests).
+fn validate_split_joined(
+    b: &[u8],
+    index_depth: usize,
+    p: usize,
+) -> (Result<Structure, JsonError>, bool) {
+    let (r, joined) = match validate_split_inner(b, index_depth, p) {
+        Ok((s, joined)) => (Ok(s), joined),
+        Err(e) => (Err(e), false),
+    };
+    (r, joined)
+}
+
+fn validate_split_inner(
+    b: &[u8],
+    index_depth: usize,
+    p: usize,
+) -> Result<(Structure, bool), JsonError> {
+    let i = skip_ws(b, 0);
+    if i == b.len() {
+        return err(i, "the file is empty (no JSON value)");
+    }
+    let (head, tail) = rayon::join(
+        || run(b, index_depth, i, Vec::with_capacity(64), Vec::new(), p),
+        || run_tail(b, p, index_depth as i32 - 1),
+    );
+    let (stack, mut nodes) = match head? {
+        Step::Done(s) => return Ok((s, false)),
+        Step::Paused(stack, nodes) => (stack, nodes),
+    };
+    let base = stack.len();
+    // At depth 0 (the root starts at `p`) the second half has not recorded deep enough.
+    let joined = tail.filter(|t| {
+        base > 0
+            && t.pops.len() == base
+            && !t.goes_on
+            && t.pops
+                .iter()
+                .zip(stack.iter().rev())
+                .all(|(pop, open)| pop.0 == open.0)
+            && (base as i64 + t.max_open as i64) < MAX_DEPTH as i64
+    });
+    let Some(tail) = joined else {
+        return match run(b, index_depth, p, stack, nodes, usize::MAX)? {
+            Step::Done(s) => Ok((s, false)),
+            Step::Paused(..) => unreachable!("no stop position was given"),
+        };
+    };
+    for (pop, open) in tail.pops.iter().zip(stack.iter().rev()) {
+        if open.1 != NO_NODE {
+            nodes[open.1 as usize].end = pop.1;
+        }
+    }
+    let limit = index_depth as i64 - base as i64;
+    nodes.extend(
+        tail.nodes
+            .iter()
+            .filter(|n| (n.depth as i64) < limit)
+            .map(|n| Node {
+                start: n.start,
+                end: n.end,
+                descendants: 0,
+            }),
+    );
+    count_descendants(&mut nodes);
+    Ok((Structure { nodes }, true))
+}
+
+/// Sets each node's count of the nodes inside it (nodes in document order, ends known).
+fn count_descendants(nodes: &mut [Node]) {
+    let mut open: Vec<usize> = Vec::with_capacity(64);
+    for j in 0..nodes.len() {
+        while let Some(&t) = open.last() {
+            if nodes[t].end > nodes[j].start {
+                break;
+            }
+            nodes[t].descendants = (j - t - 1) as u32;
+            open.pop();
+        }
+        open.push(j);
+    }
+    let n = nodes.len();
+    for t in open {
+        nodes[t].descendants = (n - t - 1) as u32;
+    }
+}
+
+/// The second half of a split validation: reads `b` from the value at `p` to the end as if
+/// `p` were a value start inside containers not known yet, whose kind it infers from what
+/// follows (`"key":` in an object). Records containers opened at a relative depth below
+/// `index_below`. `None` when the text cannot be read so: an error, or a wrong guess.
+fn run_tail(b: &[u8], p: usize, index_below: i32) -> Option<Tail> {
+    let mut nodes: Vec<TailNode> = Vec::new();
+    let mut stack: Stack = Vec::with_capacity(64);
+    let mut pops: Vec<(bool, u32)> = Vec::new();
+    // The kind of the innermost first-half container, once something shows it.
+    let mut outer: Option<bool> = None;
+    let mut max_open = i32::MIN;
+    let mut goes_on = false;
+    let mut i = p;
+    'value: loop {
+        i = skip_ws(b, i);
+        if i >= b.len() {
+            return None;
+        }
+        match b[i] {
+            b'{' | b'[' => {
+                let is_obj = b[i] == b'{';
+                if stack.len() >= MAX_DEPTH {
+                    return None;
+                }
+                let depth = stack.len() as i32 - pops.len() as i32;
+                max_open = max_open.max(depth);
+                let node = if depth < index_below {
+                    nodes.push(TailNode {
+                        start: i as u32,
+                        end: 0,
+                        depth,
+                    });
+                    nodes.len() as u32 - 1
+                } else {
+                    NO_NODE
+                };
+                stack.push((is_obj, node));
+                i = skip_ws(b, i + 1);
+                if i >= b.len() {
+                    return None;
+                }
+                if (is_obj && b[i] == b'}') || (!is_obj && b[i] == b']') {
+                    stack.pop();
+                    i += 1;
+                    if node != NO_NODE {
+                        nodes[node as usize].end = i as u32;
+                    }
+                } else {
+                    if is_obj {
+                        i = expect_key(b, i).ok()?;
+                    }
+                    continue 'value;
+                }
+            }
+            b'"' => i = skip_string(b, i).ok()?,
+            b't' => i = expect_lit(b, i, b"true").ok()?,
+            b'f' => i = expect_lit(b, i, b"false").ok()?,
+            b'n' => i = expect_lit(b, i, b"null").ok()?,
+            b'-' | b'0'..=b'9' => i = skip_number(b, i).ok()?,
+            _ => return None,
+        }
+        loop {
+            i = skip_ws(b, i);
+            let Some(&(is_obj, node)) = stack.last() else {
+                // In a container of the first half.
+                if i >= b.len() {
+                    return Some(Tail {
+                        nodes,
+                        pops,
+                        max_open,
+                        goes_on,
+                    });
+                }
+                match b[i] {
+                    b',' => {
+                        goes_on = true;
+                        i = skip_ws(b, i + 1);
+                        // `"key":` in an object; anything else is an array element.
+                        let key_end = (b.get(i) == Some(&b'"'))
+                            .then(|| skip_string(b, i).ok())
+                            .flatten()
+                            .map(|j| skip_ws(b, j))
+                            .filter(|&j| b.get(j) == Some(&b':'));
+                        let in_obj = key_end.is_some();
+                        if *outer.get_or_insert(in_obj) != in_obj {
+                            return None;
+                        }
+                        if let Some(j) = key_end {
+                            i = j + 1;
+                        }
+                        continue 'value;
+                    }
+                    c @ (b'}' | b']') => {
+                        let closes_obj = c == b'}';
+                        if *outer.get_or_insert(closes_obj) != closes_obj {
+                            return None;
+                        }
+                        outer = None;
+                        goes_on = false;
+                        i += 1;
+                        pops.push((closes_obj, i as u32));
+                    }
+                    _ => return None,
+                }
+                continue;
+            };
+            if i >= b.len() {
+                return None;
+            }
+            match (b[i], is_obj) {
+                (b',', _) => {
+                    i += 1;
+                    if is_obj {
+                        i = expect_key(b, skip_ws(b, i)).ok()?;
+                    }
+                    continue 'value;
+                }
+                (b'}', true) | (b']', false) => {
+                    stack.pop();
+                    i += 1;
+                    if node != NO_NODE {
+                        nodes[node as usize].end = i as u32;
+                    }
+                }
+                _ => return None,
             }
         }
     }
@@ -917,6 +1254,114 @@ mod tests {
     fn decodes_surrogate_pairs() {
         let src = r#""\ud83d\ude00 ok""#;
         assert_eq!(Raw::root(src).as_str().unwrap(), "😀 ok");
+    }
+
+    /// Every split position gives the sequential pass's result: the same structure at every
+    /// index depth, or the same first error.
+    fn split_agrees(src: &str, depths: &[usize]) -> usize {
+        let b = src.as_bytes();
+        let mut joined = 0;
+        for &depth in depths {
+            let want = validate_bytes(b, depth);
+            for p in 0..=b.len() {
+                let (got, j) = validate_split_joined(b, depth, p);
+                assert_eq!(got, want, "{src:?} depth {depth} split at {p}");
+                joined += j as usize;
+            }
+        }
+        joined
+    }
+
+    #[test]
+    fn split_validation_agrees_with_the_sequential_pass() {
+        let good = [
+            r#"{"a": [1, {"b": "x\"{\"y\\"}, [], {}], "c": {"d": [true, null, {"e": -1.5e3}]}}"#,
+            r#"[{"address": "a", "v": [{"x": "}"}]}, {"address": "b\"", "w": {"k": [[]]}}]"#,
+            "  {\n  \"k\": [\n    {\n      \"address\": \"x\"\n    },\n    {\"q\": {}}\n  ]\n}\n ",
+            r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":[{"h":{}}]}}}}}},"z":[{"y":{"x":{}}}]}"#,
+            r#"[[[[["s",{"t":[{}]}]]]],{"u":"\u00e9"}]"#,
+        ];
+        const DEPTHS: &[usize] = &[0, 1, 2, 3, PLAN_INDEX_DEPTH, 100];
+        for src in good {
+            assert!(split_agrees(src, DEPTHS) > 0, "never joined: {src}");
+        }
+        // Every one-byte change to two of them, valid or not.
+        for src in &good[..2] {
+            for at in 0..src.len() {
+                for c in [",", "}", "]", "{", "[", "\"", ":", "\\", " ", "x", "1"] {
+                    let mut s = src.to_string();
+                    if s.is_char_boundary(at) && s.is_char_boundary(at + 1) {
+                        s.replace_range(at..at + 1, c);
+                        split_agrees(&s, &[3]);
+                    }
+                }
+            }
+        }
+        let bad = [
+            r#"{"a": [1, {"b": 2}], "c": {"d": [true, nul]}}"#,
+            r#"{"a": [1, {"b": 2}], "c": {"d": [true, null}}"#,
+            r#"{"a": [1, {"b": 2}], "c": {"d": [true, null]}"#,
+            r#"{"a": [1, {"b": 2}], "c": {"d": [true, null]}}}"#,
+            r#"{"a": [1, {"b": 2}], "c": {"d": [true, null]}} x"#,
+            r#"{"a": [1, {"b" 2}], "c": {"d": [true, {"e" 1}]}}"#,
+            r#"[{"a": 1}, {"b": 2}, "c": {"d": 3}]"#,
+            r#"{"a": {"b": 1}, {"c": 2}}"#,
+            r#"{"a": "x{"b": "y"}"#,
+            r#"{"a": "x", {"b": "y"}}"#,
+            "{\"a\": [{\"b\": \"\x01\"}, {\"c\": 1}]}",
+            r#"{"a": [{"b": 1}, {"c": 01}]}"#,
+            r#"[{"a": 1}, {"b": 2}], [{"c": 3}]"#,
+            r#"{"k": {"x": 1}, "k2": {"y": 2}, "k3" {"z": 3}}"#,
+        ];
+        for src in bad {
+            assert!(validate_bytes(src.as_bytes(), 3).is_err(), "{src}");
+            split_agrees(src, DEPTHS);
+        }
+        let deep = format!(
+            "{}{{\"a\": 1}}{}",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        split_agrees(&deep, DEPTHS);
+        let too_deep = format!(
+            "[{{\"a\": 1}}, {}{}]",
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        split_agrees(&too_deep, DEPTHS);
+    }
+
+    #[test]
+    fn large_texts_are_split_where_resources_start() {
+        let item = r#"{"address": "aws_s3_bucket.b", "change": {"after": {"tags": {"k": "v"}}}}"#;
+        let mut src = String::from("{\"resource_changes\": [");
+        while src.len() < 2 * PARALLEL_MIN {
+            src.push_str(item);
+            src.push(',');
+        }
+        src.push_str(item);
+        src.push_str("]}");
+        let b = src.as_bytes();
+        let p = split_point(b).expect("a split point");
+        assert!(src[p..].starts_with(item), "{}", &src[p..p + 20]);
+        let (got, joined) = validate_split_joined(b, PLAN_INDEX_DEPTH, p);
+        assert!(joined);
+        assert!(got == validate_bytes(b, PLAN_INDEX_DEPTH));
+        let colon_after = |s: &str, at: usize| at + s[at..].find(':').unwrap();
+        // An error in the second half is reported as the sequential pass does; so is the first
+        // of two errors, one in each half.
+        let mut bad = src.clone();
+        let at = colon_after(&bad, p + 100);
+        bad.replace_range(at..at + 1, "x");
+        let want = validate_bytes(bad.as_bytes(), PLAN_INDEX_DEPTH).unwrap_err();
+        assert!(want.offset > p, "{want:?}");
+        assert_eq!(validate_indexed(&bad, PLAN_INDEX_DEPTH), Err(want));
+        let mut bad2 = bad.clone();
+        let at = colon_after(&bad2, 1000);
+        bad2.replace_range(at..at + 1, "x");
+        let want = validate_bytes(bad2.as_bytes(), PLAN_INDEX_DEPTH).unwrap_err();
+        assert!(want.offset < p, "{want:?}");
+        assert_eq!(validate_indexed(&bad2, PLAN_INDEX_DEPTH), Err(want));
     }
 
     #[test]
