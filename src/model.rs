@@ -191,8 +191,27 @@ fn key(file: usize, parts: &[&str]) -> u64 {
 
 /// The resource name of an address (`module.m["a.b"].aws_x.y[0]` → `y`).
 fn local_name(address: &str) -> &str {
-    let segs = address_segments(address);
-    segs.last().map_or("", |s| s.split('[').next().unwrap_or(s))
+    let last = last_segment(address);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// The last of [`address_segments`], without collecting them.
+fn last_segment(addr: &str) -> &str {
+    let b = addr.as_bytes();
+    let (mut start, mut depth, mut in_str) = (0usize, 0usize, false);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'[' if !in_str => depth += 1,
+            b']' if !in_str => depth = depth.saturating_sub(1),
+            b'.' if !in_str && depth == 0 => start = i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    &addr[start.min(addr.len())..]
 }
 
 /// Attributes that identify a resource when another resource names it by value.
@@ -328,6 +347,7 @@ const MAX_HOPS: usize = 256;
 struct Follow {
     /// Resources found, in the order found, without repeats.
     ids: Vec<ResourceId>,
+    /// The same as a set, filled only once more than [`FEW`] are found.
     seen: std::collections::HashSet<ResourceId>,
     /// Hashes of (file, scope, traversal) already followed: each is followed once.
     visited: std::collections::HashSet<u64>,
@@ -341,7 +361,27 @@ struct Follow {
     attrs: Option<Vec<String>>,
 }
 
+/// Up to this many resources found, [`Follow::add`] checks for repeats by scanning the list
+/// instead of hashing: one reference usually names one resource.
+const FEW: usize = 16;
+
 impl Follow {
+    /// Adds a resource found, once.
+    fn add(&mut self, id: ResourceId) {
+        if self.ids.len() < FEW {
+            if !self.ids.contains(&id) {
+                self.ids.push(id);
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.extend(self.ids.iter().copied());
+        }
+        if self.seen.insert(id) {
+            self.ids.push(id);
+        }
+    }
+
     fn end(&mut self, why: String, hopped: bool) {
         if self.dead_end.is_none() {
             self.dead_end = Some((why, hopped));
@@ -386,6 +426,10 @@ fn scope_name(scope: &str) -> String {
 /// output is read.
 fn is_bare_prefix<S: AsRef<str>>(refs: &[S], i: usize) -> bool {
     let t = refs[i].as_ref().trim();
+    // Only a module reference can be a bare prefix (and most references are not one).
+    if !t.starts_with("module.") {
+        return false;
+    }
     let Some((_, _, rest)) = split_module_ref(t) else {
         return false;
     };
@@ -595,9 +639,7 @@ impl<'a> Model<'a> {
                 })
             {
                 found = true;
-                if f.seen.insert(c) {
-                    f.ids.push(c);
-                }
+                f.add(c);
             }
         }
         found

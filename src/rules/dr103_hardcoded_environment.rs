@@ -37,17 +37,24 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             };
             for t in tokens(name) {
-                let lower = t.to_ascii_lowercase();
                 // Never quote part of a sensitive value.
-                let shown = if v.sensitive {
-                    String::new()
-                } else {
-                    format!(" `{t}`")
+                let shown = || {
+                    if v.sensitive {
+                        String::new()
+                    } else {
+                        format!(" `{t}`")
+                    }
                 };
-                let what = if ENV_WORDS.contains(&lower.as_str()) && !suffix.contains(&lower) {
-                    format!("the environment word{shown}; use the environment suffix instead")
+                // The words and the suffix tokens are lowercase: compared without case.
+                let what = if ENV_WORDS.iter().any(|w| t.eq_ignore_ascii_case(w))
+                    && !suffix.iter().any(|s| t.eq_ignore_ascii_case(s))
+                {
+                    format!(
+                        "the environment word{}; use the environment suffix instead",
+                        shown()
+                    )
                 } else if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
-                    format!("what looks like an AWS account id{shown}")
+                    format!("what looks like an AWS account id{}", shown())
                 } else {
                     continue;
                 };

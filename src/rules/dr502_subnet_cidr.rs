@@ -4,7 +4,7 @@
 //! At most two findings per subnet (outside its VPC; overlapping a sibling, naming the widest
 //! earlier one): the siblings are sorted once per VPC and swept, not compared pairwise.
 
-use super::net::{Cidr, vpc_blocks, vpc_of};
+use super::net::{Cidr, vpc_blocks};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::model::ResourceId;
 use std::collections::{HashMap, HashSet};
@@ -43,7 +43,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             }
             continue;
         };
-        let Some(vpc) = vpc_of(cx, s, r.get("vpc_id")) else {
+        let Some(vpc) = cx.subnet_vpc(s) else {
             continue;
         };
         if unknown_vpcs.contains(&vpc) {

@@ -71,7 +71,7 @@ impl Associations {
             subnets_of: HashMap::new(),
         };
         for &sn in m.of_type("aws_subnet") {
-            if let Some(v) = vpc_of(cx, sn, m.get(sn).get("vpc_id")) {
+            if let Some(v) = cx.subnet_vpc(sn) {
                 a.subnets_of.entry(v).or_default().push(sn);
             }
         }
@@ -89,7 +89,7 @@ impl Associations {
             if let Some(sn) = subnet {
                 a.associated.insert(sn);
             }
-            let vpc = subnet.and_then(|sn| vpc_of(cx, sn, m.get(sn).get("vpc_id")));
+            let vpc = subnet.and_then(|sn| cx.subnet_vpc(sn));
             match tables.as_slice() {
                 [] => a.unresolved = true,
                 ts => {

@@ -61,8 +61,9 @@ impl By {
     }
 }
 
-/// (how, type, normalized key, in the primary region?) → components.
-type Index = HashMap<(By, &'static str, String, bool), Vec<ResourceId>>;
+/// (how, type, in the primary region?) → normalized key → components. Split in two so that a
+/// lookup borrows the key instead of copying it.
+type Index = HashMap<(By, &'static str, bool), HashMap<String, Vec<ResourceId>>>;
 
 fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, String)> {
     let r = cx.model.get(id);
@@ -142,7 +143,9 @@ fn check(cx: &Ctx, out: &mut Out) {
         let ks = keys(cx, &words, id, rtype);
         for (by, k) in &ks {
             index
-                .entry((*by, rtype, k.clone(), is_primary))
+                .entry((*by, rtype, is_primary))
+                .or_default()
+                .entry(k.clone())
                 .or_default()
                 .push(id);
         }
@@ -151,7 +154,8 @@ fn check(cx: &Ctx, out: &mut Out) {
     for (id, rtype, what, level, lost, is_primary, ks) in &keyed {
         let found = ks.iter().find_map(|(by, k)| {
             index
-                .get(&(*by, *rtype, k.clone(), !is_primary))
+                .get(&(*by, *rtype, !is_primary))
+                .and_then(|keys| keys.get(k.as_str()))
                 .map(|v| (*by, v.as_slice()))
         });
         let (here, there) = (primary, dr);

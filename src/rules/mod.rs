@@ -84,6 +84,7 @@ pub struct Ctx<'m, 'a> {
     /// Derived links several rules share, built once on first use.
     s3: std::sync::OnceLock<s3::S3Index>,
     backup: std::sync::OnceLock<backup::Coverage>,
+    subnet_vpcs: std::sync::OnceLock<std::collections::HashMap<ResourceId, Option<ResourceId>>>,
 }
 
 impl<'m, 'a> Ctx<'m, 'a> {
@@ -101,6 +102,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
             settings,
             s3: std::sync::OnceLock::new(),
             backup: std::sync::OnceLock::new(),
+            subnet_vpcs: std::sync::OnceLock::new(),
         }
     }
 
@@ -112,6 +114,18 @@ impl<'m, 'a> Ctx<'m, 'a> {
     /// Which backup plans protect which stateful resources.
     pub fn backup_coverage(&self) -> &backup::Coverage {
         self.backup.get_or_init(|| backup::coverage(self))
+    }
+
+    fn subnet_vpcs(&self) -> &std::collections::HashMap<ResourceId, Option<ResourceId>> {
+        self.subnet_vpcs.get_or_init(|| net::subnet_vpcs(self))
+    }
+
+    /// The VPC of subnet `sn` (its `vpc_id` followed), `None` when it names none.
+    pub fn subnet_vpc(&self, sn: ResourceId) -> Option<ResourceId> {
+        match self.subnet_vpcs().get(&sn) {
+            Some(&v) => v,
+            None => net::vpc_of(self, sn, self.model.get(sn).get("vpc_id")),
+        }
     }
 
     pub fn is_primary(&self, id: ResourceId) -> Option<bool> {
@@ -253,6 +267,9 @@ impl Out {
 /// Runs every enabled rule (in parallel) and returns outcomes in a stable order.
 pub fn run(cx: &Ctx, rules: &[&'static Rule]) -> Vec<Outcome> {
     use rayon::prelude::*;
+    // The shared indexes, built side by side before the rules start: built on first use
+    // instead, the rules that need one wait on the thread building it.
+    rayon::join(|| cx.s3(), || (cx.backup_coverage(), cx.subnet_vpcs()));
     let mut all: Vec<Outcome> = rules
         .par_iter()
         .flat_map_iter(|rule| {

@@ -78,12 +78,14 @@ pub fn tokens(name: &str) -> impl Iterator<Item = &str> {
 /// True when `name` contains `suffix` as a delimited token (case-insensitive). A suffix that
 /// itself contains delimiters (`pr-42`) must appear as that run of tokens.
 pub fn has_token(name: &str, suffix: &str) -> bool {
-    let want: Vec<String> = tokens(suffix).map(str::to_ascii_lowercase).collect();
+    let want: Vec<&str> = tokens(suffix).collect();
     if want.is_empty() {
         return false;
     }
-    let have: Vec<String> = tokens(name).map(str::to_ascii_lowercase).collect();
-    have.windows(want.len()).any(|w| w == want.as_slice())
+    // Compared without case, as lowercased copies of both would be (no copy is made).
+    let have: Vec<&str> = tokens(name).collect();
+    have.windows(want.len())
+        .any(|w| w.iter().zip(&want).all(|(h, x)| h.eq_ignore_ascii_case(x)))
 }
 
 /// What is known of a name that is not a literal.

@@ -53,6 +53,15 @@ pub fn vpc_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Option<R
     }
 }
 
+/// The VPC of each subnet (`vpc_of` its `vpc_id`), resolved once for DR502 and DR503.
+pub fn subnet_vpcs(cx: &Ctx) -> std::collections::HashMap<ResourceId, Option<ResourceId>> {
+    let m = cx.model;
+    m.of_type("aws_subnet")
+        .iter()
+        .map(|&sn| (sn, vpc_of(cx, sn, m.get(sn).get("vpc_id"))))
+        .collect()
+}
+
 /// Every known IPv4 block of every VPC; VPCs whose CIDR is unknown are returned separately.
 pub fn vpc_blocks<'v, 'a>(cx: &'v Ctx<'v, 'a>) -> (Vec<VpcBlock<'v, 'a>>, Vec<ResourceId>) {
     let m = cx.model;

@@ -919,17 +919,23 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
     let ix = cx.s3();
     let rules = ix.crr_rules(cx);
     // Buckets that are the destination of a rule from another bucket: a copy, not a store.
-    let mut replicas: Vec<ResourceId> = Vec::new();
+    let mut replicas: std::collections::HashSet<ResourceId> = std::collections::HashSet::new();
+    // The rules of each source bucket, in the order listed.
+    let mut by_source: std::collections::HashMap<ResourceId, Vec<&super::s3::CrrRule>> =
+        std::collections::HashMap::new();
     for rule in &rules {
         if let BucketRef::Bucket(b) = ix.bucket(cx, rule.owner, rule.destination_bucket())
             && rule.source != Some(b)
         {
-            replicas.push(b);
+            replicas.insert(b);
+        }
+        if let Some(src) = rule.source {
+            by_source.entry(src).or_default().push(rule);
         }
     }
     for &b in m.of_type("aws_s3_bucket") {
         let r = m.get(b);
-        let mine: Vec<_> = rules.iter().filter(|x| x.source == Some(b)).collect();
+        let mine: Vec<_> = by_source.remove(&b).unwrap_or_default();
         if (replicas.contains(&b) && mine.is_empty()) || !in_scope(cx, r.region.as_deref()) {
             continue;
         }

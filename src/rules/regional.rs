@@ -72,22 +72,44 @@ impl RegionWords {
     /// and `payments-fn-us-west-2` both become `payments-fn`; `primary` and `dr` both become
     /// the empty key (`aws_kms_key.primary` and `aws_kms_key.dr` are a pair).
     pub fn strip(&self, name: &str) -> String {
-        let toks: Vec<String> = tokens(name).map(str::to_ascii_lowercase).collect();
-        let mut keep: Vec<&str> = Vec::with_capacity(toks.len());
+        // The words are lowercase: tokens are compared without case and lowercased only when
+        // they hold an uppercase letter, instead of a lowercased copy of each.
+        let toks: Vec<&str> = tokens(name).collect();
+        let mut out = String::with_capacity(name.len());
+        let mut lower = String::new();
+        let mut first = true;
         let mut i = 0;
         'outer: while i < toks.len() {
             for run in &self.runs {
-                if toks[i..].starts_with(run) {
+                if toks.len() - i >= run.len()
+                    && toks[i..i + run.len()]
+                        .iter()
+                        .zip(run)
+                        .all(|(t, w)| t.eq_ignore_ascii_case(w))
+                {
                     i += run.len();
                     continue 'outer;
                 }
             }
-            if !self.single.contains(&toks[i]) {
-                keep.push(&toks[i]);
+            let t = toks[i];
+            let t = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.push_str(t);
+                lower.make_ascii_lowercase();
+                lower.as_str()
+            } else {
+                t
+            };
+            if !self.single.contains(t) {
+                if !first {
+                    out.push('-');
+                }
+                out.push_str(t);
+                first = false;
             }
             i += 1;
         }
-        keep.join("-")
+        out
     }
 }
 

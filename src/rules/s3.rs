@@ -15,6 +15,9 @@ pub struct S3Index {
     sse: HashMap<ResourceId, Vec<ResourceId>>,
     /// Buckets that receive access logs.
     pub log_targets: std::collections::HashSet<ResourceId>,
+    /// Each `aws_s3_bucket_replication_configuration` with its source bucket, resolved once
+    /// for every rule that lists the replication rules.
+    crr_sources: Vec<(ResourceId, Option<ResourceId>)>,
 }
 
 /// A bucket reference resolved.
@@ -182,6 +185,17 @@ impl S3Index {
                 }
             }
         }
+        ix.crr_sources = m
+            .of_type("aws_s3_bucket_replication_configuration")
+            .iter()
+            .map(|&id| {
+                let source = match resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket")) {
+                    BucketRef::Bucket(b) => Some(b),
+                    _ => None,
+                };
+                (id, source)
+            })
+            .collect();
         ix
     }
 
@@ -266,11 +280,7 @@ impl S3Index {
     pub fn crr_rules<'v, 'a>(&self, cx: &'v Ctx<'v, 'a>) -> Vec<CrrRule<'v, 'a>> {
         let m = cx.model;
         let mut out = Vec::new();
-        for &id in m.of_type("aws_s3_bucket_replication_configuration") {
-            let source = match self.bucket(cx, id, m.get(id).get("bucket")) {
-                BucketRef::Bucket(b) => Some(b),
-                _ => None,
-            };
+        for &(id, source) in &self.crr_sources {
             for (i, rule) in m.get(id).get("rule").items().enumerate() {
                 out.push(CrrRule {
                     owner: id,
