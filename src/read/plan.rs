@@ -13,6 +13,7 @@ use crate::model::{
     looks_like_region, module_of_address, strip_instance_keys,
 };
 use crate::value::{Kind, Unknown, Value};
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -95,7 +96,7 @@ impl<'a> Expr<'a> {
 struct Ctx<'a> {
     file: usize,
     providers: HashMap<String, ProviderEntry>,
-    config: HashMap<String, ConfigResource<'a>>,
+    config: HashMap<String, ConfigResource<'a>, FixedState>,
     has_configuration: bool,
     is_state: bool,
 }
@@ -146,7 +147,7 @@ pub fn read<'a>(
     let mut ctx = Ctx {
         file,
         providers: HashMap::new(),
-        config: HashMap::new(),
+        config: HashMap::default(),
         has_configuration: false,
         is_state,
     };
@@ -282,7 +283,11 @@ fn provider_region(
     }
 }
 
-fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, ConfigResource<'a>>) {
+fn walk_config<'a>(
+    module: Raw<'a>,
+    path: String,
+    out: &mut HashMap<String, ConfigResource<'a>, FixedState>,
+) {
     if let Some(res) = module.get("resources") {
         for r in res.items() {
             let Some(addr) = r.get("address").and_then(|a| a.as_str()) else {
@@ -451,7 +456,6 @@ fn build_resource<'a>(
     let rname = item
         .get("name")
         .and_then(|n| n.as_str())
-        .map(Cow::into_owned)
         .unwrap_or_default();
     let config_address = if module_plain.is_empty() {
         format!("{rtype}.{rname}")
