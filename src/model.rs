@@ -3,6 +3,8 @@
 
 use crate::input::SourceFile;
 use crate::value::{Kind, Span, Value};
+use foldhash::fast::FixedState;
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -157,14 +159,14 @@ pub struct Model<'a> {
     /// (resource type, reason): types the inputs cannot contain at all (e.g. AWS Config does not
     /// record `aws_route53_record`); every rule that `needs` one is undecided for the run.
     pub unrecorded_types: Vec<(String, String)>,
-    by_type: HashMap<String, Vec<ResourceId>>,
+    by_type: HashMap<String, Vec<ResourceId>, FixedState>,
     /// (file, module instance, `type.name`) → instances: references resolve within a module
     /// instance, so this lookup is O(1) however many times a module is instantiated.
     /// Keyed by a hash of (file, module instance, type, name): no key strings are stored, and
     /// lookups allocate nothing. Candidates are checked against the resource on lookup.
-    by_local_name: HashMap<u64, Vec<ResourceId>>,
+    by_local_name: HashIndex,
     /// Hash of (type, identifying value) → resources, for lookups by id, ARN or name.
-    by_ident: HashMap<u64, Vec<ResourceId>>,
+    by_ident: HashIndex,
     /// Module outputs and call inputs, for references across module boundaries.
     modules: ModuleLinks,
     /// Hash of (file, module instance, call name) → the instances of that call seen among the
@@ -177,10 +179,11 @@ pub struct Model<'a> {
     pub source_summary: Vec<String>,
 }
 
-/// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")).
+/// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")). foldhash:
+/// a fraction of SipHash's cost on these short strings, and fixed, so runs are repeatable.
 fn key(file: usize, parts: &[&str]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = FixedState::default().build_hasher();
     h.write_usize(file);
     for p in parts {
         h.write(p.as_bytes());
@@ -191,12 +194,12 @@ fn key(file: usize, parts: &[&str]) -> u64 {
 
 /// The resource name of an address (`module.m["a.b"].aws_x.y[0]` → `y`).
 fn local_name(address: &str) -> &str {
-    let last = last_segment(address);
+    let last = &address[last_segment_start(address)..];
     last.split('[').next().unwrap_or(last)
 }
 
-/// The last of [`address_segments`], without collecting them.
-fn last_segment(addr: &str) -> &str {
+/// Where the last segment of an address starts ([`address_segments`] without the vector).
+fn last_segment_start(addr: &str) -> usize {
     let b = addr.as_bytes();
     let (mut start, mut depth, mut in_str) = (0usize, 0usize, false);
     let mut i = 0;
@@ -211,7 +214,29 @@ fn last_segment(addr: &str) -> &str {
         }
         i += 1;
     }
-    &addr[start.min(addr.len())..]
+    start
+}
+
+/// Resources by a hash key, as one sorted vector of (key, id): 16 bytes a resource instead
+/// of a hash map entry and a vector per key (most keys name one resource). Ids of one key
+/// are in input order.
+#[derive(Default)]
+struct HashIndex(Vec<(u64, ResourceId)>);
+
+impl HashIndex {
+    fn new(mut pairs: Vec<(u64, ResourceId)>) -> HashIndex {
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs.shrink_to_fit();
+        HashIndex(pairs)
+    }
+
+    /// The resources under `k`, in input order.
+    fn get(&self, k: u64) -> &[(u64, ResourceId)] {
+        let from = self.0.partition_point(|&(x, _)| x < k);
+        let to = from + self.0[from..].partition_point(|&(x, _)| x == k);
+        &self.0[from..to]
+    }
 }
 
 /// Attributes that identify a resource when another resource names it by value.
@@ -225,6 +250,30 @@ const IDENT_ATTRS: &[&str] = &[
     "function_name",
     "zone_id",
 ];
+
+/// The non-empty known strings of a resource's identifying attributes. One pass over the
+/// entries of an object; an unread container is not read (it is no string).
+fn ident_values<'v>(attrs: &'v Value) -> impl Iterator<Item = &'v str> + 'v {
+    let (entries, other) = match &attrs.kind {
+        Kind::Obj(e) => (e.as_slice(), None),
+        _ => (&[][..], Some(attrs)),
+    };
+    let direct = entries.iter().filter_map(|(k, v)| {
+        if !IDENT_ATTRS.contains(&k.as_ref()) {
+            return None;
+        }
+        match &v.kind {
+            Kind::Lazy(_) => None,
+            _ => v.nonempty_str(),
+        }
+    });
+    let looked_up = other.into_iter().flat_map(|a| {
+        IDENT_ATTRS
+            .iter()
+            .filter_map(move |k| a.get(k).nonempty_str())
+    });
+    direct.chain(looked_up)
+}
 
 /// The expression of a module output or of a module call's input, as the configuration
 /// records it.
@@ -477,26 +526,41 @@ impl<'a> Model<'a> {
         variables: Vec<(usize, String, String)>,
         warnings: Vec<Warning>,
     ) -> Model<'a> {
-        let mut by_type: HashMap<String, Vec<ResourceId>> = HashMap::new();
-        let mut by_local_name: HashMap<u64, Vec<ResourceId>> = HashMap::new();
-        let mut by_ident: HashMap<u64, Vec<ResourceId>> = HashMap::new();
+        let mut by_type: HashMap<String, Vec<ResourceId>, FixedState> = HashMap::default();
         for (id, r) in resources.iter().enumerate() {
             if let Some(v) = by_type.get_mut(r.rtype.as_str()) {
                 v.push(id);
             } else {
                 by_type.insert(r.rtype.clone(), vec![id]);
             }
-            let k = key(r.file, &[&r.module, &r.rtype, local_name(&r.address)]);
-            by_local_name.entry(k).or_default().push(id);
-            for a in IDENT_ATTRS {
-                if let Some(v) = r.attrs.get(a).nonempty_str() {
-                    let e = by_ident.entry(key(0, &[&r.rtype, v])).or_default();
-                    if e.last() != Some(&id) {
-                        e.push(id);
-                    }
-                }
-            }
         }
+        let (by_local_name, by_ident) = rayon::join(
+            || {
+                HashIndex::new(
+                    resources
+                        .par_iter()
+                        .enumerate()
+                        .map(|(id, r)| {
+                            (
+                                key(r.file, &[&r.module, &r.rtype, local_name(&r.address)]),
+                                id,
+                            )
+                        })
+                        .collect(),
+                )
+            },
+            || {
+                HashIndex::new(
+                    resources
+                        .par_iter()
+                        .enumerate()
+                        .flat_map_iter(|(id, r)| {
+                            ident_values(&r.attrs).map(move |v| (key(0, &[&r.rtype, v]), id))
+                        })
+                        .collect(),
+                )
+            },
+        );
         Model {
             files,
             resources,
@@ -623,11 +687,9 @@ impl<'a> Model<'a> {
         (rtype, name, index): (&str, &str, Option<&str>),
         f: &mut Follow,
     ) -> bool {
-        let Some(pool) = self.by_local_name.get(&key(file, &[scope, rtype, name])) else {
-            return false;
-        };
+        let pool = self.by_local_name.get(key(file, &[scope, rtype, name]));
         let mut found = false;
-        for &c in pool {
+        for &(_, c) in pool {
             let cand = &self.resources[c];
             if cand.file == file
                 && cand.module == scope
@@ -904,12 +966,10 @@ impl<'a> Model<'a> {
     /// `attr` must be one of the identifying attributes (`id`, `arn`, `bucket`, `name`, …).
     pub fn find_by_attr(&self, rtype: &str, attr: &str, value: &str) -> Vec<ResourceId> {
         debug_assert!(IDENT_ATTRS.contains(&attr), "{attr} is not indexed");
-        let Some(cands) = self.by_ident.get(&key(0, &[rtype, value])) else {
-            return Vec::new();
-        };
-        cands
+        self.by_ident
+            .get(key(0, &[rtype, value]))
             .iter()
-            .copied()
+            .map(|&(_, id)| id)
             .filter(|&id| {
                 self.resources[id].rtype == rtype
                     && self.resources[id].get(attr).str() == Some(value)

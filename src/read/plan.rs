@@ -13,6 +13,7 @@ use crate::model::{
     looks_like_region, module_of_address, strip_instance_keys,
 };
 use crate::value::{Kind, Unknown, Value};
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -31,12 +32,71 @@ struct ProviderEntry {
 struct ConfigResource<'a> {
     provider_config_key: Option<String>,
     expressions: Option<Raw<'a>>,
+    /// `expressions` read into a tree on first use: many resources (every instance of a
+    /// module) share one configuration resource, whose expressions are then read once.
+    tree: std::sync::OnceLock<Expr<'a>>,
+}
+
+impl<'a> ConfigResource<'a> {
+    fn expr(&self) -> Option<&Expr<'a>> {
+        let e = self.expressions?;
+        Some(self.tree.get_or_init(|| Expr::read(e, 0)))
+    }
+}
+
+/// A configuration expression as [`overlay_unknown`] reads it.
+enum Expr<'a> {
+    /// An attribute expression (an object with `references` or `constant_value`): the
+    /// traversals it references and where it is.
+    Attr {
+        refs: Vec<Cow<'a, str>>,
+        span: crate::value::Span,
+    },
+    /// A nested block: an object of expressions (a duplicated key: the last one).
+    Block(Vec<(Cow<'a, str>, Expr<'a>)>),
+    /// A list of nested blocks.
+    List(Vec<Expr<'a>>),
+    /// Anything else: an expression is there, but it holds no blocks.
+    Other,
+}
+
+impl<'a> Expr<'a> {
+    fn read(e: Raw<'a>, depth: usize) -> Expr<'a> {
+        if is_attribute_expr(e) {
+            return Expr::Attr {
+                refs: refs_of(e).unwrap_or_default(),
+                span: e.span(),
+            };
+        }
+        if depth > crate::json::MAX_DEPTH {
+            return Expr::Other;
+        }
+        if e.is_object() {
+            Expr::Block(
+                e.entries()
+                    .map(|(k, _, v)| (k, Expr::read(v, depth + 1)))
+                    .collect(),
+            )
+        } else if e.is_array() {
+            Expr::List(e.items().map(|v| Expr::read(v, depth + 1)).collect())
+        } else {
+            Expr::Other
+        }
+    }
+
+    /// The expression of `key` in a block.
+    fn get(&self, key: &str) -> Option<&Expr<'a>> {
+        match self {
+            Expr::Block(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, e)| e),
+            _ => None,
+        }
+    }
 }
 
 struct Ctx<'a> {
     file: usize,
     providers: HashMap<String, ProviderEntry>,
-    config: HashMap<String, ConfigResource<'a>>,
+    config: HashMap<String, ConfigResource<'a>, FixedState>,
     has_configuration: bool,
     is_state: bool,
 }
@@ -87,7 +147,7 @@ pub fn read<'a>(
     let mut ctx = Ctx {
         file,
         providers: HashMap::new(),
-        config: HashMap::new(),
+        config: HashMap::default(),
         has_configuration: false,
         is_state,
     };
@@ -223,7 +283,11 @@ fn provider_region(
     }
 }
 
-fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, ConfigResource<'a>>) {
+fn walk_config<'a>(
+    module: Raw<'a>,
+    path: String,
+    out: &mut HashMap<String, ConfigResource<'a>, FixedState>,
+) {
     if let Some(res) = module.get("resources") {
         for r in res.items() {
             let Some(addr) = r.get("address").and_then(|a| a.as_str()) else {
@@ -242,6 +306,7 @@ fn walk_config<'a>(module: Raw<'a>, path: String, out: &mut HashMap<String, Conf
                         .and_then(|k| k.as_str())
                         .map(Cow::into_owned),
                     expressions: r.get("expressions"),
+                    tree: std::sync::OnceLock::new(),
                 },
             );
         }
@@ -391,7 +456,6 @@ fn build_resource<'a>(
     let rname = item
         .get("name")
         .and_then(|n| n.as_str())
-        .map(Cow::into_owned)
         .unwrap_or_default();
     let config_address = if module_plain.is_empty() {
         format!("{rtype}.{rname}")
@@ -405,7 +469,7 @@ fn build_resource<'a>(
         overlay_unknown(
             &mut attrs,
             u,
-            config.and_then(|c| c.expressions),
+            config.and_then(ConfigResource::expr),
             &[],
             config.is_some() || !ctx.has_configuration,
         );
@@ -545,36 +609,31 @@ fn is_attribute_expr(expr: Raw) -> bool {
 fn overlay_unknown<'a>(
     v: &mut Value<'a>,
     unk: Raw<'a>,
-    expr: Option<Raw<'a>>,
+    expr: Option<&Expr<'a>>,
     inherited: &[Cow<'a, str>],
     config_known: bool,
 ) {
     v.force();
     if unk.as_bool() == Some(true) {
         let (refs, configured) = match expr {
-            Some(e) if is_attribute_expr(e) => (refs_of(e).unwrap_or_default(), true),
+            Some(Expr::Attr { refs, .. }) => (refs.clone(), true),
             Some(_) => (inherited.to_vec(), true),
             // No expression: computed by the provider, unless we could not see the configuration.
             None => (inherited.to_vec(), !inherited.is_empty() || !config_known),
         };
         // Point diagnostics at the expression that produces the value when there is one.
         let span = match expr {
-            Some(e) if is_attribute_expr(e) => e.span(),
+            Some(Expr::Attr { span, .. }) => *span,
             _ if v.is_absent() => unk.span(),
             _ => v.span,
         };
         *v = Value::unknown(Unknown { refs, configured }, span);
         return;
     }
-    let own_refs;
-    let inherited = match expr.filter(|e| is_attribute_expr(*e)) {
-        Some(e) => {
-            own_refs = refs_of(e).unwrap_or_default();
-            own_refs.as_slice()
-        }
-        None => inherited,
+    let (inherited, block_expr) = match expr {
+        Some(Expr::Attr { refs, .. }) => (refs.as_slice(), None),
+        e => (inherited, e),
     };
-    let block_expr = expr.filter(|e| !is_attribute_expr(*e));
     if unk.is_object() {
         for (k, kspan, u) in unk.entries() {
             if !subtree_has_true(u) {
@@ -598,7 +657,10 @@ fn overlay_unknown<'a>(
             }
         }
     } else if unk.is_array() {
-        let exprs: Vec<Raw<'a>> = block_expr.map(|e| e.items().collect()).unwrap_or_default();
+        let exprs: &[Expr<'a>] = match block_expr {
+            Some(Expr::List(items)) => items,
+            _ => &[],
+        };
         if v.is_null_or_absent() {
             v.kind = Kind::Arr(Vec::new());
             v.span = unk.span();
@@ -616,8 +678,8 @@ fn overlay_unknown<'a>(
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {
                     // A block list: the i-th block's expressions; an attribute list: inherited.
-                    let e = exprs.get(i).copied().or(if exprs.len() == 1 {
-                        exprs.first().copied()
+                    let e = exprs.get(i).or(if exprs.len() == 1 {
+                        exprs.first()
                     } else {
                         None
                     });
