@@ -1397,41 +1397,56 @@ fn count_chars(b: &[u8]) -> usize {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        use rayon::prelude::*;
         let b = text.as_bytes();
-        let mut blocks = Vec::with_capacity(b.len() / BLOCK + 1);
+        // Per block, on every core: how many newlines it holds, and where its last and first
+        // newline are. A pretty-printed plan has millions of lines.
+        let per: Vec<(usize, Option<usize>, Option<usize>)> = b
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let at = i * BLOCK;
+                (
+                    chunk.iter().filter(|&&c| c == b'\n').count(),
+                    memchr::memrchr(b'\n', chunk).map(|p| at + p),
+                    memchr::memchr(b'\n', chunk).map(|p| at + p),
+                )
+            })
+            .collect();
+        let mut blocks = Vec::with_capacity(per.len());
         let (mut lines, mut line_start) = (0, 0);
-        for (i, chunk) in b.chunks(BLOCK).enumerate() {
+        for &(newlines, last, _) in &per {
             blocks.push(BlockLines {
                 lines_before: lines,
                 line_start,
                 next_newline: b.len(),
             });
-            for p in memchr::memchr_iter(b'\n', chunk) {
-                lines += 1;
-                line_start = i * BLOCK + p + 1;
+            lines += newlines;
+            if let Some(last) = last {
+                line_start = last + 1;
             }
         }
         // The first newline at or after each block's start, from the last block backwards.
         let mut next = b.len();
-        for (i, block) in blocks.iter_mut().enumerate().rev() {
-            let at = i * BLOCK;
-            if let Some(p) = memchr::memchr(b'\n', &b[at..(at + BLOCK).min(b.len())]) {
-                next = at + p;
+        for (block, &(_, _, first)) in blocks.iter_mut().zip(&per).rev() {
+            if let Some(first) = first {
+                next = first;
             }
             block.next_newline = next;
         }
         // ASCII text (most plans): characters are bytes, no table is needed.
-        if text.is_ascii() {
+        if b.par_chunks(1 << 20).all(|c| c.is_ascii()) {
             return LineIndex {
                 blocks,
                 block_chars: Vec::new(),
             };
         }
-        let mut block_chars = Vec::with_capacity(b.len() / BLOCK + 1);
+        let counts: Vec<usize> = b.par_chunks(BLOCK).map(count_chars).collect();
+        let mut block_chars = Vec::with_capacity(counts.len() + 1);
         let mut total = 0;
-        for chunk in b.chunks(BLOCK) {
+        for n in counts {
             block_chars.push(total);
-            total += count_chars(chunk);
+            total += n;
         }
         block_chars.push(total);
         LineIndex {
