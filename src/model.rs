@@ -200,21 +200,7 @@ fn local_name(address: &str) -> &str {
 
 /// Where the last segment of an address starts ([`address_segments`] without the vector).
 fn last_segment_start(addr: &str) -> usize {
-    let b = addr.as_bytes();
-    let (mut start, mut depth, mut in_str) = (0usize, 0usize, false);
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if in_str => i += 1,
-            b'"' => in_str = !in_str,
-            b'[' if !in_str => depth += 1,
-            b']' if !in_str => depth = depth.saturating_sub(1),
-            b'.' if !in_str && depth == 0 => start = i + 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    start
+    segment_dots(addr).last().map_or(0, |dot| dot + 1)
 }
 
 /// Resources by a hash key, as one sorted vector of (key, id): 16 bytes a resource instead
@@ -1180,25 +1166,35 @@ pub fn traversal_attribute(t: &str) -> Option<&str> {
 /// Splits an address into segments, respecting quoted instance keys.
 pub fn address_segments(addr: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let b = addr.as_bytes();
-    let (mut start, mut depth, mut in_str) = (0usize, 0usize, false);
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if in_str => i += 1,
-            b'"' => in_str = !in_str,
-            b'[' if !in_str => depth += 1,
-            b']' if !in_str => depth = depth.saturating_sub(1),
-            b'.' if !in_str && depth == 0 => {
-                out.push(&addr[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
+    let mut start = 0;
+    for dot in segment_dots(addr) {
+        out.push(&addr[start..dot]);
+        start = dot + 1;
     }
     out.push(&addr[start..]);
     out
+}
+
+/// The dots of an address that separate its segments: not those inside an instance key
+/// (`["a.b"]`, `[1.5]`).
+fn segment_dots(addr: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = addr.as_bytes();
+    let (mut i, mut depth, mut in_str) = (0usize, 0usize, false);
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let at = i;
+            i += 1;
+            match b[at] {
+                b'\\' if in_str => i += 1,
+                b'"' => in_str = !in_str,
+                b'[' if !in_str => depth += 1,
+                b']' if !in_str => depth = depth.saturating_sub(1),
+                b'.' if !in_str && depth == 0 => return Some(at),
+                _ => {}
+            }
+        }
+        None
+    })
 }
 
 /// `module.a[0].module.b["x"]` → `module.a.module.b`
