@@ -87,6 +87,15 @@ fn text_w(s: &str, size: f64, bold: bool) -> f64 {
     em * size * if bold { 1.1 } else { 1.0 }
 }
 
+/// Each node's position in [`Posture::nodes`], by its id.
+fn node_index(p: &Posture) -> HashMap<&str, usize> {
+    p.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect()
+}
+
 /// Row positions: groups (entry points, then stores, then dependencies) one below the other;
 /// within a group the nodes of one column stack, and an entry point sits level with the middle
 /// of its targets. A backup vault is drawn in the group of the first store that copies to it,
@@ -94,12 +103,7 @@ fn text_w(s: &str, size: f64, bold: bool) -> f64 {
 fn layout(p: &Posture, cols: &[(String, String)]) -> HashMap<usize, (usize, f64)> {
     let col_index = |key: &str| cols.iter().position(|c| c.0 == key).unwrap_or(0);
     let nstores = p.stores.len();
-    let index: HashMap<&str, usize> = p
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = node_index(p);
     let mut group_of: Vec<usize> = p.nodes.iter().map(|n| n.group).collect();
     for e in &p.edges {
         if e.kind != EdgeKind::BackupCopy {
@@ -253,12 +257,7 @@ fn draw(
         .fold(0.0, f64::max)
         .max(1.0);
     let y_of = |r: f64| HEADER + 16.0 + r * ROW_H;
-    let index: HashMap<&str, usize> = p
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = node_index(p);
     // Rows of boxes per column, to find horizontals that cross a column between its boxes.
     let free_across = |y: f64, from_col: usize, to_col: usize| {
         pos.values().all(|&(c, r)| {
