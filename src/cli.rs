@@ -972,10 +972,11 @@ fn run(
     let mut phase = |name: &str| {
         if timings {
             eprintln!(
-                "timing: {name:<8} {:>8.3} s  rss {:>6} MB  peak {:>6} MB",
+                "timing: {name:<8} {:>8.3} s  rss {:>6} MB  peak {:>6} MB  (file {:>4} MB)",
                 clock.elapsed().as_secs_f64(),
                 proc_status_mb("VmRSS:"),
-                proc_status_mb("VmHWM:")
+                proc_status_mb("VmHWM:"),
+                proc_status_mb("RssFile:")
             );
         }
         clock = std::time::Instant::now();

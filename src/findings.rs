@@ -45,14 +45,11 @@ pub struct Report<'m, 'a> {
     pub notices: Vec<Notice>,
     /// Set by [`crate::baseline::apply`] when `--baseline` is given.
     pub baseline: Option<crate::baseline::Applied>,
-    /// Line indexes of the input files, built on first use.
-    line_indexes: Vec<std::sync::OnceLock<crate::json::LineIndex>>,
 }
 
 impl Report<'_, '_> {
     pub fn line_index(&self, file: usize) -> &crate::json::LineIndex {
-        self.line_indexes[file]
-            .get_or_init(|| crate::json::LineIndex::new(&self.model.file(file).text))
+        self.model.file(file).line_index()
     }
     /// 1-based line and column of a byte offset in an input file.
     pub fn line_col(&self, file: usize, offset: usize) -> (usize, usize) {
@@ -238,9 +235,6 @@ pub fn build<'m, 'a>(
         waived,
         notices,
         baseline: None,
-        line_indexes: (0..model.files.len())
-            .map(|_| std::sync::OnceLock::new())
-            .collect(),
     }
 }
 

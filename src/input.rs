@@ -51,7 +51,7 @@ pub const HCL_HINT: &str = "lint `terraform show -json` output: terraform plan -
 pub struct SourceFile {
     /// The path as given (or `<stdin>`).
     pub name: String,
-    pub text: String,
+    pub text: Text,
     pub kind: InputKind,
     /// Notes about how the file was decoded (gzip, UTF-16, lossy UTF-8).
     pub notes: Vec<String>,
@@ -61,6 +61,100 @@ pub struct SourceFile {
     /// Where the shallow containers of `text` end, recorded while validating it
     /// ([`json::PLAN_INDEX_DEPTH`] levels): navigation from [`Raw::root_indexed`] steps over them.
     pub structure: json::Structure,
+    /// Where the lines of `text` start, built on first use (or while reading, for a mapped
+    /// text: see [`Text::release`]).
+    lines: std::sync::OnceLock<json::LineIndex>,
+}
+
+impl SourceFile {
+    /// The line index of the text.
+    pub fn line_index(&self) -> &json::LineIndex {
+        self.lines.get_or_init(|| json::LineIndex::new(&self.text))
+    }
+}
+
+/// The decoded text of an input: owned, or a read-only mapping of a large file that was
+/// checked to be UTF-8 JSON as it is.
+pub struct Text(Repr);
+
+enum Repr {
+    Owned(String),
+    Mapped(memmap2::Mmap),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Owned(s) => s,
+            // SAFETY: a mapped text is built only by `mapped`, after `from_utf8` accepted every
+            // byte of the mapping (see there for the file not changing underneath).
+            Repr::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m) },
+        }
+    }
+
+    /// The mapping of a whole file, when it is UTF-8 (checked in two halves at once).
+    fn mapped(map: memmap2::Mmap) -> Result<Text, memmap2::Mmap> {
+        let b: &[u8] = &map;
+        // Split at a byte that starts a character, so each half is UTF-8 on its own exactly
+        // when the whole is.
+        let mut mid = b.len() / 2;
+        while mid < b.len() && (b[mid] as i8) < -0x40 {
+            mid += 1;
+        }
+        let (x, y) = b.split_at(mid);
+        let (ok_x, ok_y) = rayon::join(
+            || std::str::from_utf8(x).is_ok(),
+            || std::str::from_utf8(y).is_ok(),
+        );
+        if ok_x && ok_y {
+            Ok(Text(Repr::Mapped(map)))
+        } else {
+            Err(map)
+        }
+    }
+
+    /// Lets the system take back the memory of a mapped text: its pages stay in the page cache
+    /// and are mapped again, unchanged, when something reads them. A plan's `planned_values`
+    /// and `prior_state` (about 40 % of it) are read once, by the validator, and never again.
+    pub fn release(&self) {
+        if let Repr::Mapped(m) = &self.0 {
+            // SAFETY: the mapping is private and read-only, never written: dropping its pages
+            // loses nothing, and a later read maps the file's bytes again. Like every read of a
+            // mapped file, this assumes the file is not changed while drlint runs (standard
+            // input is never mapped). A failure only leaves the pages mapped.
+            let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+
+    fn is_mapped(&self) -> bool {
+        matches!(self.0, Repr::Mapped(_))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Repr::Owned(s))
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = if self.is_mapped() { "mapped" } else { "owned" };
+        write!(f, "Text({how}, {} bytes)", self.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,79 +199,88 @@ pub fn load(path: &str) -> Result<SourceFile, InputError> {
 
 /// [`load`], naming standard input `stdin_name` (`--stdin-filename`) instead of `<stdin>`.
 pub fn load_as(path: &str, stdin_name: Option<&str>) -> Result<SourceFile, InputError> {
-    let stdin_name = stdin_name.unwrap_or(STDIN_NAME);
-    let bytes = if path == "-" {
+    if path == "-" {
+        let name = stdin_name.unwrap_or(STDIN_NAME);
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
-            .map_err(|e| input_err(stdin_name, format!("cannot read standard input: {e}"), ""))?;
-        buf
-    } else {
-        let p = Path::new(path);
-        match std::fs::metadata(p) {
-            Err(e) => return Err(io_error(path, &e)),
-            Ok(m) if m.is_dir() => {
-                return Err(input_err(
-                    path,
-                    "is a directory, not a file",
-                    "pass the JSON file itself, e.g. cdktf.out/stacks/<stack>/cdk.tf.json or plan.json",
-                ));
-            }
-            Ok(_) => {}
+            .map_err(|e| input_err(name, format!("cannot read standard input: {e}"), ""))?;
+        return decode(name, buf);
+    }
+    let p = Path::new(path);
+    match std::fs::metadata(p) {
+        Err(e) => return Err(io_error(path, &e)),
+        Ok(m) if m.is_dir() => {
+            return Err(input_err(
+                path,
+                "is a directory, not a file",
+                "pass the JSON file itself, e.g. cdktf.out/stacks/<stack>/cdk.tf.json or plan.json",
+            ));
         }
-        read_file(p).map_err(|e| io_error(path, &e))?
-    };
-    let name = if path == "-" {
-        stdin_name.to_string()
-    } else {
-        path.to_string()
-    };
-    decode(&name, bytes)
+        Ok(_) => {}
+    }
+    let loaded = read_path(p).map_err(|e| io_error(path, &e))?;
+    decode_loaded(path, loaded)
 }
 
-/// Files at least this large are read, and checked for UTF-8, in two halves at once.
-const PARALLEL_MIN: usize = 4 << 20;
+/// Regular files at least this large are mapped rather than read into memory.
+const MAP_MIN: u64 = 4 << 20;
 
-/// [`std::fs::read`], reading a large file's two halves at once: most of the time spent
-/// reading a file that is in the page cache goes to copying it and to faulting in the pages
-/// copied to, which two threads share.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    {
-        use std::io::{Seek, SeekFrom};
-        use std::os::unix::fs::FileExt;
-        let mut file = std::fs::File::open(path)?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let Ok(len) = usize::try_from(len) else {
-            return std::fs::read(path);
-        };
-        if len < PARALLEL_MIN || rayon::current_num_threads() < 2 {
-            let mut buf = Vec::with_capacity(len);
-            file.read_to_end(&mut buf)?;
-            return Ok(buf);
+/// A file's bytes: a mapping of a large regular file, or what was read.
+enum Loaded {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl Loaded {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Loaded::Mapped(m) => m,
+            Loaded::Read(b) => b,
         }
-        let mut buf = vec![0u8; len];
-        let (a, b) = buf.split_at_mut(len / 2);
-        let (ra, rb) = rayon::join(
-            || file.read_exact_at(a, 0),
-            || file.read_exact_at(b, (len / 2) as u64),
-        );
-        match ra.and(rb) {
-            Ok(()) => {}
-            // The file shrank while it was read: read it again, as it is now.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                return std::fs::read(path);
-            }
-            Err(e) => return Err(e),
-        }
-        // Whatever was appended since its size was taken.
-        file.seek(SeekFrom::Start(len as u64))?;
-        file.read_to_end(&mut buf)?;
-        Ok(buf)
     }
-    #[cfg(not(unix))]
-    {
-        std::fs::read(path)
+}
+
+/// Maps a large regular file (no copy, and pages the model never reads can be given back: see
+/// [`Text::release`]); reads anything else, or a file that cannot be mapped.
+fn read_path(path: &Path) -> std::io::Result<Loaded> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() >= MAP_MIN {
+        // SAFETY: the mapping is read-only and private. Like every mapped read, it assumes the
+        // file is not truncated or rewritten while drlint runs (see `Text::release`).
+        if let Ok(m) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(Loaded::Mapped(m));
+        }
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let mut file = file;
+    file.read_to_end(&mut buf)?;
+    Ok(Loaded::Read(buf))
+}
+
+/// [`decode`] for a loaded file: a mapped file that is plain UTF-8 is used where it is;
+/// compressed, UTF-16, byte-order-marked or invalid UTF-8 files are decoded into memory.
+fn decode_loaded(name: &str, loaded: Loaded) -> Result<SourceFile, InputError> {
+    let map = match loaded {
+        Loaded::Read(b) => return decode(name, b),
+        Loaded::Mapped(m) => m,
+    };
+    let marked = [
+        &[0x1f, 0x8b][..],
+        b"PK\x03\x04",
+        &[0xFF, 0xFE],
+        &[0xFE, 0xFF],
+        &[0xEF, 0xBB, 0xBF],
+    ]
+    .iter()
+    .any(|m| map.starts_with(m));
+    if marked {
+        return decode(name, map.to_vec());
+    }
+    match Text::mapped(map) {
+        Ok(text) => finish(name, text, Vec::new()),
+        Err(map) => decode(name, map.to_vec()),
     }
 }
 
@@ -258,6 +361,11 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
             }
         }
     };
+    finish(name, Text::from(text), notes)
+}
+
+/// Checks decoded text, validates it as JSON and detects its format.
+fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, InputError> {
     if text.len() > u32::MAX as usize {
         return Err(input_err(
             name,
@@ -273,6 +381,13 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         Err(e) => return Err(invalid_json(name, &text, e)),
     };
     let (kind, top) = detect_with_fields(name, &text, &structure)?;
+    let lines = std::sync::OnceLock::new();
+    if text.is_mapped() {
+        // Every page of the file was just read: index its lines now, then give the pages back.
+        // The model and the rules map again only the parts they read.
+        let _ = lines.set(json::LineIndex::new(&text));
+        text.release();
+    }
     Ok(SourceFile {
         name: name.to_string(),
         text,
@@ -280,6 +395,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         notes,
         top,
         structure,
+        lines,
     })
 }
 
@@ -442,9 +558,9 @@ pub fn load_dir(dir: &str) -> Result<DirInputs, InputError> {
     let decoded: Vec<Result<Option<SourceFile>, InputError>> = candidates
         .par_iter()
         .map(|p| {
-            let bytes = std::fs::read(p).map_err(|e| io_error(p, &e))?;
-            let ours = looks_like_our_kind(&bytes);
-            match decode(p, bytes) {
+            let loaded = read_path(Path::new(p)).map_err(|e| io_error(p, &e))?;
+            let ours = looks_like_our_kind(loaded.bytes());
+            match decode_loaded(p, loaded) {
                 Ok(f) => Ok(Some(f)),
                 Err(e) if ours => Err(e),
                 Err(_) => Ok(None),
@@ -658,5 +774,95 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.location.map(|l| l.0), Some(2));
         assert!(e.message.contains("truncated"), "{e}");
+    }
+
+    /// A plan of more than [`MAP_MIN`] bytes, pretty-printed so that it has many lines, with
+    /// `extra` spliced in after its first key.
+    fn large_plan(extra: &str) -> Vec<u8> {
+        let mut s = format!("{{\n  \"format_version\": \"1.2\",{extra}\n  \"filler\": [\n");
+        while (s.len() as u64) < MAP_MIN + 4096 {
+            s.push_str("    \"ééé padding, so that columns count characters\",\n");
+        }
+        s.push_str("    0\n  ],\n  \"planned_values\": {\"root_module\": {}}\n}\n");
+        s.into_bytes()
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("drlint-input-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plan.json");
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn large_files_are_mapped_and_read_like_any_other() {
+        let bytes = large_plan("");
+        let path = temp_file("mapped", &bytes);
+        let f = load(path.to_str().unwrap()).unwrap();
+        assert_eq!(
+            format!("{:?}", f.text),
+            format!("Text(mapped, {} bytes)", bytes.len())
+        );
+        // The pages were given back after validation; reading maps the same bytes again.
+        assert_eq!(f.text.as_bytes(), &bytes[..]);
+        let read = decode("plan.json", bytes.clone()).unwrap();
+        assert_eq!(
+            format!("{:?}", read.text),
+            format!("Text(owned, {} bytes)", bytes.len())
+        );
+        assert_eq!(
+            (f.kind, &f.top, &f.notes),
+            (read.kind, &read.top, &read.notes)
+        );
+        assert_eq!(f.structure, read.structure);
+        // The line index built before the pages were given back is the one built after.
+        for offset in [0, 17, 4096, bytes.len() / 2, bytes.len() - 3, bytes.len()] {
+            assert_eq!(
+                f.line_index().line_col(&f.text, offset),
+                json::line_col(&read.text, offset),
+                "offset {offset}"
+            );
+        }
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn large_files_that_need_decoding_are_read_into_memory() {
+        let plan = large_plan("");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(&plan);
+        let path = temp_file("bom", &bom);
+        let f = load(path.to_str().unwrap()).unwrap();
+        assert!(format!("{:?}", f.text).starts_with("Text(owned"));
+        assert_eq!(f.text.as_bytes(), &plan[..]);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+
+        // Invalid UTF-8 in the second half: replaced, with a note, as for a small file.
+        let mut bad = plan.clone();
+        let at = bad.len() - 200;
+        bad[at] = 0xFF;
+        let path = temp_file("bad-utf8", &bad);
+        let f = load(path.to_str().unwrap()).unwrap();
+        assert!(format!("{:?}", f.text).starts_with("Text(owned"));
+        assert_eq!(
+            f.notes,
+            [format!(
+                "invalid UTF-8 at byte {at}; such bytes were replaced with U+FFFD"
+            )]
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn errors_in_large_mapped_files_have_their_place() {
+        let bytes = large_plan("\n  \"broken\": [1, 2,,],");
+        let path = temp_file("broken", &bytes);
+        let name = path.to_str().unwrap();
+        let e = load(name).unwrap_err();
+        let expected = decode(name, bytes).unwrap_err();
+        assert_eq!(e, expected);
+        assert_eq!(e.location, Some((3, 19)));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 }

@@ -1374,6 +1374,7 @@ mod tests {
 /// minified plans are a single line of hundreds of megabytes, so counting from the start for
 /// every finding would be quadratic. The index keeps three numbers per 4 KiB block, not one per
 /// line: a pretty-printed plan has millions of lines.
+#[derive(Debug)]
 pub struct LineIndex {
     /// Per block: newlines before the block's first byte, the start of the line holding that
     /// byte, and the first newline at or after it (the text's length when there is none).
@@ -1382,7 +1383,7 @@ pub struct LineIndex {
     block_chars: Vec<usize>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct BlockLines {
     lines_before: usize,
     line_start: usize,
