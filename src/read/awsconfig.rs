@@ -570,7 +570,7 @@ impl<'a> Reader<'a> {
             region_source,
             account: it.account.clone(),
             attrs: Value::new(Kind::Obj(entries), it.span()),
-            meta: Value::new(Kind::Obj(Vec::new()), it.span()),
+            meta: None,
             span: it.span(),
             construct_path: None,
             program_source: None,

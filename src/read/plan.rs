@@ -491,7 +491,7 @@ fn build_resource<'a>(
         region_source,
         account: None,
         attrs,
-        meta: Value::new(Kind::Absent, Default::default()),
+        meta: None,
         span: attrs_raw.span(),
         construct_path: None,
         program_source: None,
