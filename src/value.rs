@@ -366,10 +366,7 @@ fn tag_in<'v>(tags: &'v Value<'_>, key: &str) -> Option<&'v str> {
         && l.cell.get().is_none()
         && l.raw().is_object()
     {
-        let Some(v) = l.raw().get(key) else {
-            return None;
-        };
-        match v.as_str() {
+        match l.raw().get(key)?.as_str() {
             // Known string values are all a tag map holds; anything else is no string.
             Some(Cow::Borrowed(s)) => return Some(s),
             // An escaped string: decoded into the built map below.
