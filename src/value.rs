@@ -36,10 +36,36 @@ impl Span {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unknown<'a> {
     /// Traversals of the configuration expression (`aws_kms_key.dr.arn`, `var.key`), if any.
-    pub refs: Vec<Cow<'a, str>>,
+    pub refs: Refs<'a>,
     /// True when the user wrote an expression for it; false when the provider computes it
     /// because the configuration leaves it unset (then the provider's default applies).
     pub configured: bool,
+}
+
+/// The references of an unknown value, read as a slice. Shared: every instance of a module's
+/// resource holds the same configuration expression's list, and a plan holds many instances.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Refs<'a>(Option<std::sync::Arc<[Cow<'a, str>]>>);
+
+impl<'a> std::ops::Deref for Refs<'a> {
+    type Target = [Cow<'a, str>];
+    fn deref(&self) -> &[Cow<'a, str>] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+impl<'a> From<Vec<Cow<'a, str>>> for Refs<'a> {
+    fn from(refs: Vec<Cow<'a, str>>) -> Refs<'a> {
+        Refs((!refs.is_empty()).then(|| refs.into()))
+    }
+}
+
+impl<'r, 'a> IntoIterator for &'r Refs<'a> {
+    type Item = &'r Cow<'a, str>;
+    type IntoIter = std::slice::Iter<'r, Cow<'a, str>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -414,12 +440,20 @@ mod tests {
     fn unknown_propagates_and_tri() {
         let u = Value::unknown(
             Unknown {
-                refs: vec![],
+                refs: vec![Cow::Borrowed("aws_kms_key.dr.arn")].into(),
                 configured: true,
             },
             Span::default(),
         );
         assert!(u.get("a").at(3).is_unknown());
+        let Kind::Unknown(known) = u.kind() else {
+            panic!("not unknown")
+        };
+        assert_eq!(
+            known.refs.iter().collect::<Vec<_>>(),
+            ["aws_kms_key.dr.arn"]
+        );
+        assert!(Unknown::default().refs.is_empty());
         assert_eq!(u.tri(false), Tri::Unknown);
         let computed = Value::unknown(Unknown::default(), Span::default());
         assert_eq!(computed.tri(false), Tri::No);

@@ -902,7 +902,7 @@ fn number_of<'a>(v: &Value<'a>, key: &str) -> Value<'a> {
 fn unrecorded<'a>(sp: Span) -> Value<'a> {
     Value::unknown(
         Unknown {
-            refs: Vec::new(),
+            refs: Default::default(),
             configured: true,
         },
         sp,

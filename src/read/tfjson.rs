@@ -255,7 +255,7 @@ fn interpolations_to_unknown(v: &mut Value) {
                 .map(|r| Cow::Owned(r.into_owned()))
                 .collect();
             v.kind = Kind::Unknown(Box::new(Unknown {
-                refs,
+                refs: refs.into(),
                 configured: true,
             }));
         }
