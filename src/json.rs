@@ -875,6 +875,15 @@ impl<'a> Raw<'a> {
     pub fn is_array(&self) -> bool {
         self.first() == b'['
     }
+    /// An object or array with at least one member (only its first bytes are looked at).
+    pub fn is_nonempty_container(&self) -> bool {
+        let b = self.src.as_bytes();
+        match self.first() {
+            b'{' => b.get(skip_ws(b, self.start + 1)) != Some(&b'}'),
+            b'[' => b.get(skip_ws(b, self.start + 1)) != Some(&b']'),
+            _ => false,
+        }
+    }
     pub fn is_null(&self) -> bool {
         self.first() == b'n'
     }
@@ -934,19 +943,24 @@ impl<'a> Raw<'a> {
         found
     }
 
-    /// Builds the top level of an object: scalars are read, nested containers stay lazy until a
-    /// rule reads them.
+    /// Builds the top level of an object or array: scalars and empty containers are read,
+    /// other nested containers stay lazy until a rule reads them (and then only their own top
+    /// level is built, see [`Value::kind`]).
     pub fn to_shallow_value(&self, warnings: &mut Vec<JsonWarning>) -> Value<'a> {
-        if !self.is_object() {
-            return self.to_value(warnings);
-        }
-        let kind = self.object_kind(warnings, |v, w| {
-            if v.is_object() || v.is_array() {
+        fn child<'a>(v: Raw<'a>, w: &mut Vec<JsonWarning>) -> Value<'a> {
+            if v.is_nonempty_container() {
                 Value::lazy(v)
             } else {
                 v.value_at_depth(w, 1)
             }
-        });
+        }
+        let kind = if self.is_object() {
+            self.object_kind(warnings, child)
+        } else if self.is_array() {
+            Kind::Arr(self.items().map(|v| child(v, warnings)).collect())
+        } else {
+            return self.to_value(warnings);
+        };
         Value::new(kind, self.span())
     }
 

@@ -42,15 +42,17 @@ pub struct Resource<'a> {
     pub account: Option<String>,
     /// The resource's attributes (plan `after`, state `values`, tf.json arguments).
     pub attrs: Value<'a>,
-    /// Meta-arguments that are not attributes (`lifecycle`), where the input shows them.
-    pub meta: Value<'a>,
+    /// Meta-arguments that are not attributes (`lifecycle`), where the input shows them (read
+    /// them with [`Resource::meta`]). Out of line: only Terraform JSON has them, and plans hold
+    /// many resources.
+    pub meta: Option<Box<Value<'a>>>,
     /// Span of the resource in its file (its attributes object).
     pub span: Span,
     /// CDKTF construct path (`tap/payments-table`), from the `"//"` metadata.
     pub construct_path: Option<String>,
     /// Where the program that generated the resource created it (CDKTF programs that opt in
     /// with integrations/cdktf-python, see docs/cdktf-source-locations.md).
-    pub program_source: Option<ProgramSource>,
+    pub program_source: Option<Box<ProgramSource>>,
     /// Which kind of input the resource was read from.
     pub origin: Origin,
 }
@@ -61,6 +63,10 @@ impl<'a> Resource<'a> {
     }
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.attrs.tag(key)
+    }
+    /// The meta-arguments (`Absent` when the input shows none).
+    pub fn meta(&self) -> &Value<'a> {
+        self.meta.as_deref().unwrap_or(Value::absent())
     }
 }
 

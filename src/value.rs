@@ -36,10 +36,36 @@ impl Span {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unknown<'a> {
     /// Traversals of the configuration expression (`aws_kms_key.dr.arn`, `var.key`), if any.
-    pub refs: Vec<Cow<'a, str>>,
+    pub refs: Refs<'a>,
     /// True when the user wrote an expression for it; false when the provider computes it
     /// because the configuration leaves it unset (then the provider's default applies).
     pub configured: bool,
+}
+
+/// The references of an unknown value, read as a slice. Shared: every instance of a module's
+/// resource holds the same configuration expression's list, and a plan holds many instances.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Refs<'a>(Option<std::sync::Arc<[Cow<'a, str>]>>);
+
+impl<'a> std::ops::Deref for Refs<'a> {
+    type Target = [Cow<'a, str>];
+    fn deref(&self) -> &[Cow<'a, str>] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+impl<'a> From<Vec<Cow<'a, str>>> for Refs<'a> {
+    fn from(refs: Vec<Cow<'a, str>>) -> Refs<'a> {
+        Refs((!refs.is_empty()).then(|| refs.into()))
+    }
+}
+
+impl<'r, 'a> IntoIterator for &'r Refs<'a> {
+    type Item = &'r Cow<'a, str>;
+    type IntoIter = std::slice::Iter<'r, Cow<'a, str>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,12 +151,13 @@ impl<'a> Value<'a> {
         )
     }
 
-    /// This value with a lazy container read.
+    /// This value with a lazy container read: its top level only, nested containers stay lazy
+    /// (rules read a few paths of a block, not the whole block).
     fn r(&self) -> &Value<'a> {
         match &self.kind {
             Kind::Lazy(l) => l
                 .cell
-                .get_or_init(|| Box::new(l.raw().to_value(&mut Vec::new()))),
+                .get_or_init(|| Box::new(l.raw().to_shallow_value(&mut Vec::new()))),
             _ => self,
         }
     }
@@ -146,7 +173,7 @@ impl<'a> Value<'a> {
             let sensitive = self.sensitive;
             let mut v = match l.cell.take() {
                 Some(v) => *v,
-                None => l.raw().to_value(&mut Vec::new()),
+                None => l.raw().to_shallow_value(&mut Vec::new()),
             };
             if sensitive {
                 v.mark_sensitive();
@@ -353,11 +380,27 @@ impl<'a> Value<'a> {
 
     /// A tag value from `tags` (or `tags_all`).
     pub fn tag(&self, key: &str) -> Option<&str> {
-        self.get("tags")
-            .get(key)
-            .str()
-            .or_else(|| self.get("tags_all").get(key).str())
+        tag_in(self.get("tags"), key).or_else(|| tag_in(self.get("tags_all"), key))
     }
+}
+
+/// `tags.get(key).str()`. An unread tag map is not built: the key is looked up in its text.
+/// Plans hold a tag map per resource and most lookups are of one tag (often one no resource
+/// has), so building every map would cost more memory than the rest of the resource.
+fn tag_in<'v>(tags: &'v Value<'_>, key: &str) -> Option<&'v str> {
+    if let Kind::Lazy(l) = &tags.kind
+        && l.cell.get().is_none()
+        && l.raw().is_object()
+    {
+        match l.raw().get(key)?.as_str() {
+            // Known string values are all a tag map holds; anything else is no string.
+            Some(Cow::Borrowed(s)) => return Some(s),
+            // An escaped string: decoded into the built map below.
+            Some(Cow::Owned(_)) => {}
+            None => return None,
+        }
+    }
+    tags.get(key).str()
 }
 
 fn yes_no(b: bool) -> Tri {
@@ -397,16 +440,55 @@ mod tests {
     fn unknown_propagates_and_tri() {
         let u = Value::unknown(
             Unknown {
-                refs: vec![],
+                refs: vec![Cow::Borrowed("aws_kms_key.dr.arn")].into(),
                 configured: true,
             },
             Span::default(),
         );
         assert!(u.get("a").at(3).is_unknown());
+        let Kind::Unknown(known) = u.kind() else {
+            panic!("not unknown")
+        };
+        assert_eq!(
+            known.refs.iter().collect::<Vec<_>>(),
+            ["aws_kms_key.dr.arn"]
+        );
+        assert!(Unknown::default().refs.is_empty());
         assert_eq!(u.tri(false), Tri::Unknown);
         let computed = Value::unknown(Unknown::default(), Span::default());
         assert_eq!(computed.tri(false), Tri::No);
         assert_eq!(Value::absent().tri(true), Tri::Yes);
+    }
+
+    #[test]
+    fn tags_read_from_unread_text_as_from_the_tree() {
+        let src = r#"{"tags":{"A":"x","B":"a\"b","C":1,"A":"y"},"tags_all":{"D":"d"}}"#;
+        let v = crate::json::Raw::at(src, 0, src.len()).to_shallow_value(&mut Vec::new());
+        let unread = |v: &Value| matches!(&v.get_lazy("tags"), Some(l) if l.cell.get().is_none());
+        assert_eq!(v.tag("A"), Some("y"));
+        assert_eq!(v.tag("C"), None);
+        assert_eq!(v.tag("D"), Some("d"));
+        assert_eq!(v.tag("E"), None);
+        assert!(unread(&v));
+        assert_eq!(v.tag("B"), Some("a\"b"));
+        assert!(!unread(&v));
+        for k in ["A", "B", "C", "D", "E"] {
+            let built = v
+                .get("tags")
+                .get(k)
+                .str()
+                .or(v.get("tags_all").get(k).str());
+            assert_eq!(v.tag(k), built);
+        }
+    }
+
+    impl<'a> Value<'a> {
+        fn get_lazy(&self, key: &str) -> Option<&Lazy<'a>> {
+            match &self.entries().iter().find(|(k, _)| k == key)?.1.kind {
+                Kind::Lazy(l) => Some(l),
+                _ => None,
+            }
+        }
     }
 
     #[test]

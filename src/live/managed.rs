@@ -82,7 +82,7 @@ fn stub(r: &Resource) -> Resource<'static> {
         region_source: RegionSource::Unknown(String::new()),
         account: r.account.clone(),
         attrs: Value::new(Kind::Absent, Span::default()),
-        meta: Value::new(Kind::Absent, Span::default()),
+        meta: None,
         span: Span::default(),
         construct_path: None,
         program_source: None,

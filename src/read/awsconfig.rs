@@ -570,7 +570,7 @@ impl<'a> Reader<'a> {
             region_source,
             account: it.account.clone(),
             attrs: Value::new(Kind::Obj(entries), it.span()),
-            meta: Value::new(Kind::Obj(Vec::new()), it.span()),
+            meta: None,
             span: it.span(),
             construct_path: None,
             program_source: None,
@@ -902,7 +902,7 @@ fn number_of<'a>(v: &Value<'a>, key: &str) -> Value<'a> {
 fn unrecorded<'a>(sp: Span) -> Value<'a> {
     Value::unknown(
         Unknown {
-            refs: Vec::new(),
+            refs: Default::default(),
             configured: true,
         },
         sp,

@@ -12,7 +12,7 @@ use crate::model::{
     LinkExpr, ModuleLinks, ProviderConfig, RegionSource, Resource, Warning, arn_region,
     looks_like_region, module_of_address, strip_instance_keys,
 };
-use crate::value::{Kind, Unknown, Value};
+use crate::value::{Kind, Refs, Unknown, Value};
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -49,7 +49,7 @@ enum Expr<'a> {
     /// An attribute expression (an object with `references` or `constant_value`): the
     /// traversals it references and where it is.
     Attr {
-        refs: Vec<Cow<'a, str>>,
+        refs: Refs<'a>,
         span: crate::value::Span,
     },
     /// A nested block: an object of expressions (a duplicated key: the last one).
@@ -64,7 +64,7 @@ impl<'a> Expr<'a> {
     fn read(e: Raw<'a>, depth: usize) -> Expr<'a> {
         if is_attribute_expr(e) {
             return Expr::Attr {
-                refs: refs_of(e).unwrap_or_default(),
+                refs: refs_of(e).unwrap_or_default().into(),
                 span: e.span(),
             };
         }
@@ -470,7 +470,7 @@ fn build_resource<'a>(
             &mut attrs,
             u,
             config.and_then(ConfigResource::expr),
-            &[],
+            &Refs::default(),
             config.is_some() || !ctx.has_configuration,
         );
     }
@@ -491,7 +491,7 @@ fn build_resource<'a>(
         region_source,
         account: None,
         attrs,
-        meta: Value::new(Kind::Absent, Default::default()),
+        meta: None,
         span: attrs_raw.span(),
         construct_path: None,
         program_source: None,
@@ -610,16 +610,16 @@ fn overlay_unknown<'a>(
     v: &mut Value<'a>,
     unk: Raw<'a>,
     expr: Option<&Expr<'a>>,
-    inherited: &[Cow<'a, str>],
+    inherited: &Refs<'a>,
     config_known: bool,
 ) {
     v.force();
     if unk.as_bool() == Some(true) {
         let (refs, configured) = match expr {
             Some(Expr::Attr { refs, .. }) => (refs.clone(), true),
-            Some(_) => (inherited.to_vec(), true),
+            Some(_) => (inherited.clone(), true),
             // No expression: computed by the provider, unless we could not see the configuration.
-            None => (inherited.to_vec(), !inherited.is_empty() || !config_known),
+            None => (inherited.clone(), !inherited.is_empty() || !config_known),
         };
         // Point diagnostics at the expression that produces the value when there is one.
         let span = match expr {
@@ -631,7 +631,7 @@ fn overlay_unknown<'a>(
         return;
     }
     let (inherited, block_expr) = match expr {
-        Some(Expr::Attr { refs, .. }) => (refs.as_slice(), None),
+        Some(Expr::Attr { refs, .. }) => (refs, None),
         e => (inherited, e),
     };
     if unk.is_object() {

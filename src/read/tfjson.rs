@@ -185,9 +185,11 @@ fn build<'a>(
         .map(str::to_string);
     // The program line the opt-in CDKTF hook recorded (docs/cdktf-source-locations.md).
     let program_source = match crate::read::cdktf_source::recorded_source(meta.get("//")) {
-        Ok(s) => s.map(|s| ProgramSource {
-            path: s.path,
-            line: s.line,
+        Ok(s) => s.map(|s| {
+            Box::new(ProgramSource {
+                path: s.path,
+                line: s.line,
+            })
         }),
         Err(e) => {
             warnings.push(JsonWarning {
@@ -234,7 +236,7 @@ fn build<'a>(
         region_source,
         account: None,
         attrs,
-        meta,
+        meta: Some(Box::new(meta)),
         span: body.span(),
         construct_path,
         program_source,
@@ -253,7 +255,7 @@ fn interpolations_to_unknown(v: &mut Value) {
                 .map(|r| Cow::Owned(r.into_owned()))
                 .collect();
             v.kind = Kind::Unknown(Box::new(Unknown {
-                refs,
+                refs: refs.into(),
                 configured: true,
             }));
         }

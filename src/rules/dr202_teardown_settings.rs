@@ -44,7 +44,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     }
     if ephemeral {
         for (id, r) in m.resources.iter().enumerate() {
-            let v = r.meta.get("lifecycle").get("prevent_destroy");
+            let v = r.meta().get("lifecycle").get("prevent_destroy");
             if v.bool() == Some(true) {
                 out.fail(cx, id, "lifecycle.prevent_destroy", v, "lifecycle.prevent_destroy = true: `terraform destroy` refuses to destroy this ephemeral resource");
             }
