@@ -201,7 +201,7 @@ fn key(file: usize, parts: &[&str]) -> u64 {
 /// The resource name of an address (`module.m["a.b"].aws_x.y[0]` → `y`).
 fn local_name(address: &str) -> &str {
     let last = &address[last_segment_start(address)..];
-    last.split('[').next().unwrap_or(last)
+    &last[..memchr::memchr(b'[', last.as_bytes()).unwrap_or(last.len())]
 }
 
 /// Where the last segment of an address starts ([`address_segments`] without the vector).
@@ -712,12 +712,14 @@ impl<'a> Model<'a> {
 
     /// Follows one traversal evaluated in module instance `scope` (`""` is the root module).
     fn follow(&self, file: usize, scope: &str, t: &str, f: &mut Follow) {
-        let t = t.trim();
+        let t = trim(t);
         let hopped = f.hops > 0;
         if let Some(parsed) = parse_traversal(t) {
             let found = self.push_local(file, scope, parsed, f);
+            // The attribute is parsed only when asked for (one caller, DR302's key check).
             if found
-                && let (Some(attrs), Some(a)) = (f.attrs.as_mut(), traversal_attribute(t))
+                && let Some(attrs) = f.attrs.as_mut()
+                && let Some(a) = traversal_attribute(t)
                 && !attrs.iter().any(|x| x == a)
             {
                 attrs.push(a.to_string());
@@ -1131,33 +1133,51 @@ pub fn is_stateful(rtype: &str) -> bool {
 /// Splits a traversal like `module.x.aws_kms_key.dr[0].arn` relative to its module into
 /// (type, name, index) — `None` for variables, locals, data sources, module outputs and the like.
 pub fn parse_traversal(t: &str) -> Option<(&str, &str, Option<&str>)> {
-    let t = t.trim();
-    let first = t.split(['.', '[']).next()?;
+    let t = trim(t);
+    // Byte scans: `.`, `[` and `]` are ASCII, so every cut is on a character boundary.
+    let first = &t[..dot_or_bracket(t)];
     if matches!(
         first,
         "var" | "local" | "data" | "module" | "each" | "count" | "path" | "self" | "terraform"
-    ) || !first.contains('_')
+    ) || !first.as_bytes().contains(&b'_')
     {
         return None;
     }
     let rest = t.get(first.len() + 1..)?;
-    let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let name_end = dot_or_bracket(rest);
     let name = &rest[..name_end];
     if name.is_empty() {
         return None;
     }
-    let index = rest[name_end..]
-        .strip_prefix('[')
-        .and_then(|r| r.find(']').map(|e| &rest[name_end..name_end + e + 2]));
+    let index = rest[name_end..].strip_prefix('[').and_then(|r| {
+        memchr::memchr(b']', r.as_bytes()).map(|e| &rest[name_end..name_end + e + 2])
+    });
     // Only a literal index selects an instance; `[count.index]` refers to all of them.
     let index = index.filter(|ix| ix[1..].starts_with(|c: char| c.is_ascii_digit() || c == '"'));
     Some((first, name, index))
 }
 
+/// Where the first `.` or `[` of `t` is (its length when it has none).
+fn dot_or_bracket(t: &str) -> usize {
+    t.bytes()
+        .position(|b| b == b'.' || b == b'[')
+        .unwrap_or(t.len())
+}
+
+/// `str::trim`, without its two character scans for the usual traversal, which starts and
+/// ends with a printable ASCII character (every ASCII whitespace is ≤ b' ', every other
+/// whitespace is not ASCII).
+fn trim(t: &str) -> &str {
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&a), Some(&z)) if (b'!'..0x80).contains(&a) && (b'!'..0x80).contains(&z) => t,
+        _ => t.trim(),
+    }
+}
+
 /// The attribute a resource traversal reads: `arn` in `aws_kms_key.k[0].arn`, `key_id` in
 /// `aws_kms_key.key.key_id`; `None` when it reads the whole resource or is not a resource.
 pub fn traversal_attribute(t: &str) -> Option<&str> {
-    let t = t.trim();
+    let t = trim(t);
     let (rtype, name, _) = parse_traversal(t)?;
     let mut rest = t.get(rtype.len() + 1..)?.strip_prefix(name)?;
     if rest.starts_with('[') {
@@ -1187,9 +1207,13 @@ fn segment_dots(addr: &str) -> impl Iterator<Item = usize> + '_ {
     let b = addr.as_bytes();
     let (mut i, mut depth, mut in_str) = (0usize, 0usize, false);
     std::iter::from_fn(move || {
-        while i < b.len() {
-            let at = i;
-            i += 1;
+        // Straight to the next byte that matters (a tighter loop than matching every byte).
+        while let Some(off) = b[i.min(b.len())..]
+            .iter()
+            .position(|&c| matches!(c, b'\\' | b'"' | b'[' | b']' | b'.'))
+        {
+            let at = i + off;
+            i = at + 1;
             match b[at] {
                 b'\\' if in_str => i += 1,
                 b'"' => in_str = !in_str,

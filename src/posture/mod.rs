@@ -665,7 +665,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
     let mut destinations: std::collections::HashSet<ResourceId> = Default::default();
     for rule in &rules {
         let Some(src) = rule.source else { continue };
-        let dest = ix.bucket(cx, rule.owner, rule.destination_bucket());
+        let dest = ix.destination(rule);
         if let BucketRef::Bucket(d) = dest {
             destinations.insert(d);
         }
@@ -1749,6 +1749,7 @@ mod dependency_tests {
         level: Level::Error,
         security_severity: None,
         needs: &[],
+        shared: &[],
         check,
     };
 

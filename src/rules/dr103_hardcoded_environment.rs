@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     security_severity: None,
     needs: &[],
+    shared: &[],
     check,
 };
 

@@ -2,7 +2,7 @@
 //! controls the key policy, its replicas in the DR region, and its lifecycle.
 
 use super::kms::{Protection, TYPES, at_rest};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, Shared};
 
 pub static RULE: Rule = Rule {
     id: "DR301",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: Some(8.0),
     needs: &[],
+    shared: &[Shared::S3],
     check,
 };
 

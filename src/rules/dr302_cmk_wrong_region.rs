@@ -2,7 +2,7 @@
 //! in the primary region fails to create — or, worse, fails during the failover it exists for.
 
 use super::kms::{KeyRegion, Protection, TYPES, at_rest, has_replica_in, key_region};
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, Shared};
 
 pub static RULE: Rule = Rule {
     id: "DR302",
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: Some(7.5),
     needs: &[],
+    shared: &[Shared::S3],
     check,
 };
 

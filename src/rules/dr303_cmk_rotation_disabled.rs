@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     security_severity: Some(5.0),
     needs: &["aws_kms_key"],
+    shared: &[],
     check,
 };
 

@@ -2,7 +2,7 @@
 //! markers only when `delete_marker_replication` is Enabled; a tag-filtered rule never can. Without
 //! them, objects deleted in the primary stay visible in the DR bucket — a failover serves stale data.
 
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_s3_bucket"],
+    shared: &[Shared::S3],
     check,
 };
 

@@ -2,7 +2,7 @@
 //! another region. Same-region replication protects against nothing a regional outage does.
 
 use super::s3::BucketRef;
-use super::{Ctx, Level, Out, Rule};
+use super::{Ctx, Level, Out, Rule, Shared};
 use crate::value::{Tri, Value};
 
 pub static RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_s3_bucket"],
+    shared: &[Shared::S3],
     check,
 };
 
@@ -27,7 +28,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     // The rules of each source bucket, in order (each bucket scanned every rule before).
     let mut by_source: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
     for r in &rules {
-        if let BucketRef::Bucket(d) = s3.bucket(cx, r.owner, r.destination_bucket()) {
+        if let BucketRef::Bucket(d) = s3.destination(r) {
             destinations.insert(d);
         }
         sources.extend(r.source);
@@ -64,7 +65,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             if r.enabled() == Tri::No {
                 continue;
             }
-            match s3.bucket(cx, r.owner, r.destination_bucket()) {
+            match s3.destination(r) {
                 BucketRef::Bucket(d) => match &m.get(d).region {
                     Some(dr) if dr != region => cross = true,
                     Some(_) => same_region = true,

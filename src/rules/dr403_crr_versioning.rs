@@ -2,7 +2,7 @@
 //! without it the replication configuration is rejected (or stops when versioning is suspended).
 
 use super::s3::BucketRef;
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::model::ResourceId;
 use crate::value::Tri;
 
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_s3_bucket"],
+    shared: &[Shared::S3],
     check,
 };
 
@@ -55,7 +56,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         if let Some(src) = rule.source {
             check_bucket(out, src, "source");
         }
-        match s3.bucket(cx, rule.owner, rule.destination_bucket()) {
+        match s3.destination(&rule) {
             BucketRef::Bucket(d) => check_bucket(out, d, "destination"),
             BucketRef::External(_) => {}
             BucketRef::Unresolved(what) => out.undecided(

@@ -3,7 +3,7 @@
 
 use super::kms::{KeyRegion, key_region};
 use super::s3::{BucketRef, Sse};
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_s3_bucket"],
+    shared: &[Shared::S3],
     check,
 };
 
@@ -61,7 +62,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             );
             continue;
         }
-        let dest_region = match s3.bucket(cx, rule.owner, rule.destination_bucket()) {
+        let dest_region = match s3.destination(&rule) {
             BucketRef::Bucket(d) => m.get(d).region.clone(),
             _ => None,
         };

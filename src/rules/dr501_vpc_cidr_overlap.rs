@@ -28,6 +28,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_vpc"],
+    shared: &[],
     check,
 };
 

@@ -5,7 +5,7 @@
 //! earlier one): the siblings are sorted once per VPC and swept, not compared pairwise.
 
 use super::net::{Cidr, vpc_blocks};
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::model::ResourceId;
 use std::collections::{HashMap, HashSet};
 
@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_vpc", "aws_subnet"],
+    shared: &[Shared::SubnetVpcs],
     check,
 };
 

@@ -3,7 +3,7 @@
 //! leaves replication traffic with nowhere to go.
 
 use super::net::{Cidr, vpc_of};
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::model::{ResourceId, Target};
 use crate::value::{Kind, Value};
 use std::collections::HashMap;
@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_vpc_peering_connection"],
+    shared: &[Shared::SubnetVpcs],
     check,
 };
 

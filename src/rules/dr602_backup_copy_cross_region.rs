@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_backup_plan"],
+    shared: &[],
     check,
 };
 

@@ -2,7 +2,7 @@
 //! for data that has no continuous replication (no global database, no table replicas).
 
 use super::backup::schedule_interval;
-use super::{Ctx, Level, Out, Rule, human_duration, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, human_duration, unknown_phrase};
 use crate::model::ResourceId;
 
 pub static RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     security_severity: None,
     needs: &["aws_backup_plan"],
+    shared: &[Shared::Backup],
     check,
 };
 

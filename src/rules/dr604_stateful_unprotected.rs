@@ -2,7 +2,7 @@
 //! plan, and every DynamoDB table and replica has point-in-time recovery.
 
 use super::backup::protected_candidates;
-use super::{Ctx, Level, Out, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
 use crate::value::Tri;
 
 pub static RULE: Rule = Rule {
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &[],
+    shared: &[Shared::Backup],
     check,
 };
 

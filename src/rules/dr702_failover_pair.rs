@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_route53_record"],
+    shared: &[],
     check,
 };
 

@@ -1,7 +1,7 @@
 //! DR704 health-check-rto: the time to detect a failure and for clients to see the new answer
 //! (request_interval × failure_threshold + TTL) fits in the RTO objective.
 
-use super::{Ctx, Level, Out, Rule, human_duration};
+use super::{Ctx, Level, Out, Rule, Shared, human_duration};
 use crate::model::{ResourceId, Target};
 
 pub static RULE: Rule = Rule {
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     security_severity: None,
     needs: &["aws_route53_record"],
+    shared: &[Shared::HealthChecks],
     check,
 };
 
@@ -58,7 +59,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         if !hc_v.is_set() {
             continue;
         }
-        let hc = super::route53::health_check_of(cx, id);
+        let hc = cx.health_check(id);
         let Some(hc) = hc else {
             out.undecided(
                 cx,

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_rds_global_cluster"],
+    shared: &[],
     check,
 };
 

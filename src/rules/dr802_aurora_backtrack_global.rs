@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_rds_cluster"],
+    shared: &[],
     check,
 };
 

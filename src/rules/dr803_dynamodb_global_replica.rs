@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_dynamodb_table"],
+    shared: &[],
     check,
 };
 

@@ -5,7 +5,7 @@
 use super::dr801_aurora_global_regions::{Memberships, members};
 use std::collections::HashMap;
 use super::s3::BucketRef;
-use super::{Ctx, Level, Out, Rule, human_duration};
+use super::{Ctx, Level, Out, Rule, Shared, human_duration};
 use crate::model::{Origin, ResourceId, Target};
 use crate::value::{Kind, Tri, Value};
 
@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &[],
+    shared: &[Shared::S3],
     check,
 };
 
@@ -190,7 +191,7 @@ fn s3<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>)
         let Some(region) = m.get(src).region.clone() else {
             continue;
         };
-        let dest_bucket = ix.bucket(cx, rule.owner, rule.destination_bucket());
+        let dest_bucket = ix.destination(&rule);
         if let BucketRef::Bucket(b) = dest_bucket
             && m.get(b).region.as_deref() == Some(region.as_str())
         {

@@ -14,6 +14,8 @@ use super::regional::{RegionWords, secret_replicated_in};
 use super::{Ctx, Level, Out, OutcomeKind, Rule, unknown_phrase};
 use crate::model::{Origin, ResourceId};
 use crate::value::{Kind, Value};
+use foldhash::fast::FixedState;
+use memchr::memmem::FinderRev;
 use std::collections::{BTreeSet, HashMap};
 
 pub static RULE: Rule = Rule {
@@ -23,6 +25,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &[],
+    shared: &[],
     check,
 };
 
@@ -61,11 +64,22 @@ impl By {
     }
 }
 
-/// (how, type, in the primary region?) → normalized key → components. Split in two so that a
-/// lookup borrows the key instead of copying it.
-type Index = HashMap<(By, &'static str, bool), HashMap<String, Vec<ResourceId>>>;
+/// (how, type, in the primary region?, normalized key) → components. The key is borrowed
+/// from the component's own list of keys, and hashed with a fixed fast hasher (the map is only
+/// looked up, never iterated).
+type Index<'k> = HashMap<(By, &'static str, bool, &'k str), Vec<ResourceId>, FixedState>;
 
-fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, String)> {
+/// The normalized keys of one component. `after_type` finds the local part of its address
+/// (what follows the last `{rtype}.`); `modules` remembers each module instance's stripped
+/// name, which many components share.
+fn keys<'r>(
+    cx: &'r Ctx,
+    words: &RegionWords,
+    id: ResourceId,
+    rtype: &str,
+    after_type: &FinderRev,
+    modules: &mut HashMap<&'r str, String, FixedState>,
+) -> Vec<(By, String)> {
     let r = cx.model.get(id);
     let mut out = Vec::new();
     let attr = name_attrs(rtype).iter().find(|a| r.get(a).is_set());
@@ -85,14 +99,21 @@ fn keys(cx: &Ctx, words: &RegionWords, id: ResourceId, rtype: &str) -> Vec<(By, 
         out.push((By::ConstructPath, words.strip(p)));
     }
     // A Terraform address (AWS Config resources are addressed by their ARN, which is no key).
-    let Some((_, local)) = r.address.rsplit_once(&format!("{rtype}.")) else {
+    let Some(at) = after_type.rfind(r.address.as_bytes()) else {
         return out;
     };
+    let local = &r.address[at + rtype.len() + 1..];
     if r.module.is_empty() {
         out.push((By::Address, words.strip(local)));
     } else {
-        let module = words.strip(&r.module);
-        out.push((By::Module, format!("{module}|{}", words.strip(local))));
+        let module = modules
+            .entry(r.module.as_str())
+            .or_insert_with(|| words.strip(&r.module));
+        let mut key = String::with_capacity(module.len() + 1 + local.len());
+        key.push_str(module);
+        key.push('|');
+        key.push_str(&words.strip(local));
+        out.push((By::Module, key));
     }
     out
 }
@@ -127,7 +148,12 @@ fn check(cx: &Ctx, out: &mut Out) {
         out.with_key("awsconfig");
     }
     let words = RegionWords::new(cx, &[primary, dr]);
-    let mut index: Index = HashMap::new();
+    // `{rtype}.` for each kind, to find the local part of an address.
+    let patterns: HashMap<&str, FinderRev<'static>, FixedState> = KINDS
+        .iter()
+        .map(|&(t, ..)| (t, FinderRev::new(format!("{t}.").as_bytes()).into_owned()))
+        .collect();
+    let mut modules = HashMap::default();
     type Keyed = (ResourceId, &'static str, &'static str, Level, &'static str, bool, Vec<(By, String)>);
     let mut keyed: Vec<Keyed> = Vec::new();
     for &(id, rtype, what, level, lost) in &components {
@@ -140,22 +166,22 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             }
         };
-        let ks = keys(cx, &words, id, rtype);
-        for (by, k) in &ks {
-            index
-                .entry((*by, rtype, is_primary))
-                .or_default()
-                .entry(k.clone())
-                .or_default()
-                .push(id);
-        }
+        let ks = keys(cx, &words, id, rtype, &patterns[rtype], &mut modules);
         keyed.push((id, rtype, what, level, lost, is_primary, ks));
+    }
+    let mut index: Index = HashMap::default();
+    for (id, rtype, _, _, _, is_primary, ks) in &keyed {
+        for (by, k) in ks {
+            index
+                .entry((*by, *rtype, *is_primary, k.as_str()))
+                .or_default()
+                .push(*id);
+        }
     }
     for (id, rtype, what, level, lost, is_primary, ks) in &keyed {
         let found = ks.iter().find_map(|(by, k)| {
             index
-                .get(&(*by, *rtype, !is_primary))
-                .and_then(|keys| keys.get(k.as_str()))
+                .get(&(*by, *rtype, !is_primary, k.as_str()))
                 .map(|v| (*by, v.as_slice()))
         });
         let (here, there) = (primary, dr);

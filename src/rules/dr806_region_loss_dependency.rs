@@ -17,6 +17,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &[],
+    shared: &[],
     check,
 };
 

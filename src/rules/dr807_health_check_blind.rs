@@ -4,7 +4,7 @@
 //! calculated check with nothing to calculate, a check that probes another endpoint than the
 //! record it guards, or an HTTP check aimed at a database.
 
-use super::{Ctx, Level, Out, OutcomeKind, Rule, unknown_phrase};
+use super::{Ctx, Level, Out, OutcomeKind, Rule, Shared, unknown_phrase};
 use crate::model::{Origin, ResourceId, Target};
 use crate::value::{Kind, Value};
 
@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_route53_health_check"],
+    shared: &[Shared::HealthChecks],
     check,
 };
 
@@ -231,7 +232,7 @@ fn records(cx: &Ctx, out: &mut Out) {
         if !routed || !r.get("health_check_id").is_set() {
             continue;
         }
-        let Some(hc) = super::route53::health_check_of(cx, rec) else {
+        let Some(hc) = cx.health_check(rec) else {
             continue; // DR704 reports a health check that is not in the input
         };
         let h = m.get(hc);

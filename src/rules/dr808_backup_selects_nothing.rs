@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     level: Level::Warning,
     security_severity: None,
     needs: &["aws_backup_selection"],
+    shared: &[],
     check,
 };
 

@@ -3,7 +3,7 @@
 //! estimate is [`super::objectives::store_rpos`], the one `drlint posture` shows.
 
 use super::objectives::{Estimate, StoreRpo, Verdict, store_rpos, strict_verdict};
-use super::{Ctx, Level, Out, Rule, human_duration};
+use super::{Ctx, Level, Out, Rule, Shared, human_duration};
 
 pub static RULE: Rule = Rule {
     id: "DR901",
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &[],
+    shared: &[Shared::S3, Shared::Backup],
     check,
 };
 

@@ -7,7 +7,7 @@ use super::objectives::{
     Estimate, PathRto, R53_DETECT, R53_PROPAGATION, Verdict, failover_rtos,
     strict_verdict,
 };
-use super::{Ctx, Level, Out, Rule, human_duration};
+use super::{Ctx, Level, Out, Rule, Shared, human_duration};
 
 pub static RULE: Rule = Rule {
     id: "DR902",
@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     level: Level::Error,
     security_severity: None,
     needs: &["aws_route53_record"],
+    shared: &[Shared::HealthChecks],
     check,
 };
 

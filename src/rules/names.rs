@@ -71,17 +71,34 @@ pub fn name_attrs(rtype: &str) -> &'static [&'static str] {
 
 /// Tokens of a name: runs of letters and digits.
 pub fn tokens(name: &str) -> impl Iterator<Item = &str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
+    // A byte scan: every byte of a non-ASCII character is a delimiter too, so the tokens are
+    // those of a split on characters, and each cut is on a character boundary.
+    let b = name.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        (start < i).then(|| &name[start..i])
+    })
 }
 
 /// True when `name` contains `suffix` as a delimited token (case-insensitive). A suffix that
 /// itself contains delimiters (`pr-42`) must appear as that run of tokens.
 pub fn has_token(name: &str, suffix: &str) -> bool {
-    let want: Vec<&str> = tokens(suffix).collect();
-    if want.is_empty() {
+    let mut want = tokens(suffix);
+    let Some(first) = want.next() else {
         return false;
+    };
+    // The usual one-token suffix: no lists to collect.
+    if want.next().is_none() {
+        return tokens(name).any(|t| t.eq_ignore_ascii_case(first));
     }
+    let want: Vec<&str> = tokens(suffix).collect();
     // Compared without case, as lowercased copies of both would be (no copy is made).
     let have: Vec<&str> = tokens(name).collect();
     have.windows(want.len())
@@ -235,6 +252,19 @@ pub fn has_inner_token(part: &str, suffix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_split_at_every_non_alphanumeric_character() {
+        let t: Vec<&str> = tokens("--pay_ments.é3-Prod日本x").collect();
+        assert_eq!(t, ["pay", "ments", "3", "Prod", "x"]);
+        assert_eq!(tokens("").count(), 0);
+        assert_eq!(tokens("-/é").count(), 0);
+        assert!(has_token("payments-PERF-fn", "perf"));
+        assert!(!has_token("payments-perfx-fn", "perf"));
+        assert!(has_token("app-pr-42-x", "PR-42"));
+        assert!(!has_token("app-pr-43-42", "pr-42"));
+        assert!(!has_token("app", "--"));
+    }
 
     #[test]
     fn inner_tokens() {

@@ -924,7 +924,7 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
     let mut by_source: std::collections::HashMap<ResourceId, Vec<&super::s3::CrrRule>> =
         std::collections::HashMap::new();
     for rule in &rules {
-        if let BucketRef::Bucket(b) = ix.bucket(cx, rule.owner, rule.destination_bucket())
+        if let BucketRef::Bucket(b) = ix.destination(rule)
             && rule.source != Some(b)
         {
             replicas.insert(b);
@@ -961,7 +961,7 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
                     continue;
                 }
             }
-            let dest = match ix.bucket(cx, rule.owner, rule.destination_bucket()) {
+            let dest = match ix.destination(rule) {
                 BucketRef::Bucket(d) => match m.get(d).region.clone() {
                     Some(x) => x,
                     None => {
@@ -1145,7 +1145,7 @@ fn path(
     let secondary_region = s_res
         .and_then(|i| m.get(i).region.clone())
         .or_else(|| cx.settings.dr.clone());
-    let hc = super::route53::health_check_of(cx, p);
+    let hc = cx.health_check(p);
     let mut facts: Vec<&'static Fact> = vec![&R53_DETECT, &R53_PROPAGATION, &R53_TTL];
     let mut reported_by = None;
     // Detection.

@@ -5,6 +5,7 @@
 use super::Ctx;
 use super::names::tokens;
 use crate::model::{ResourceId, Target};
+use foldhash::fast::FixedState;
 use std::collections::HashSet;
 
 /// Words that say which half of a two-region pair something is (the DR / primary role), not
@@ -24,15 +25,16 @@ const ROLE_WORDS: &[&str] = &[
 /// (`useast1`, `use1`), and the aliases of the providers configured for either region
 /// (`oregon`).
 pub struct RegionWords {
-    /// Single lowercase tokens.
-    single: HashSet<String>,
+    /// Single lowercase tokens (a fixed fast hasher: looked up for every token of every name).
+    single: HashSet<String, FixedState>,
     /// Runs of tokens (`["us", "east", "1"]`).
     runs: Vec<Vec<String>>,
 }
 
 impl RegionWords {
     pub fn new(cx: &Ctx, regions: &[&str]) -> RegionWords {
-        let mut single: HashSet<String> = ROLE_WORDS.iter().map(|w| w.to_string()).collect();
+        let mut single: HashSet<String, FixedState> =
+            ROLE_WORDS.iter().map(|w| w.to_string()).collect();
         let mut runs = Vec::new();
         for region in regions {
             let parts: Vec<String> = tokens(region).map(str::to_ascii_lowercase).collect();

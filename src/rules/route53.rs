@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::model::{ResourceId, Target};
 use crate::value::Tri;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The identity of a record set: zone, name and type.
 pub type SetKey = (String, String, String);
@@ -68,6 +68,17 @@ pub fn sets_with_policy(cx: &Ctx, policies: &[&str]) -> (RecordSets, Vec<(Resour
         }
     }
     (sets, unknown)
+}
+
+/// The health check of every record that sets `health_check_id` ([`Ctx::health_check`]: DR704,
+/// DR807 and the RTO estimate of DR902 each ask for the same records).
+pub fn health_checks(cx: &Ctx) -> HashMap<ResourceId, Option<ResourceId>> {
+    let m = cx.model;
+    m.of_type("aws_route53_record")
+        .iter()
+        .filter(|&&rec| m.get(rec).get("health_check_id").is_set())
+        .map(|&rec| (rec, health_check_of(cx, rec)))
+        .collect()
 }
 
 /// The health check a record names in `health_check_id`, if it is in the input.

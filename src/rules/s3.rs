@@ -18,9 +18,13 @@ pub struct S3Index {
     /// Each `aws_s3_bucket_replication_configuration` with its source bucket, resolved once
     /// for every rule that lists the replication rules.
     crr_sources: Vec<(ResourceId, Option<ResourceId>)>,
+    /// The destination bucket of each replication rule, in [`S3Index::crr_rules`] order:
+    /// resolved once instead of by every rule and estimate that follows it.
+    crr_destinations: Vec<BucketRef>,
 }
 
 /// A bucket reference resolved.
+#[derive(Clone)]
 pub enum BucketRef {
     Bucket(ResourceId),
     /// A literal name or ARN of a bucket outside the inputs.
@@ -46,6 +50,8 @@ pub struct CrrRule<'v, 'a> {
     pub path: String,
     pub rule: &'v Value<'a>,
     pub legacy: bool,
+    /// Its place in [`S3Index::crr_rules`], where [`S3Index::destination`] finds it.
+    index: usize,
 }
 
 impl<'v, 'a> CrrRule<'v, 'a> {
@@ -196,7 +202,19 @@ impl S3Index {
                 (id, source)
             })
             .collect();
+        let destinations = ix
+            .crr_rules(cx)
+            .iter()
+            .map(|r| resolve_bucket(cx, &ix.by_name, r.owner, r.destination_bucket()))
+            .collect();
+        ix.crr_destinations = destinations;
         ix
+    }
+
+    /// The destination bucket of a replication rule ([`S3Index::bucket`] of its
+    /// `destination.bucket`, resolved when the index was built).
+    pub fn destination(&self, rule: &CrrRule) -> BucketRef {
+        self.crr_destinations[rule.index].clone()
     }
 
     /// Resolves a bucket reference (name, ARN, or reference) made by resource `from`.
@@ -288,6 +306,7 @@ impl S3Index {
                     path: format!("rule[{i}]"),
                     rule,
                     legacy: false,
+                    index: out.len(),
                 });
             }
         }
@@ -305,6 +324,7 @@ impl S3Index {
                     path: format!("replication_configuration[0].rules[{i}]"),
                     rule,
                     legacy: true,
+                    index: out.len(),
                 });
             }
         }
