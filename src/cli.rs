@@ -1058,6 +1058,11 @@ fn run(
     if let Some(b) = &baseline {
         crate::baseline::apply(&mut report, b);
     }
+    // The rules and the findings have read what they need of the inputs; the few lines the
+    // reports show are mapped again when read (see `Text::release`).
+    for f in loaded {
+        f.text.release();
+    }
     phase("rules");
     if let Some(path) = &create_baseline {
         let file = crate::baseline::create(&report);

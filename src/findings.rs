@@ -27,6 +27,18 @@ pub struct Finding {
     /// (+ the rule's sub-check key, [`crate::rules::Outcome::key`], when it has one). SARIF's
     /// `primaryLocationLineHash` and baselines match findings by it.
     pub fingerprint: String,
+    /// Lines and columns of `span` in its input file, resolved once when the report is built
+    /// (reports read these, not the input's text).
+    pub location: Option<Location>,
+}
+
+/// Line/column range (1-based, columns in characters) of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
 /// A message about the run that is not a rule finding (input warnings, waiver problems).
@@ -201,6 +213,7 @@ pub fn build<'m, 'a>(
             attribute: o.attribute,
             message: o.message,
             fingerprint: fp,
+            location: None,
         });
     }
     for (i, w) in settings.waivers.iter().enumerate() {
@@ -227,6 +240,24 @@ pub fn build<'m, 'a>(
                 ),
             });
         }
+    }
+    // On every core: a finding's lines are counted from the start of its 4 KiB block.
+    {
+        use rayon::prelude::*;
+        findings.par_iter_mut().for_each(|f| {
+            if let (Some(file), Some(span)) = (f.file, f.span) {
+                let text = &model.file(file).text;
+                let lines = model.file(file).line_index();
+                let (line, column) = lines.line_col(text, span.start as usize);
+                let (end_line, end_column) = lines.line_col(text, span.end as usize);
+                f.location = Some(Location {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                });
+            }
+        });
     }
     Report {
         model,

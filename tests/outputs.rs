@@ -548,3 +548,55 @@ fn suffix_is_inferred_from_tags() {
             .any(|x| x.0 == "DR101" && x.3 == "name")
     );
 }
+
+/// A plan of more than 4 MB is mapped, not read (src/input.rs), and its pages are given back
+/// after validation and again after the rules: every report must still be the one the same
+/// plan gives when read into memory from standard input.
+#[test]
+fn a_large_mapped_plan_reports_as_the_same_plan_read_from_stdin() {
+    let d = scratch("large-mapped-plan");
+    let text = std::fs::read_to_string(common::root().join(PLAN)).unwrap();
+    let body = text.trim_start().strip_prefix('{').unwrap();
+    // Padding before the resources: many lines and more than 4 MB, so that every finding is
+    // far into the file, on a page the validator read and gave back.
+    let mut big = String::from("{\n  \"padding\": [\n");
+    while big.len() < 4_500_000 {
+        big.push_str(
+            "    \"é — a line of padding that is not ASCII, so columns count characters\",\n",
+        );
+    }
+    big.push_str("    0\n  ],");
+    big.push_str(body);
+    let path = d.join("plan.json");
+    std::fs::write(&path, &big).unwrap();
+    let name = path.to_str().unwrap();
+    for fmt in ALL_FORMATS {
+        let mapped = drlint(&[name, "--format", fmt, "--fail-on", "never"]);
+        assert_eq!(mapped.code, 0, "{fmt}: {}", mapped.stderr);
+        let read = common::drlint_with_stdin(
+            &[
+                "-",
+                "--stdin-filename",
+                name,
+                "--format",
+                fmt,
+                "--fail-on",
+                "never",
+            ],
+            big.as_bytes(),
+        );
+        assert_eq!(read.code, 0, "{fmt}: {}", read.stderr);
+        assert_eq!(mapped.stdout, read.stdout, "{fmt}");
+    }
+    let json = drlint(&[name, "--format", "json", "--fail-on", "never"]);
+    let lines: Vec<u64> = serde_json::from_str::<Value>(&json.stdout).unwrap()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["line"].as_u64())
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|&l| l > 50_000),
+        "{lines:?}"
+    );
+}

@@ -172,7 +172,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .findings
             .iter()
             .map(|f| {
-                let loc = location(report, f);
+                let loc = location(f);
                 JsonResult {
                     rule_id: f.rule.id,
                     rule_name: f.rule.name,

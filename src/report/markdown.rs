@@ -47,7 +47,7 @@ pub fn render(
         )?;
         writeln!(w, "|---|---|---|---|---|---|")?;
         for f in rows {
-            let loc = match (&f.source, file_name(report, f), location(report, f)) {
+            let loc = match (&f.source, file_name(report, f), location(f)) {
                 (Some(s), ..) => match input_display(report, f) {
                     Some(at) => format!("`{}` (in `{at}`)", source_display(s)),
                     None => format!("`{}`", source_display(s)),

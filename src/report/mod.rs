@@ -31,25 +31,11 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Line/column range (1-based, columns in characters) of a finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-}
+pub use crate::findings::Location;
 
-pub fn location(report: &Report, f: &Finding) -> Option<Location> {
-    let (file, span) = (f.file?, f.span?);
-    let (line, column) = report.line_col(file, span.start as usize);
-    let (end_line, end_column) = report.line_col(file, span.end as usize);
-    Some(Location {
-        line,
-        column,
-        end_line,
-        end_column,
-    })
+/// Where a finding is in its input file (resolved when the report was built).
+pub fn location(f: &Finding) -> Option<Location> {
+    f.location
 }
 
 /// `path:line:column` (or `path:line`) of a finding's place in the user's sources.
@@ -63,7 +49,7 @@ pub fn source_display(s: &crate::model::SourceRef) -> String {
 /// `name:line:column` of a finding's position in its input file (the plan, the cdk.tf.json).
 pub fn input_display(report: &Report, f: &Finding) -> Option<String> {
     let name = file_name(report, f)?;
-    Some(match location(report, f) {
+    Some(match location(f) {
         Some(l) => format!("{name}:{}:{}", l.line, l.column),
         None => name.to_string(),
     })
