@@ -126,13 +126,17 @@ pub const PLAN_INDEX_DEPTH: usize = 6;
 /// gives, which it falls back to whenever the halves cannot be joined.
 pub fn validate_indexed(src: &str, index_depth: usize) -> Result<Structure, JsonError> {
     let b = src.as_bytes();
-    if b.len() >= PARALLEL_MIN
+    let mut s = if b.len() >= PARALLEL_MIN
         && rayon::current_num_threads() > 1
         && let Some(p) = split_point(b)
     {
-        return validate_split(b, index_depth, p);
-    }
-    validate_bytes(b, index_depth)
+        validate_split(b, index_depth, p)?
+    } else {
+        validate_bytes(b, index_depth)?
+    };
+    // The structure is kept for the whole run: without the room it grew into (up to half).
+    s.nodes.shrink_to_fit();
+    Ok(s)
 }
 
 /// Texts at least this long are validated in two halves at once.

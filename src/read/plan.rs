@@ -220,7 +220,9 @@ pub fn read<'a>(
             r
         })
         .collect();
-    let mut built: Vec<Resource<'a>> = built.into_iter().flatten().collect();
+    // `filter_map` (unlike `flatten`) collects in place: no second vector, grown by doubling.
+    #[allow(clippy::filter_map_identity)]
+    let mut built: Vec<Resource<'a>> = built.into_iter().filter_map(|r| r).collect();
     if parts.resources.is_empty() {
         parts.resources = built;
     } else {
