@@ -929,7 +929,7 @@ fn resolve_settings(
     Ok(settings)
 }
 
-/// A memory figure of this process from /proc/self/status, in MB (0 where there is none).
+/// A memory figure of this process from /proc/self/status, in MiB (0 where there is none).
 fn proc_status_mb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -988,7 +988,7 @@ fn run(
         if timings {
             let cpu = process_cpu_seconds();
             eprintln!(
-                "timing: {name:<8} {:>8.3} s  cpu {:>6.2} s  rss {:>6} MB  peak {:>6} MB  (file {:>4} MB)",
+                "timing: {name:<8} {:>8.3} s  cpu {:>6.2} s  rss {:>6} MiB  peak {:>6} MiB  (file {:>4} MiB)",
                 clock.elapsed().as_secs_f64(),
                 cpu - cpu_before,
                 proc_status_mb("VmRSS:"),
