@@ -178,19 +178,84 @@ enum Step {
 fn run(
     b: &[u8],
     index_depth: usize,
-    mut i: usize,
-    mut stack: Stack,
-    mut nodes: Vec<Node>,
+    i: usize,
+    stack: Stack,
+    nodes: Vec<Node>,
     stop: usize,
 ) -> Result<Step, JsonError> {
-    let close = |nodes: &mut Vec<Node>, node: u32, end: usize| {
-        if node != NO_NODE {
-            let count = nodes.len() as u32;
-            let n = &mut nodes[node as usize];
-            n.end = end as u32;
-            n.descendants = count - node - 1;
+    let mut rec = Record { nodes, index_depth };
+    Ok(match walk(b, i, stack, &mut rec, stop)? {
+        None => Step::Done(Structure { nodes: rec.nodes }),
+        Some(stack) => Step::Paused(stack, rec.nodes),
+    })
+}
+
+/// What one walk of the validator does at its edges: which containers it records, and what
+/// follows once every container it opened is closed. The sequential validator ([`Record`])
+/// and the second half of a split one ([`TailRecord`]) share the walk itself.
+trait Edges {
+    /// A container opens at `at` with `open` containers of this walk around it: its node, or
+    /// [`NO_NODE`] when it is not recorded.
+    fn open(&mut self, at: usize, open: usize) -> u32;
+    /// Recorded node `node` ends at `end`.
+    fn close(&mut self, node: u32, end: usize);
+    /// A value ended outside every container this walk opened; `i` is past the white space
+    /// after it.
+    fn outside(&mut self, b: &[u8], i: usize) -> Result<Outside, JsonError>;
+}
+
+/// What follows a value outside the containers of a walk.
+enum Outside {
+    /// The end of the text.
+    Done,
+    /// Another value, at this offset.
+    Value(usize),
+    /// A container the walk did not open closed; the walk goes on at this offset.
+    Closed(usize),
+}
+
+/// The sequential validator's edges: containers below `index_depth` become [`Node`]s, and the
+/// root value must end the text.
+struct Record {
+    nodes: Vec<Node>,
+    index_depth: usize,
+}
+
+impl Edges for Record {
+    fn open(&mut self, at: usize, open: usize) -> u32 {
+        if open >= self.index_depth {
+            return NO_NODE;
         }
-    };
+        self.nodes.push(Node {
+            start: at as u32,
+            end: 0,
+            descendants: 0,
+        });
+        self.nodes.len() as u32 - 1
+    }
+    fn close(&mut self, node: u32, end: usize) {
+        let count = self.nodes.len() as u32;
+        let n = &mut self.nodes[node as usize];
+        n.end = end as u32;
+        n.descendants = count - node - 1;
+    }
+    fn outside(&mut self, b: &[u8], i: usize) -> Result<Outside, JsonError> {
+        if i < b.len() {
+            return err(i, "unexpected data after the end of the JSON value");
+        }
+        Ok(Outside::Done)
+    }
+}
+
+/// Reads one JSON value from `i` inside the containers of `stack`, and on through whatever
+/// `edges` says follows it. `Some(stack)` when it stopped at a value that starts at `stop`.
+fn walk<E: Edges>(
+    b: &[u8],
+    mut i: usize,
+    mut stack: Stack,
+    edges: &mut E,
+    stop: usize,
+) -> Result<Option<Stack>, JsonError> {
     'value: loop {
         // Parse one value starting at i.
         i = skip_ws(b, i);
@@ -198,7 +263,7 @@ fn run(
             return err(i, "unexpected end of input: the JSON is truncated");
         }
         if i == stop {
-            return Ok(Step::Paused(stack, nodes));
+            return Ok(Some(stack));
         }
         match b[i] {
             b'{' | b'[' => {
@@ -209,16 +274,7 @@ fn run(
                         format!("values are nested deeper than {MAX_DEPTH} levels"),
                     );
                 }
-                let node = if stack.len() < index_depth {
-                    nodes.push(Node {
-                        start: i as u32,
-                        end: 0,
-                        descendants: 0,
-                    });
-                    nodes.len() as u32 - 1
-                } else {
-                    NO_NODE
-                };
+                let node = edges.open(i, stack.len());
                 stack.push((is_obj, node));
                 i = skip_ws(b, i + 1);
                 if i >= b.len() {
@@ -227,7 +283,9 @@ fn run(
                 if (is_obj && b[i] == b'}') || (!is_obj && b[i] == b']') {
                     stack.pop();
                     i += 1;
-                    close(&mut nodes, node, i);
+                    if node != NO_NODE {
+                        edges.close(node, i);
+                    }
                 } else {
                     if is_obj {
                         i = expect_key(b, i)?;
@@ -252,14 +310,20 @@ fn run(
         }
         // After a value: close containers or move to the next element.
         loop {
-            let Some(&(is_obj, node)) = stack.last() else {
-                let j = skip_ws(b, i);
-                if j < b.len() {
-                    return err(j, "unexpected data after the end of the JSON value");
-                }
-                return Ok(Step::Done(Structure { nodes }));
-            };
             i = skip_ws(b, i);
+            let Some(&(is_obj, node)) = stack.last() else {
+                match edges.outside(b, i)? {
+                    Outside::Done => return Ok(None),
+                    Outside::Value(j) => {
+                        i = j;
+                        continue 'value;
+                    }
+                    Outside::Closed(j) => {
+                        i = j;
+                        continue;
+                    }
+                }
+            };
             if i >= b.len() {
                 return err(i, "unexpected end of input: the JSON is truncated");
             }
@@ -274,7 +338,9 @@ fn run(
                 (b'}', true) | (b']', false) => {
                     stack.pop();
                     i += 1;
-                    close(&mut nodes, node, i);
+                    if node != NO_NODE {
+                        edges.close(node, i);
+                    }
                 }
                 (c, true) => {
                     return err(
@@ -453,127 +519,81 @@ fn count_descendants(nodes: &mut [Node]) {
 /// follows (`"key":` in an object). Records containers opened at a relative depth below
 /// `index_below`. `None` when the text cannot be read so: an error, or a wrong guess.
 fn run_tail(b: &[u8], p: usize, index_below: i32) -> Option<Tail> {
-    let mut nodes: Vec<TailNode> = Vec::new();
-    let mut stack: Stack = Vec::with_capacity(64);
-    let mut pops: Vec<(bool, u32)> = Vec::new();
-    // The kind of the innermost first-half container, once something shows it.
-    let mut outer: Option<bool> = None;
-    let mut max_open = i32::MIN;
-    let mut goes_on = false;
-    let mut i = p;
-    'value: loop {
-        i = skip_ws(b, i);
+    let mut rec = TailRecord {
+        index_below,
+        outer: None,
+        tail: Tail {
+            nodes: Vec::new(),
+            pops: Vec::new(),
+            max_open: i32::MIN,
+            goes_on: false,
+        },
+    };
+    walk(b, p, Vec::with_capacity(64), &mut rec, usize::MAX).ok()?;
+    Some(rec.tail)
+}
+
+/// The edges of the second half of a split validation: containers are recorded with their
+/// depth relative to the split point, and after a value outside them the text goes on in, or
+/// closes, containers of the first half.
+struct TailRecord {
+    index_below: i32,
+    /// The kind of the innermost first-half container, once something shows it.
+    outer: Option<bool>,
+    tail: Tail,
+}
+
+impl Edges for TailRecord {
+    fn open(&mut self, at: usize, open: usize) -> u32 {
+        let t = &mut self.tail;
+        let depth = open as i32 - t.pops.len() as i32;
+        t.max_open = t.max_open.max(depth);
+        if depth >= self.index_below {
+            return NO_NODE;
+        }
+        t.nodes.push(TailNode {
+            start: at as u32,
+            end: 0,
+            depth,
+        });
+        t.nodes.len() as u32 - 1
+    }
+    fn close(&mut self, node: u32, end: usize) {
+        self.tail.nodes[node as usize].end = end as u32;
+    }
+    fn outside(&mut self, b: &[u8], i: usize) -> Result<Outside, JsonError> {
+        // A wrong guess reads as invalid text: the caller falls back either way.
+        let guess = || err(i, "the split point was not a value start");
         if i >= b.len() {
-            return None;
+            return Ok(Outside::Done);
         }
         match b[i] {
-            b'{' | b'[' => {
-                let is_obj = b[i] == b'{';
-                if stack.len() >= MAX_DEPTH {
-                    return None;
+            b',' => {
+                self.tail.goes_on = true;
+                let i = skip_ws(b, i + 1);
+                // `"key":` in an object; anything else is an array element.
+                let key_end = (b.get(i) == Some(&b'"'))
+                    .then(|| skip_string(b, i).ok())
+                    .flatten()
+                    .map(|j| skip_ws(b, j))
+                    .filter(|&j| b.get(j) == Some(&b':'));
+                let in_obj = key_end.is_some();
+                if *self.outer.get_or_insert(in_obj) != in_obj {
+                    return guess();
                 }
-                let depth = stack.len() as i32 - pops.len() as i32;
-                max_open = max_open.max(depth);
-                let node = if depth < index_below {
-                    nodes.push(TailNode {
-                        start: i as u32,
-                        end: 0,
-                        depth,
-                    });
-                    nodes.len() as u32 - 1
-                } else {
-                    NO_NODE
-                };
-                stack.push((is_obj, node));
-                i = skip_ws(b, i + 1);
-                if i >= b.len() {
-                    return None;
-                }
-                if (is_obj && b[i] == b'}') || (!is_obj && b[i] == b']') {
-                    stack.pop();
-                    i += 1;
-                    if node != NO_NODE {
-                        nodes[node as usize].end = i as u32;
-                    }
-                } else {
-                    if is_obj {
-                        i = expect_key(b, i).ok()?;
-                    }
-                    continue 'value;
-                }
+                Ok(Outside::Value(key_end.map_or(i, |j| j + 1)))
             }
-            b'"' => i = skip_string(b, i).ok()?,
-            b't' => i = expect_lit(b, i, b"true").ok()?,
-            b'f' => i = expect_lit(b, i, b"false").ok()?,
-            b'n' => i = expect_lit(b, i, b"null").ok()?,
-            b'-' | b'0'..=b'9' => i = skip_number(b, i).ok()?,
-            _ => return None,
-        }
-        loop {
-            i = skip_ws(b, i);
-            let Some(&(is_obj, node)) = stack.last() else {
-                // In a container of the first half.
-                if i >= b.len() {
-                    return Some(Tail {
-                        nodes,
-                        pops,
-                        max_open,
-                        goes_on,
-                    });
+            c @ (b'}' | b']') => {
+                let closes_obj = c == b'}';
+                if *self.outer.get_or_insert(closes_obj) != closes_obj {
+                    return guess();
                 }
-                match b[i] {
-                    b',' => {
-                        goes_on = true;
-                        i = skip_ws(b, i + 1);
-                        // `"key":` in an object; anything else is an array element.
-                        let key_end = (b.get(i) == Some(&b'"'))
-                            .then(|| skip_string(b, i).ok())
-                            .flatten()
-                            .map(|j| skip_ws(b, j))
-                            .filter(|&j| b.get(j) == Some(&b':'));
-                        let in_obj = key_end.is_some();
-                        if *outer.get_or_insert(in_obj) != in_obj {
-                            return None;
-                        }
-                        if let Some(j) = key_end {
-                            i = j + 1;
-                        }
-                        continue 'value;
-                    }
-                    c @ (b'}' | b']') => {
-                        let closes_obj = c == b'}';
-                        if *outer.get_or_insert(closes_obj) != closes_obj {
-                            return None;
-                        }
-                        outer = None;
-                        goes_on = false;
-                        i += 1;
-                        pops.push((closes_obj, i as u32));
-                    }
-                    _ => return None,
-                }
-                continue;
-            };
-            if i >= b.len() {
-                return None;
+                self.outer = None;
+                self.tail.goes_on = false;
+                self.tail.pops.push((closes_obj, i as u32 + 1));
+                Ok(Outside::Closed(i + 1))
             }
-            match (b[i], is_obj) {
-                (b',', _) => {
-                    i += 1;
-                    if is_obj {
-                        i = expect_key(b, skip_ws(b, i)).ok()?;
-                    }
-                    continue 'value;
-                }
-                (b'}', true) | (b']', false) => {
-                    stack.pop();
-                    i += 1;
-                    if node != NO_NODE {
-                        nodes[node as usize].end = i as u32;
-                    }
-                }
-                _ => return None,
-            }
+            _ => guess(),
         }
     }
 }
