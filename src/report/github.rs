@@ -1,6 +1,6 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…::message`).
 
-use super::{RootPath, SourceRoot, file_name, input_display, location, summary_line};
+use super::{RootPath, SourceRoot, file_name, input_display, summary_line};
 use crate::findings::Report;
 use crate::rules::{Level, OutcomeKind};
 use std::io::Write;
@@ -75,7 +75,7 @@ pub fn render(report: &Report, root: &SourceRoot, w: &mut dyn Write) -> std::io:
         } else if let Some(name) = &name {
             props.push(format!("file={}", escape_property(name)));
         }
-        if let Some(l) = location(f).filter(|_| name.is_some() && f.source.is_none()) {
+        if let Some(l) = f.location.filter(|_| name.is_some() && f.source.is_none()) {
             props.push(format!("line={}", l.line));
             props.push(format!("col={}", l.column));
             props.push(format!("endLine={}", l.end_line));

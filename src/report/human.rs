@@ -34,7 +34,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
         // The diagnostic's one snippet: only the lines it shows are copied (and masked), so
         // that a plan of hundreds of megabytes is not copied once per report.
         let mut snippet = None;
-        if let (Some(fi), Some(span)) = (f.file, f.span) {
+        if let (Some(fi), Some(span), Some(loc)) = (f.file, f.span, f.location) {
             let src = report.model.file(fi);
             let text: &str = &src.text;
             let start = (span.start as usize).min(text.len());
@@ -48,7 +48,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
             let spans = masks.of(report, fi);
             let (s, e, shown) = if line_end - line_start > MAX_LINE {
                 // Excerpt of a long line: its own pseudo-file named after the real position.
-                let (line, col) = report.line_col(fi, start);
+                let (line, col) = (loc.line, loc.column);
                 let from = floor_char(text, start.saturating_sub(80).max(line_start));
                 let to = floor_char(text, (start + 160).min(line_end).max(start));
                 let s = start - from;
@@ -63,7 +63,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
                 // The whole lines from the label's start to its end, numbered as in the file.
                 let (_, last_end) = report.line_index(fi).line_range(text, end);
                 let to = (last_end + 1).min(text.len());
-                let first_line = report.line_col(fi, start).0 - 1;
+                let first_line = loc.line - 1;
                 let lines = Snippet::new(
                     src.name.clone(),
                     first_line,

@@ -1,7 +1,7 @@
 //! drlint's JSON report. The schema is documented in `docs/json-report.md` and versioned by the
 //! `schema` field; fields are only ever added within a version.
 
-use super::{file_name, location};
+use super::file_name;
 use crate::findings::Report;
 use crate::model::SourceKind;
 use crate::rules::{Level, OutcomeKind};
@@ -172,7 +172,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             .findings
             .iter()
             .map(|f| {
-                let loc = location(f);
+                let loc = f.location;
                 JsonResult {
                     rule_id: f.rule.id,
                     rule_name: f.rule.name,

@@ -1,7 +1,7 @@
 //! A Markdown report for a pull-request comment or a job summary (`$GITHUB_STEP_SUMMARY`), with
 //! the picture of the DR system (the posture's Mermaid flowchart) in a collapsed block.
 
-use super::{context_lines, file_name, input_display, location, source_display, summary_line};
+use super::{context_lines, file_name, input_display, source_display, summary_line};
 use crate::findings::Report;
 use crate::posture::Posture;
 use crate::posture::text::MERMAID_MAX_TEXT;
@@ -47,7 +47,7 @@ pub fn render(
         )?;
         writeln!(w, "|---|---|---|---|---|---|")?;
         for f in rows {
-            let loc = match (&f.source, file_name(report, f), location(f)) {
+            let loc = match (&f.source, file_name(report, f), f.location) {
                 (Some(s), ..) => match input_display(report, f) {
                     Some(at) => format!("`{}` (in `{at}`)", source_display(s)),
                     None => format!("`{}`", source_display(s)),

@@ -31,13 +31,6 @@ impl std::str::FromStr for Format {
     }
 }
 
-pub use crate::findings::Location;
-
-/// Where a finding is in its input file (resolved when the report was built).
-pub fn location(f: &Finding) -> Option<Location> {
-    f.location
-}
-
 /// `path:line:column` (or `path:line`) of a finding's place in the user's sources.
 pub fn source_display(s: &crate::model::SourceRef) -> String {
     match s.column {
@@ -49,7 +42,7 @@ pub fn source_display(s: &crate::model::SourceRef) -> String {
 /// `name:line:column` of a finding's position in its input file (the plan, the cdk.tf.json).
 pub fn input_display(report: &Report, f: &Finding) -> Option<String> {
     let name = file_name(report, f)?;
-    Some(match location(f) {
+    Some(match f.location {
         Some(l) => format!("{name}:{}:{}", l.line, l.column),
         None => name.to_string(),
     })

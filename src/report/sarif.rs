@@ -7,7 +7,7 @@
 //! stable identity, at most [`MAX_RESULTS`] results per run (the most severe are kept), and
 //! `security-severity` only on security rules.
 
-use super::{RootPath, SourceRoot, file_name, location};
+use super::{RootPath, SourceRoot, file_name};
 use crate::findings::Report;
 use crate::rules::{ALL, Level, OutcomeKind};
 use serde::Serialize;
@@ -445,7 +445,7 @@ fn result_locations(
     source_base: &std::path::Path,
     paths: &mut Paths,
 ) -> Option<(Vec<SarifLocation>, Vec<SarifLocation>)> {
-    let (name, loc, span) = (real_file(report, f)?, location(f)?, f.span?);
+    let (name, loc, span) = (real_file(report, f)?, f.location?, f.span?);
     let src = &report.model.file(f.file.unwrap_or(0)).text;
     let ix = report.line_index(f.file.unwrap_or(0));
     let char_offset = ix.char_offset(src, span.start as usize);
