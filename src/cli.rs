@@ -930,7 +930,7 @@ fn resolve_settings(
 }
 
 /// A memory figure of this process from /proc/self/status, in MiB (0 where there is none).
-fn proc_status_mb(field: &str) -> u64 {
+fn proc_status_mib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -991,9 +991,9 @@ fn run(
                 "timing: {name:<8} {:>8.3} s  cpu {:>6.2} s  rss {:>6} MiB  peak {:>6} MiB  (file {:>4} MiB)",
                 clock.elapsed().as_secs_f64(),
                 cpu - cpu_before,
-                proc_status_mb("VmRSS:"),
-                proc_status_mb("VmHWM:"),
-                proc_status_mb("RssFile:")
+                proc_status_mib("VmRSS:"),
+                proc_status_mib("VmHWM:"),
+                proc_status_mib("RssFile:")
             );
             cpu_before = cpu;
         }

@@ -223,6 +223,14 @@ pub fn load_as(path: &str, stdin_name: Option<&str>) -> Result<SourceFile, Input
     decode_loaded(path, loaded)
 }
 
+// How the inputs that are not read as they are (plain UTF-8) start: gzip, a zip archive (a
+// binary Terraform plan), UTF-16 with its byte-order mark, and UTF-8 with one.
+const GZIP: &[u8] = &[0x1f, 0x8b];
+const ZIP: &[u8] = b"PK\x03\x04";
+const UTF16_LE: &[u8] = &[0xFF, 0xFE];
+const UTF16_BE: &[u8] = &[0xFE, 0xFF];
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
 /// Regular files at least this large are mapped rather than read into memory.
 const MAP_MIN: u64 = 4 << 20;
 
@@ -266,15 +274,9 @@ fn decode_loaded(name: &str, loaded: Loaded) -> Result<SourceFile, InputError> {
         Loaded::Read(b) => return decode(name, b),
         Loaded::Mapped(m) => m,
     };
-    let marked = [
-        &[0x1f, 0x8b][..],
-        b"PK\x03\x04",
-        &[0xFF, 0xFE],
-        &[0xFE, 0xFF],
-        &[0xEF, 0xBB, 0xBF],
-    ]
-    .iter()
-    .any(|m| map.starts_with(m));
+    let marked = [GZIP, ZIP, UTF16_LE, UTF16_BE, UTF8_BOM]
+        .iter()
+        .any(|m| map.starts_with(m));
     if marked {
         return decode(name, map.to_vec());
     }
@@ -306,7 +308,7 @@ pub fn io_error(path: &str, e: &std::io::Error) -> InputError {
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
     let mut notes = Vec::new();
     let mut bytes = bytes;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
+    if bytes.starts_with(GZIP) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])
             .read_to_end(&mut out)
@@ -320,14 +322,14 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         notes.push("decompressed gzip".to_string());
         bytes = out;
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(ZIP) {
         return Err(input_err(
             name,
             "this is a binary Terraform plan file (a zip archive), not JSON",
             "convert it first: `terraform show -json tfplan > plan.json`, then run drlint on plan.json",
         ));
     }
-    let text = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    let text = if bytes.starts_with(UTF16_LE) || bytes.starts_with(UTF16_BE) {
         let le = bytes[0] == 0xFF;
         let units: Vec<u16> = bytes[2..]
             .chunks(2)
@@ -343,9 +345,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
         notes.push(format!("decoded UTF-16 {}", if le { "LE" } else { "BE" }));
         String::from_utf16_lossy(&units)
     } else {
-        let body = bytes
-            .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-            .unwrap_or(&bytes);
+        let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(&bytes);
         let start = bytes.len() - body.len();
         bytes.drain(..start);
         match String::from_utf8(bytes) {
@@ -485,18 +485,15 @@ fn sniff_json(path: &Path) -> bool {
         Err(_) => return false,
     };
     let head = &head[..n];
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if head.starts_with(GZIP) {
         return true;
     }
-    let (body, step) = if head.starts_with(&[0xFF, 0xFE]) {
+    let (body, step) = if head.starts_with(UTF16_LE) {
         (&head[2..], 2)
-    } else if head.starts_with(&[0xFE, 0xFF]) {
+    } else if head.starts_with(UTF16_BE) {
         (head.get(3..).unwrap_or(&[]), 2)
     } else {
-        (
-            head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head),
-            1,
-        )
+        (head.strip_prefix(UTF8_BOM).unwrap_or(head), 1)
     };
     body.iter()
         .step_by(step)
