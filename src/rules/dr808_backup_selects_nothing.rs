@@ -7,6 +7,7 @@ use super::{Ctx, Level, Out, Rule, unknown_phrase};
 use crate::config::glob_match;
 use crate::model::{Origin, RegionSource, ResourceId, Target, parse_arn};
 use crate::value::{Kind, Value};
+use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
@@ -60,21 +61,24 @@ fn tag<'m>(cx: &'m Ctx, id: ResourceId, key: &str) -> Option<&'m str> {
 }
 
 
+/// Service, region and resource of an ARN.
+type ArnParts = (String, String, String);
+
 /// The candidates' ARNs ([`super::backup::arn_for`] with `*` for an unknown account), for the
 /// exact ARNs of selections: an ARN names a candidate when service, region and resource are
 /// equal and so is the account, or the candidate's account is only known after apply; a
 /// pattern that is no ARN names a candidate by the whole string. Built once: each literal ARN of each
 /// selection scanned every candidate before.
 struct Arns {
-    by_parts: HashMap<(String, String, String), Vec<(ResourceId, String)>>,
-    by_text: HashMap<String, Vec<ResourceId>>,
+    by_parts: HashMap<ArnParts, Vec<(ResourceId, String)>, FixedState>,
+    by_text: HashMap<String, Vec<ResourceId>, FixedState>,
 }
 
 impl Arns {
     fn new(cx: &Ctx, candidates: &[ResourceId]) -> Arns {
         let mut ix = Arns {
-            by_parts: HashMap::new(),
-            by_text: HashMap::new(),
+            by_parts: HashMap::with_capacity_and_hasher(candidates.len(), FixedState::default()),
+            by_text: HashMap::default(),
         };
         for &c in candidates {
             let Some(a) = super::backup::arn_for(cx, c, "*") else {

@@ -63,10 +63,15 @@ pub const NAME_ATTRS: &[(&str, &[&str])] = &[
 ];
 
 pub fn name_attrs(rtype: &str) -> &'static [&'static str] {
-    NAME_ATTRS
-        .iter()
-        .find(|(t, _)| *t == rtype)
-        .map_or(&[], |(_, a)| a)
+    // Three rules ask this of every resource: a hash lookup, not a scan of the whole table.
+    static BY_TYPE: std::sync::OnceLock<
+        std::collections::HashMap<&str, &[&str], foldhash::fast::FixedState>,
+    > = std::sync::OnceLock::new();
+    BY_TYPE
+        .get_or_init(|| NAME_ATTRS.iter().rev().copied().collect())
+        .get(rtype)
+        .copied()
+        .unwrap_or(&[])
 }
 
 /// Tokens of a name: runs of letters and digits.
