@@ -504,7 +504,7 @@ fn regions(args: &RegionsArgs) -> i32 {
         .resources
         .iter()
         .map(|r| {
-            let non_aws = non_aws_provider(&r.rtype);
+            let non_aws = non_aws_provider(r.rtype);
             let region = if non_aws.is_some() {
                 None
             } else {
@@ -524,7 +524,7 @@ fn regions(args: &RegionsArgs) -> i32 {
             };
             Row {
                 address: r.address.clone(),
-                rtype: r.rtype.clone(),
+                rtype: r.rtype.to_string(),
                 region,
                 role,
                 source,

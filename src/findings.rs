@@ -203,7 +203,7 @@ pub fn build<'m, 'a>(
             rule,
             level,
             outcome: o.kind,
-            resource_type: res.map(|r| r.rtype.clone()),
+            resource_type: res.map(|r| r.rtype.to_string()),
             region: res.and_then(|r| r.region.clone()),
             construct_path: res.and_then(|r| r.construct_path.clone()),
             file: res.map(|r| r.file),

@@ -31,8 +31,9 @@ pub enum RegionSource {
 #[derive(Debug)]
 pub struct Resource<'a> {
     pub file: usize,
-    /// `aws_s3_bucket`
-    pub rtype: String,
+    /// `aws_s3_bucket`, interned ([`intern`]): a plan repeats a few hundred types over many
+    /// resources, and every rule compares them.
+    pub rtype: &'static str,
     /// Full address with module path and instance key: `module.dr.aws_s3_bucket.data["a"]`.
     pub address: String,
     /// Module path with instance keys (`module.dr[0]`), empty at the root.
@@ -165,7 +166,7 @@ pub struct Model<'a> {
     /// (resource type, reason): types the inputs cannot contain at all (e.g. AWS Config does not
     /// record `aws_route53_record`); every rule that `needs` one is undecided for the run.
     pub unrecorded_types: Vec<(String, String)>,
-    by_type: HashMap<String, Vec<ResourceId>, FixedState>,
+    by_type: HashMap<&'static str, Vec<ResourceId>, FixedState>,
     /// (file, module instance, `type.name`) → instances: references resolve within a module
     /// instance, so this lookup is O(1) however many times a module is instantiated.
     /// Keyed by a hash of (file, module instance, type, name): no key strings are stored, and
@@ -183,6 +184,38 @@ pub struct Model<'a> {
     pub sources: Option<Box<dyn SourceLocator>>,
     /// One line per plan/state file on where its sources were (or were not) found.
     pub source_summary: Vec<String>,
+}
+
+/// The one copy of a name that many resources share (a resource type, a region). Plans of
+/// 100k resources repeat a few hundred such names: one allocation each instead of one a
+/// resource, and comparisons read a line that stays in cache. The copies live as long as the
+/// process; they are bounded by the distinct names it reads.
+pub fn intern(name: &str) -> &'static str {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    type Names = HashSet<&'static str, FixedState>;
+    static ALL: std::sync::Mutex<Option<Names>> = std::sync::Mutex::new(None);
+    thread_local! {
+        // Each thread asks the shared set once a name: no lock on the way of every resource.
+        static SEEN: RefCell<Names> = RefCell::new(Names::default());
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(&n) = seen.get(name) {
+            return n;
+        }
+        let mut all = ALL.lock().unwrap_or_else(|e| e.into_inner());
+        let all = all.get_or_insert_with(Names::default);
+        let n = match all.get(name) {
+            Some(&n) => n,
+            None => {
+                let n: &'static str = Box::leak(name.into());
+                all.insert(n);
+                n
+            }
+        };
+        seen.insert(n);
+        n
+    })
 }
 
 /// A hash of string parts for index keys (separated, so ("ab","c") ≠ ("a","bc")). foldhash:
@@ -551,12 +584,12 @@ impl<'a> Model<'a> {
         variables: Vec<(usize, String, String)>,
         warnings: Vec<Warning>,
     ) -> Model<'a> {
-        let mut by_type: HashMap<String, Vec<ResourceId>, FixedState> = HashMap::default();
+        let mut by_type: HashMap<&'static str, Vec<ResourceId>, FixedState> = HashMap::default();
         for (id, r) in resources.iter().enumerate() {
-            if let Some(v) = by_type.get_mut(r.rtype.as_str()) {
+            if let Some(v) = by_type.get_mut(r.rtype) {
                 v.push(id);
             } else {
-                by_type.insert(r.rtype.clone(), vec![id]);
+                by_type.insert(r.rtype, vec![id]);
             }
         }
         let (by_local_name, by_ident) = rayon::join(
@@ -567,7 +600,7 @@ impl<'a> Model<'a> {
                         .enumerate()
                         .map(|(id, r)| {
                             (
-                                key(r.file, &[&r.module, &r.rtype, local_name(&r.address)]),
+                                key(r.file, &[&r.module, r.rtype, local_name(&r.address)]),
                                 id,
                             )
                         })
@@ -580,7 +613,7 @@ impl<'a> Model<'a> {
                         .par_iter()
                         .enumerate()
                         .flat_map_iter(|(id, r)| {
-                            ident_values(&r.attrs).map(move |v| (key(0, &[&r.rtype, v]), id))
+                            ident_values(&r.attrs).map(move |v| (key(0, &[r.rtype, v]), id))
                         })
                         .collect(),
                 )
@@ -626,7 +659,7 @@ impl<'a> Model<'a> {
             // with the same ARN is written.
             let arn = r.attrs.get("arn").nonempty_str()?;
             let twin = self
-                .find_by_attr(&r.rtype, "arn", arn)
+                .find_by_attr(r.rtype, "arn", arn)
                 .into_iter()
                 .map(|t| self.get(t))
                 .find(|t| matches!(t.origin, Origin::Plan | Origin::State));
@@ -1092,7 +1125,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let stateful = self.regions_by_weight(|r| is_stateful(&r.rtype));
+        let stateful = self.regions_by_weight(|r| is_stateful(r.rtype));
         let all = self.regions_by_weight(|_| true);
         if inf.primary.is_none()
             && let Some((reg, n)) = stateful.first().or(all.first())
@@ -1391,6 +1424,19 @@ mod tests {
                 proptest::prop_assert_eq!(got, want, "key {:x}", k);
             }
         }
+    }
+
+    #[test]
+    fn interned_names_are_one_copy_across_threads() {
+        let here = intern("aws_intern_test_type");
+        let there = std::thread::spawn(|| intern(&String::from("aws_intern_test_type")))
+            .join()
+            .unwrap();
+        assert_eq!(here, "aws_intern_test_type");
+        assert!(std::ptr::eq(here, there));
+        assert!(std::ptr::eq(here, intern("aws_intern_test_type")));
+        assert_eq!(intern("aws_intern_test_other"), "aws_intern_test_other");
+        assert!(!std::ptr::eq(here, intern("aws_intern_test_other")));
     }
 
     #[test]

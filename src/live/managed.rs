@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// The state resources by (type, ARN), and the locator of their sources.
 pub struct Managed {
-    twins: HashMap<(String, String), Resource<'static>>,
+    twins: HashMap<(&'static str, String), Resource<'static>>,
     inner: Box<dyn SourceLocator>,
 }
 
@@ -48,7 +48,7 @@ pub fn state_sources(
     for r in &model.resources {
         if let Some(arn) = r.attrs.get("arn").nonempty_str() {
             twins
-                .entry((r.rtype.clone(), arn.to_string()))
+                .entry((r.rtype, arn.to_string()))
                 .or_insert_with(|| stub(r));
         }
     }
@@ -75,7 +75,7 @@ pub fn state_sources(
 fn stub(r: &Resource) -> Resource<'static> {
     Resource {
         file: r.file,
-        rtype: r.rtype.clone(),
+        rtype: r.rtype,
         address: r.address.clone(),
         module: r.module.clone(),
         region: r.region.clone(),
@@ -96,7 +96,7 @@ impl SourceLocator for Managed {
             return None;
         }
         let arn = r.attrs.get("arn").nonempty_str()?;
-        let twin = self.twins.get(&(r.rtype.clone(), arn.to_string()))?;
+        let twin = self.twins.get(&(r.rtype, arn.to_string()))?;
         self.inner.locate(twin, attribute)
     }
 }

@@ -357,7 +357,7 @@ impl<'c, 'm, 'a> Builder<'c, 'm, 'a> {
         let r = self.cx.model.get(id);
         self.add_node(
             display_name(self.cx, id),
-            r.rtype.clone(),
+            r.rtype.to_string(),
             kind,
             r.region.clone(),
             Some(id),
@@ -1098,7 +1098,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 i != res
                     && m.get(i).region.is_some()
                     && m.get(i).region != here
-                    && !is_global(&m.get(i).rtype)
+                    && !is_global(m.get(i).rtype)
             })
         });
         if let Some(dep) = named {

@@ -563,7 +563,7 @@ impl<'a> Reader<'a> {
             .collect();
         self.out.push(Resource {
             file: self.file,
-            rtype: m.resource_type.to_string(),
+            rtype: crate::model::intern(m.resource_type),
             address,
             module: String::new(),
             region,
@@ -1380,7 +1380,7 @@ fn link(out: &mut [Resource], links: &Links) {
         }
     }
     for r in out.iter_mut() {
-        match r.rtype.as_str() {
+        match r.rtype {
             "aws_dynamodb_table" => {
                 let name = r.get("name").str().unwrap_or("").to_string();
                 let Some(replicas) = r.attrs.get_mut("replica") else {

@@ -420,10 +420,7 @@ fn build_resource<'a>(
         return None;
     }
     let address = item.get("address")?.as_str()?.into_owned();
-    let rtype = item
-        .get("type")
-        .and_then(|t| t.as_str())
-        .map(Cow::into_owned)?;
+    let rtype = crate::model::intern(&item.get("type").and_then(|t| t.as_str())?);
     let (attrs_raw, unknown_raw, sensitive_raw) = if is_change {
         let change = item.get("change")?.fields();
         // Deleted resources are not checked; reads are data sources.

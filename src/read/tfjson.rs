@@ -229,7 +229,7 @@ fn build<'a>(
     let address = format!("{rtype}.{rname}");
     let mut r = Resource {
         file,
-        rtype: rtype.to_string(),
+        rtype: crate::model::intern(rtype),
         address,
         module: String::new(),
         region,

@@ -35,7 +35,7 @@ pub fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String
     }
     let region = r.region.as_deref()?;
     let account = r.account.as_deref().unwrap_or(pattern_account);
-    match r.rtype.as_str() {
+    match r.rtype {
         "aws_dynamodb_table" => Some(format!(
             "arn:aws:dynamodb:{region}:{account}:table/{}",
             r.get("name").str()?

@@ -25,7 +25,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         return;
     };
     for (id, r) in cx.model.resources.iter().enumerate() {
-        let attrs = name_attrs(&r.rtype);
+        let attrs = name_attrs(r.rtype);
         if attrs.is_empty() {
             continue;
         }

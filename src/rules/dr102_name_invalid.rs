@@ -177,12 +177,12 @@ pub fn problem(rtype: &str, attr: &str, name: &str) -> Option<String> {
 
 fn check(cx: &Ctx, out: &mut Out) {
     for (id, r) in cx.model.resources.iter().enumerate() {
-        for attr in name_attrs(&r.rtype) {
+        for attr in name_attrs(r.rtype) {
             let v = r.get(attr);
             let Some(name) = v.nonempty_str() else {
                 continue;
             };
-            if let Some(p) = problem(&r.rtype, attr, name) {
+            if let Some(p) = problem(r.rtype, attr, name) {
                 out.fail(cx, id, attr, v, format!("{attr} {} {p}", v.display()));
             }
         }

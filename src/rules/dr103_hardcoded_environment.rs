@@ -32,7 +32,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         .map(|s| tokens(s).map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
     for (id, r) in cx.model.resources.iter().enumerate() {
-        for attr in name_attrs(&r.rtype) {
+        for attr in name_attrs(r.rtype) {
             let v = r.get(attr);
             let Some(name) = v.nonempty_str() else {
                 continue;

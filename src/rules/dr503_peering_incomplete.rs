@@ -179,7 +179,7 @@ fn tables_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Vec<Table
         Target::Resources(ids) => {
             let t: Vec<Table> = ids
                 .into_iter()
-                .filter(|&i| matches!(m.get(i).rtype.as_str(), "aws_route_table" | "aws_default_route_table"))
+                .filter(|&i| matches!(m.get(i).rtype, "aws_route_table" | "aws_default_route_table"))
                 .map(Table::Resource)
                 .collect();
             if t.is_empty() { vec![Table::Unknown] } else { t }
@@ -203,7 +203,7 @@ fn conns_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Vec<Resour
     match m.target(from, v) {
         Target::Resources(ids) => ids
             .into_iter()
-            .flat_map(|i| match m.get(i).rtype.as_str() {
+            .flat_map(|i| match m.get(i).rtype {
                 "aws_vpc_peering_connection" => vec![i],
                 // The accepter's id is the connection's id.
                 "aws_vpc_peering_connection_accepter" => {

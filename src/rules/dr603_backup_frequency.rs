@@ -22,7 +22,7 @@ const LISTED: usize = 3;
 /// Data whose only recovery point is the backup: no continuous replication or PITR.
 fn backup_only(cx: &Ctx, id: ResourceId) -> bool {
     let r = cx.model.get(id);
-    match r.rtype.as_str() {
+    match r.rtype {
         "aws_rds_cluster" => !r.get("global_cluster_identifier").is_set(),
         "aws_dynamodb_table" => {
             r.get("replica").items().next().is_none()

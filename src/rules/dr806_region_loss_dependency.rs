@@ -94,7 +94,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     };
     let policies = role_policies(cx);
     for (id, r) in m.resources.iter().enumerate() {
-        if r.region.as_deref() != Some(dr) || !is_consumer(&r.rtype) {
+        if r.region.as_deref() != Some(dr) || !is_consumer(r.rtype) {
             continue;
         }
         let env = r.rtype == "aws_lambda_function";
@@ -346,7 +346,7 @@ impl Walk<'_, '_, '_, '_> {
     fn reference(&mut self, path: &str, v: &Value, to: ResourceId, attr: &str) {
         let m = self.cx.model;
         let t = m.get(to);
-        let Some(kind) = target_kind(&t.rtype) else { return };
+        let Some(kind) = target_kind(t.rtype) else { return };
         if t.region.as_deref() != Some(self.primary) {
             return;
         }
@@ -360,7 +360,7 @@ impl Walk<'_, '_, '_, '_> {
         };
         let by_name = matches!(attr, "name" | "function_name" | "secret_string" | "value" | "key_id")
             || (t.rtype == "aws_dynamodb_table" && attr == "id");
-        let replicated = match m.get(target).rtype.as_str() {
+        let replicated = match m.get(target).rtype {
             "aws_dynamodb_table" => table_replicated_in(self.cx, target, self.dr),
             "aws_secretsmanager_secret" => secret_replicated_in(self.cx, target, self.dr),
             "aws_kms_key" => Some(has_replica_in(self.cx, target, self.dr)),
@@ -391,7 +391,7 @@ impl Walk<'_, '_, '_, '_> {
 fn replica_hint(cx: &Ctx, target: Option<ResourceId>, dr: &str) -> String {
     let Some(t) = target else { return String::new() };
     let replicated = replicated_in(cx, t, dr) == Some(true);
-    match cx.model.get(t).rtype.as_str() {
+    match cx.model.get(t).rtype {
         "aws_dynamodb_table" | "aws_secretsmanager_secret" | "aws_kms_key" if replicated => {
             format!(" (use the replica in {dr}, by name or by its own ARN)")
         }
@@ -496,7 +496,7 @@ fn grants(cx: &Ctx, out: &mut Out, user: ResourceId, attr: &str, role: ResourceI
                 if twin {
                     continue;
                 }
-                let kind = target_kind(&m.get(target).rtype).unwrap_or("resource");
+                let kind = target_kind(m.get(target).rtype).unwrap_or("resource");
                 out.fail(cx, user, attr, m.get(user).get(attr), format!("its role {} (IAM is global, shared by both regions) grants the {kind} {} only by its primary-region ARN in {}: after failover this DR-region resource is denied the replica in {dr}", m.get(role).address, m.get(target).address, p.address));
                 out.with_key(format!("grant:{}:{}", p.address, m.get(target).address));
             }
@@ -505,7 +505,7 @@ fn grants(cx: &Ctx, out: &mut Out, user: ResourceId, attr: &str, role: ResourceI
 }
 
 fn replicated_in(cx: &Ctx, id: ResourceId, region: &str) -> Option<bool> {
-    match cx.model.get(id).rtype.as_str() {
+    match cx.model.get(id).rtype {
         "aws_dynamodb_table" => table_replicated_in(cx, id, region),
         "aws_secretsmanager_secret" => secret_replicated_in(cx, id, region),
         "aws_kms_key" => Some(has_replica_in(cx, id, region)),
@@ -520,7 +520,7 @@ fn resource_part(cx: &Ctx, id: ResourceId) -> Option<String> {
         return Some(a.resource.to_string());
     }
     let name = r.get("name").str()?;
-    match r.rtype.as_str() {
+    match r.rtype {
         "aws_dynamodb_table" => Some(format!("table/{name}")),
         _ => None,
     }

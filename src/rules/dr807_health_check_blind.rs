@@ -135,7 +135,7 @@ fn database_target(cx: &Ctx, out: &mut Out, hc: ResourceId, kind: &str) {
     let why = match m.target(hc, fqdn) {
         Target::Resources(ids) => ids
             .iter()
-            .find(|&&i| DATABASE_TYPES.contains(&m.get(i).rtype.as_str()))
+            .find(|&&i| DATABASE_TYPES.contains(&m.get(i).rtype))
             .map(|&i| format!("its fqdn is the endpoint of {}", m.get(i).address)),
         Target::Literal(s) if s.trim_end_matches('.').to_ascii_lowercase().ends_with(".rds.amazonaws.com") => {
             Some(format!("its fqdn `{s}` is an RDS endpoint"))

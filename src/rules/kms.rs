@@ -83,7 +83,7 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
             owner: id,
         });
     };
-    match r.rtype.as_str() {
+    match r.rtype {
         "aws_s3_bucket" => {
             let (owner, sse) = s3.sse(cx, id);
             let attribute = if owner == id {
@@ -238,7 +238,7 @@ pub fn key_region<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> KeyR
                 .copied()
                 .find(|&i| {
                     matches!(
-                        m.get(i).rtype.as_str(),
+                        m.get(i).rtype,
                         "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_alias"
                     )
                 })
@@ -260,7 +260,7 @@ pub fn key_region<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> KeyR
 /// Is there a replica of multi-region key `key` (or of the key an alias points at) in `region`?
 pub fn has_replica_in(cx: &Ctx, key: ResourceId, region: &str) -> bool {
     let m = cx.model;
-    let key = match m.get(key).rtype.as_str() {
+    let key = match m.get(key).rtype {
         "aws_kms_alias" => match m.target(key, m.get(key).get("target_key_id")) {
             Target::Resources(ids) => ids[0],
             _ => key,

@@ -582,7 +582,7 @@ fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64)> {
 fn dr603_reports(cx: &Ctx, id: ResourceId) -> bool {
     let m = cx.model;
     let r = m.get(id);
-    let backup_only = match r.rtype.as_str() {
+    let backup_only = match r.rtype {
         "aws_rds_cluster" => !r.get("global_cluster_identifier").is_set(),
         "aws_dynamodb_table" => {
             r.get("replica").items().next().is_none()
@@ -1180,7 +1180,7 @@ fn path(
     } else {
         let (_, res) = target_of(cx, p);
         match res.map(|i| m.get(i)) {
-            Some(t) if matches!(t.rtype.as_str(), "aws_lb" | "aws_alb" | "aws_elb") => {
+            Some(t) if matches!(t.rtype, "aws_lb" | "aws_alb" | "aws_elb") => {
                 Estimate::Bound { secs: 60 }
             }
             Some(t) if t.rtype == "aws_route53_record" && t.get("ttl").num().is_some() => {
