@@ -508,7 +508,7 @@ fn regions(args: &RegionsArgs) -> i32 {
             let region = if non_aws.is_some() {
                 None
             } else {
-                r.region.clone()
+                r.region.map(str::to_string)
             };
             let role = match (&region, non_aws) {
                 (_, Some(_)) => "not AWS",

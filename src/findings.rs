@@ -204,7 +204,7 @@ pub fn build<'m, 'a>(
             level,
             outcome: o.kind,
             resource_type: res.map(|r| r.rtype.to_string()),
-            region: res.and_then(|r| r.region.clone()),
+            region: res.and_then(|r| r.region.map(str::to_string)),
             construct_path: res.and_then(|r| r.construct_path.clone()),
             file: res.map(|r| r.file),
             span: o.span,

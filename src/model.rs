@@ -19,7 +19,7 @@ pub enum RegionSource {
     /// The region field of the resource's ARN.
     Arn,
     /// The provider configuration the resource uses (`aws`, `aws.dr`, `module.x:aws`).
-    Provider(String),
+    Provider(&'static str),
     /// A provider whose region is a root variable, with the variable's value.
     Variable(String),
     /// AWS Config / live: the configuration item's `awsRegion`.
@@ -38,7 +38,8 @@ pub struct Resource<'a> {
     pub address: String,
     /// Module path with instance keys (`module.dr[0]`), empty at the root.
     pub module: String,
-    pub region: Option<String>,
+    /// Interned ([`intern`]), like the type.
+    pub region: Option<&'static str>,
     pub region_source: RegionSource,
     pub account: Option<String>,
     /// The resource's attributes (plan `after`, state `values`, tf.json arguments).

@@ -47,7 +47,7 @@ fn pinned(file: &str) -> Vec<(String, Option<String>, String)> {
                 RegionSource::Unknown(w) => w.clone(),
                 other => format!("{other:?}"),
             };
-            (r.address.clone(), r.region.clone(), why)
+            (r.address.clone(), r.region.map(str::to_string), why)
         })
         .collect()
 }

@@ -78,7 +78,7 @@ fn stub(r: &Resource) -> Resource<'static> {
         rtype: r.rtype,
         address: r.address.clone(),
         module: r.module.clone(),
-        region: r.region.clone(),
+        region: r.region,
         region_source: RegionSource::Unknown(String::new()),
         account: r.account.clone(),
         attrs: Value::new(Kind::Absent, Span::default()),

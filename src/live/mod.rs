@@ -810,7 +810,7 @@ mod tests {
         let m = crate::read::build_model(&files).unwrap();
         assert_eq!(m.resources.len(), 1, "duplicates are dropped");
         assert_eq!(m.resources[0].rtype, "aws_dynamodb_table");
-        assert_eq!(m.resources[0].region.as_deref(), Some("us-east-1"));
+        assert_eq!(m.resources[0].region, Some("us-east-1"));
     }
 
     mod mocked {

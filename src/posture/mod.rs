@@ -359,7 +359,7 @@ impl<'c, 'm, 'a> Builder<'c, 'm, 'a> {
             display_name(self.cx, id),
             r.rtype.to_string(),
             kind,
-            r.region.clone(),
+            r.region.map(str::to_string),
             Some(id),
             vec![owner(id, "")],
             group,
@@ -509,7 +509,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                 name.clone(),
                 "aws_rds_global_cluster (no member cluster)".into(),
                 NodeKind::Store,
-                r.region.clone(),
+                r.region.map(str::to_string),
                 Some(g),
                 vec![owner(g, "")],
                 group,
@@ -764,7 +764,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                                         display_name(cx, vr),
                                         "aws_backup_vault".into(),
                                         NodeKind::Vault,
-                                        m.get(vr).region.clone(),
+                                        m.get(vr).region.map(str::to_string),
                                         Some(vr),
                                         vec![owner(vr, "")],
                                         usize::MAX,
@@ -892,7 +892,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
                     value.map_or_else(|| "no value".to_string(), |v| v.display()),
                     "record value".into(),
                     NodeKind::Target,
-                    r.region.clone(),
+                    r.region.map(str::to_string),
                     None,
                     Vec::new(),
                     group,
@@ -1092,7 +1092,7 @@ pub fn build(cx: &Ctx, findings: &[Finding]) -> Posture {
         if fr.family != "region-loss" {
             continue;
         }
-        let here = m.get(res).region.clone();
+        let here = m.get(res).region;
         let named = words(&fr.message).into_iter().find_map(|w| {
             by_address.get(w)?.iter().copied().find(|&i| {
                 i != res
@@ -1678,7 +1678,7 @@ fn simulate(x: &Sim, lost: &str) -> RegionLoss {
         let r = m.get(*res);
         let applies = match primary {
             Some(p) => p == lost,
-            None => r.region.as_deref() == Some(lost),
+            None => r.region == Some(lost),
         };
         if applies {
             let shown = display_name(cx, *res);

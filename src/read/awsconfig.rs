@@ -566,7 +566,7 @@ impl<'a> Reader<'a> {
             rtype: crate::model::intern(m.resource_type),
             address,
             module: String::new(),
-            region,
+            region: region.as_deref().map(crate::model::intern),
             region_source,
             account: it.account.clone(),
             attrs: Value::new(Kind::Obj(entries), it.span()),
@@ -1375,7 +1375,7 @@ fn link(out: &mut [Resource], links: &Links) {
         if let Some(region) = &r.region {
             let name = r.get("name").str().unwrap_or("").to_string();
             let enabled = r.get("point_in_time_recovery").at(0).get("enabled");
-            pitr.entry((name, region.clone()))
+            pitr.entry((name, region.to_string()))
                 .or_insert_with(|| enabled.bool().map(|_| enabled.clone()));
         }
     }
@@ -1462,7 +1462,7 @@ mod tests {
         let p = read_str(src);
         let b = one(&p, "aws_s3_bucket");
         assert_eq!(b.address, "arn:aws:s3:::b1");
-        assert_eq!(b.region.as_deref(), Some("us-east-1"));
+        assert_eq!(b.region, Some("us-east-1"));
         assert_eq!(at(src, b.get("bucket")), r#""b1""#);
         assert_eq!(b.tag("Team"), Some("x"));
         let enabled = b.get("versioning").get("enabled");
@@ -1659,7 +1659,7 @@ mod tests {
             a.address,
             "arn:aws:ec2:us-east-1:111122223333:vpc-peering-connection/pcx-1#aws_vpc_peering_connection_accepter"
         );
-        assert_eq!(a.region.as_deref(), Some("us-west-2"));
+        assert_eq!(a.region, Some("us-west-2"));
         assert_eq!(a.region_source, RegionSource::ConfigItem);
         assert_eq!(a.get("vpc_id").str(), Some("vpc-2"));
         assert_eq!(a.get("peer_vpc_id").str(), Some("vpc-1"));
@@ -1709,7 +1709,7 @@ mod tests {
         );
         let t = one(&p, "aws_sns_topic");
         assert_eq!(t.get("name").str(), Some("alerts"), "the end of the ARN");
-        assert_eq!(t.region.as_deref(), Some("us-east-1"));
+        assert_eq!(t.region, Some("us-east-1"));
         assert_eq!(t.region_source, RegionSource::Arn);
         assert_eq!(t.account.as_deref(), Some("111122223333"));
         let q = one(&p, "aws_sqs_queue");

@@ -249,7 +249,7 @@ fn provider_region(
         return Err("its provider block sets no region (it comes from AWS_REGION or the profile at run time)".into());
     };
     if let Some(c) = expr.get("constant_value").and_then(|c| c.as_str()) {
-        return Ok((c.into_owned(), RegionSource::Provider(String::new())));
+        return Ok((c.into_owned(), RegionSource::Provider("")));
     }
     let refs: Vec<String> = expr
         .get("references")
@@ -486,7 +486,7 @@ fn build_resource<'a>(
         rtype,
         address,
         module,
-        region,
+        region: region.as_deref().map(crate::model::intern),
         region_source,
         account: None,
         attrs,
@@ -546,7 +546,7 @@ fn resolve_region(
                     RegionSource::Variable(v) => {
                         RegionSource::Variable(format!("{normalized}: {v}"))
                     }
-                    _ => RegionSource::Provider(normalized.clone()),
+                    _ => RegionSource::Provider(crate::model::intern(&normalized)),
                 };
                 (Some(region.clone()), src)
             }

@@ -212,7 +212,7 @@ fn build<'a>(
             match regions.get(&provider_key) {
                 Some(Ok(r)) => (
                     Some(r.clone()),
-                    RegionSource::Provider(provider_key.clone()),
+                    RegionSource::Provider(crate::model::intern(&provider_key)),
                 ),
                 Some(Err(why)) => (
                     None,
@@ -232,7 +232,7 @@ fn build<'a>(
         rtype: crate::model::intern(rtype),
         address,
         module: String::new(),
-        region,
+        region: region.as_deref().map(crate::model::intern),
         region_source,
         account: None,
         attrs,

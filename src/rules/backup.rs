@@ -33,7 +33,7 @@ pub fn arn_for(cx: &Ctx, id: ResourceId, pattern_account: &str) -> Option<String
     if let Some(a) = r.get("arn").nonempty_str() {
         return Some(a.to_string());
     }
-    let region = r.region.as_deref()?;
+    let region = r.region?;
     let account = r.account.as_deref().unwrap_or(pattern_account);
     match r.rtype {
         "aws_dynamodb_table" => Some(format!(
@@ -206,10 +206,10 @@ pub fn coverage<'a>(cx: &Ctx<'_, 'a>) -> Coverage {
         select_value(s.get("not_resources"), &mut excluded, &mut cov);
         let excluded: HashSet<ResourceId> = excluded.into_iter().collect();
         // Selections are regional: a plan backs up resources in its own region only.
-        let sel_region = s.region.as_deref();
+        let sel_region = s.region;
         for c in selected {
             let other_region =
-                matches!((sel_region, m.get(c).region.as_deref()), (Some(a), Some(b)) if a != b);
+                matches!((sel_region, m.get(c).region), (Some(a), Some(b)) if a != b);
             if !excluded.contains(&c) && !other_region && covered.insert((c, plan)) {
                 cov.plans.entry(c).or_default().push(plan);
             }
@@ -233,7 +233,7 @@ pub fn vault_region<'a>(
                 .copied()
                 .find(|&i| m.get(i).rtype == "aws_backup_vault")
                 .unwrap_or(ids[0]);
-            Ok(m.get(vault).region.clone())
+            Ok(m.get(vault).region.map(str::to_string))
         }
         Target::Unresolved(what) => Err(format!("the destination vault comes from {what}")),
         Target::Unset => Err("no destination_vault_arn is set".into()),

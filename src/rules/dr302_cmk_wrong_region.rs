@@ -22,7 +22,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             let Protection::Key(key) = a.protection else {
                 continue;
             };
-            let Some(region) = a.region.as_deref() else {
+            let Some(region) = a.region else {
                 out.undecided(
                     cx,
                     a.owner,

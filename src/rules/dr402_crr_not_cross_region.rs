@@ -41,7 +41,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         }
         let bucket = m.get(b);
-        let Some(region) = bucket.region.as_deref() else {
+        let Some(region) = bucket.region else {
             if cx.settings.primary.is_some() {
                 out.undecided(
                     cx,
@@ -66,7 +66,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             }
             match s3.destination(r) {
-                BucketRef::Bucket(d) => match &m.get(d).region {
+                BucketRef::Bucket(d) => match m.get(d).region {
                     Some(dr) if dr != region => cross = true,
                     Some(_) => same_region = true,
                     None => {

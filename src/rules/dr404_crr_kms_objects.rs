@@ -63,7 +63,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         }
         let dest_region = match s3.destination(&rule) {
-            BucketRef::Bucket(d) => m.get(d).region.clone(),
+            BucketRef::Bucket(d) => m.get(d).region,
             _ => None,
         };
         let Some(dest_region) = dest_region else {

@@ -101,7 +101,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     let mut per_region: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
     for (i, &v) in vpcs.iter().enumerate() {
         if !default[i] {
-            per_region.entry(m.get(v).region.as_deref()).or_default().push(i);
+            per_region.entry(m.get(v).region).or_default().push(i);
         }
     }
     if let (Some(p), Some(d)) = (primary, dr)
@@ -121,7 +121,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             "{} ({}, {})",
             r.address,
             blocks[blk].at.display(),
-            r.region.as_deref().unwrap_or("region unknown")
+            r.region.unwrap_or("region unknown")
         )
     };
     for v in 0..vpcs.len() {

@@ -236,7 +236,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 .copied()
                 .unwrap_or(Table::Unknown);
             routes_of.entry(c).or_default().push(PeerRoute {
-                region: route.region.as_deref(),
+                region: route.region,
                 dest: d.str().and_then(Cidr::parse),
                 dest_unknown: d.is_unknown(),
                 table,
@@ -249,7 +249,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             for c in conns_of(cx, rt, route.get("vpc_peering_connection_id")) {
                 let d = route.get("cidr_block");
                 routes_of.entry(c).or_default().push(PeerRoute {
-                    region: table.region.as_deref(),
+                    region: table.region,
                     dest: d.str().and_then(Cidr::parse),
                     dest_unknown: d.is_unknown(),
                     table: Table::Resource(rt),
@@ -260,7 +260,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     let assoc = Associations::build(cx);
     for &p in m.of_type("aws_vpc_peering_connection") {
         let r = m.get(p);
-        let Some(req_region) = r.region.as_deref() else {
+        let Some(req_region) = r.region else {
             out.undecided(
                 cx,
                 p,
@@ -271,7 +271,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             continue;
         };
         let peer_vpc = vpc_of(cx, p, r.get("peer_vpc_id"));
-        let peer_vpc_region = peer_vpc.and_then(|v| m.get(v).region.as_deref());
+        let peer_vpc_region = peer_vpc.and_then(|v| m.get(v).region);
         let pr = r.get("peer_region");
         let peer_region = match pr.str() {
             Some(s) if !s.is_empty() => Some(s),
@@ -319,7 +319,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             out.with_key("accepter");
         } else if !accepters
             .iter()
-            .any(|&a| m.get(a).region.as_deref() == Some(target_region))
+            .any(|&a| m.get(a).region == Some(target_region))
         {
             let a = accepters[0];
             out.fail(
@@ -329,7 +329,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 Value::absent(),
                 format!(
                     "the accepter is in {} but must be created in the peer region {target_region}",
-                    m.get(a).region.as_deref().unwrap_or("an unknown region")
+                    m.get(a).region.unwrap_or("an unknown region")
                 ),
             );
         }

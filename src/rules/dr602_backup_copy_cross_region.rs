@@ -36,7 +36,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             let mut undecided = None;
             for (j, c) in copies.items().enumerate() {
                 let dest = c.get("destination_vault_arn");
-                match (vault_region(cx, p, dest), plan.region.as_deref()) {
+                match (vault_region(cx, p, dest), plan.region) {
                     (Ok(Some(vr)), Some(pr)) if vr != pr => {
                         cross = true;
                         let d = c.get("lifecycle").get("delete_after");
@@ -72,7 +72,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                         copies,
                         format!(
                             "every copy_action targets a vault in the plan's own region {}",
-                            plan.region.as_deref().unwrap_or("")
+                            plan.region.unwrap_or("")
                         ),
                     ),
                 }

@@ -126,12 +126,12 @@ fn check(cx: &Ctx, out: &mut Out) {
     let dr = cx.settings.dr.as_deref();
     // Read once, not per global cluster: whether the input has items from the DR region, and
     // the first two AWS Config clusters there (of different files) without a global cluster.
-    let has_dr_items = dr.is_some_and(|d| m.resources.iter().any(|r| r.region.as_deref() == Some(d)));
+    let has_dr_items = dr.is_some_and(|d| m.resources.iter().any(|r| r.region == Some(d)));
     let mut unlinked: Vec<ResourceId> = Vec::new();
     for &c in m.of_type("aws_rds_cluster") {
         let r = m.get(c);
         if r.origin == Origin::AwsConfig
-            && dr.is_some_and(|d| r.region.as_deref() == Some(d))
+            && dr.is_some_and(|d| r.region == Some(d))
             && !r.get("global_cluster_identifier").is_set()
             && unlinked.first().is_none_or(|&f| m.get(f).file != r.file)
         {
@@ -153,7 +153,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         let mut regions: Vec<&str> = Vec::new();
         let mut unknown_region = None;
         for &c in &members {
-            match m.get(c).region.as_deref() {
+            match m.get(c).region {
                 Some(r) if !regions.contains(&r) => regions.push(r),
                 Some(_) => {}
                 None => unknown_region = Some(c),
@@ -252,7 +252,7 @@ impl<'v> Instances<'v> {
             db_instance_regions: m
                 .of_type("aws_db_instance")
                 .iter()
-                .map(|&i| m.get(i).region.as_deref())
+                .map(|&i| m.get(i).region)
                 .collect(),
         };
         for i in instances {
@@ -289,7 +289,7 @@ fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instanc
     }
     let r = m.get(c);
     let at: &Value = r.get("cluster_identifier");
-    let region = r.region.as_deref().unwrap_or("an unknown region");
+    let region = r.region.unwrap_or("an unknown region");
     let name = at
         .str()
         .map_or_else(|| r.address.clone(), |s| format!("cluster `{s}`"));
@@ -302,7 +302,7 @@ fn check_instances(cx: &Ctx, out: &mut Out, c: ResourceId, global: &str, instanc
             format!("no DB instance is known to run in this member cluster, but {why}"),
         );
     } else if r.origin == Origin::AwsConfig
-        && !instances.db_instance_regions.contains(&r.region.as_deref())
+        && !instances.db_instance_regions.contains(&r.region)
     {
         out.undecided(
             cx,

@@ -83,7 +83,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     for &t in m.of_type("aws_dynamodb_table") {
         let r = m.get(t);
         let at = r.get("name");
-        let Some(region) = r.region.as_deref() else {
+        let Some(region) = r.region else {
             if cx.settings.primary.is_some() {
                 out.undecided(
                     cx,
@@ -154,7 +154,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 undecided.get_or_insert_with(|| why.clone());
             }
             let rr = m.get(rp);
-            match rr.region.as_deref() {
+            match rr.region {
                 Some(x) if x == dr => found = true,
                 Some(x) => seen.push(x.to_string()),
                 None => {

@@ -85,7 +85,7 @@ fn aurora<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, '
         };
         for c in clusters {
             let r = m.get(c);
-            let Some(region) = r.region.as_deref() else {
+            let Some(region) = r.region else {
                 continue; // DR801 reports a member whose region is unknown
             };
             if region == primary {
@@ -136,7 +136,7 @@ fn dynamodb<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v,
     // Tables with replica blocks, and legacy (2017) global tables listing every region.
     for t in m.of_types(&["aws_dynamodb_table", "aws_dynamodb_global_table"]) {
         let r = m.get(t);
-        let Some(from) = r.region.as_deref() else {
+        let Some(from) = r.region else {
             continue;
         };
         for (i, rep) in r.get("replica").items().enumerate() {
@@ -170,7 +170,7 @@ fn dynamodb<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v,
         let Some(&t) = ids.iter().find(|&&i| m.get(i).rtype == "aws_dynamodb_table") else {
             continue;
         };
-        if let (Some(from), Some(to)) = (m.get(t).region.as_deref(), r.region.as_deref())
+        if let (Some(from), Some(to)) = (m.get(t).region, r.region)
             && from != to
         {
             push(rp, "global_table_arn".into(), arn, t, from, to);
@@ -188,12 +188,12 @@ fn s3<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>)
         let Some(src) = rule.source else {
             continue;
         };
-        let Some(region) = m.get(src).region.clone() else {
+        let Some(region) = m.get(src).region else {
             continue;
         };
         let dest_bucket = ix.destination(&rule);
         if let BucketRef::Bucket(b) = dest_bucket
-            && m.get(b).region.as_deref() == Some(region.as_str())
+            && m.get(b).region == Some(region)
         {
             continue; // same-region replication keeps nothing through a region loss (DR402)
         }
@@ -235,7 +235,7 @@ fn s3<'v, 'a>(cx: &'v Ctx<'v, 'a>, out: &mut Out, wants: &mut Vec<Want<'v, 'a>>)
             metrics: &["ReplicationLatency"],
             unit_secs: 1.0,
             unit: "s",
-            region: region.clone(),
+            region: region.to_string(),
             emitted_by: "S3 emits replication metrics in the source bucket's region".into(),
             dims,
         });
@@ -304,7 +304,7 @@ fn judge(cx: &Ctx, out: &mut Out, w: &Want, alarms: &HashMap<(&str, &str), Vec<R
         if !all {
             continue;
         }
-        match r.region.as_deref() {
+        match r.region {
             Some(reg) if reg == w.region => {}
             Some(reg) => {
                 near.push(format!("alarm {label} is in {reg}, but {} ({})", w.emitted_by, w.region));

@@ -135,7 +135,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     else {
         return;
     };
-    let in_dr = |id: ResourceId| m.get(id).region.as_deref() == Some(dr);
+    let in_dr = |id: ResourceId| m.get(id).region == Some(dr);
     if !components.iter().any(|&(id, ..)| in_dr(id)) {
         out.global(
             OutcomeKind::Undecided,
@@ -157,7 +157,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     type Keyed = (ResourceId, &'static str, &'static str, Level, &'static str, bool, Vec<(By, String)>);
     let mut keyed: Vec<Keyed> = Vec::new();
     for &(id, rtype, what, level, lost) in &components {
-        let is_primary = match m.get(id).region.as_deref() {
+        let is_primary = match m.get(id).region {
             Some(r) if r == primary => true,
             Some(r) if r == dr => false,
             Some(_) => continue, // a third region: no counterpart is expected

@@ -94,7 +94,7 @@ fn check(cx: &Ctx, out: &mut Out) {
     };
     let policies = role_policies(cx);
     for (id, r) in m.resources.iter().enumerate() {
-        if r.region.as_deref() != Some(dr) || !is_consumer(r.rtype) {
+        if r.region != Some(dr) || !is_consumer(r.rtype) {
             continue;
         }
         let env = r.rtype == "aws_lambda_function";
@@ -301,8 +301,8 @@ impl Walk<'_, '_, '_, '_> {
             if found.is_empty() {
                 continue;
             }
-            let here = found.iter().any(|&f| m.get(f).region.as_deref() == Some(self.dr));
-            let only_primary = found.iter().all(|&f| m.get(f).region.as_deref() == Some(self.primary));
+            let here = found.iter().any(|&f| m.get(f).region == Some(self.dr));
+            let only_primary = found.iter().all(|&f| m.get(f).region == Some(self.primary));
             if here || !only_primary {
                 continue;
             }
@@ -347,7 +347,7 @@ impl Walk<'_, '_, '_, '_> {
         let m = self.cx.model;
         let t = m.get(to);
         let Some(kind) = target_kind(t.rtype) else { return };
-        if t.region.as_deref() != Some(self.primary) {
+        if t.region != Some(self.primary) {
             return;
         }
         let (target, kind) = if t.rtype == "aws_secretsmanager_secret_version" {
@@ -456,7 +456,7 @@ fn grants(cx: &Ctx, out: &mut Out, user: ResourceId, attr: &str, role: ResourceI
                 // (service, resource part) of each primary-region grant of a replicated target
                 let (target, service, rest) = if let Some(t) = g.strip_prefix("${").and_then(|x| x.strip_suffix('}')) {
                     let Some(to) = m.resolve_ref(pid, t).into_iter().next() else { continue };
-                    if traversal_attribute(t) != Some("arn") || m.get(to).region.as_deref() != Some(primary) {
+                    if traversal_attribute(t) != Some("arn") || m.get(to).region != Some(primary) {
                         continue;
                     }
                     let svc = TARGETS.iter().find(|x| x.0 == m.get(to).rtype).map_or("", |x| x.1);
@@ -478,7 +478,7 @@ fn grants(cx: &Ctx, out: &mut Out, user: ResourceId, attr: &str, role: ResourceI
                             }
                             v
                         })
-                        .find(|&x| m.get(x).region.as_deref() == Some(primary));
+                        .find(|&x| m.get(x).region == Some(primary));
                     let Some(to) = found else { continue };
                     (to, a.service, Some(a.resource))
                 };

@@ -130,7 +130,7 @@ fn selection(
     let mut tried: Vec<String> = Vec::new();
     let mut unknown: Option<String> = None;
     // Selections are regional: a plan backs up resources of its own region only.
-    let is_local = |c: ResourceId| match (s.region.as_deref(), m.get(c).region.as_deref()) {
+    let is_local = |c: ResourceId| match (s.region, m.get(c).region) {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
@@ -241,7 +241,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             _ => unresolved_plan = true,
         }
         let at = s.get("name");
-        let region = s.region.as_deref().unwrap_or("its region");
+        let region = s.region.unwrap_or("its region");
         match selection(cx, sel, &candidates, &arns) {
             (Selects::Something, _) => {}
             (Selects::Unknown(why), _) => out.undecided(

@@ -23,7 +23,7 @@ pub struct AtRest<'v, 'a> {
     /// Value to point at in diagnostics.
     pub at: &'v Value<'a>,
     /// Region where the data lives (a DynamoDB replica's region differs from its table's).
-    pub region: Option<String>,
+    pub region: Option<&'static str>,
     pub protection: Protection<'v, 'a>,
     /// The resource that holds the setting (an S3 SSE resource for a bucket).
     pub owner: ResourceId,
@@ -72,13 +72,13 @@ fn key_attr<'v, 'a>(v: &'v Value<'a>, what: &str) -> Protection<'v, 'a> {
 pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec<AtRest<'v, 'a>> {
     let m = cx.model;
     let r = m.get(id);
-    let region = r.region.clone();
+    let region = r.region;
     let mut out = Vec::new();
     let mut add = |attribute: &str, at: &'v Value<'a>, protection: Protection<'v, 'a>| {
         out.push(AtRest {
             attribute: attribute.to_string(),
             at,
-            region: region.clone(),
+            region,
             protection,
             owner: id,
         });
@@ -106,7 +106,7 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
             out.push(AtRest {
                 attribute,
                 at,
-                region: region.clone(),
+                region,
                 protection,
                 owner,
             });
@@ -139,7 +139,7 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
                 out.push(AtRest {
                     attribute: format!("replica[{i}].kms_key_arn"),
                     at: if k.is_absent() { rep } else { k },
-                    region: rep.get("region_name").str().map(str::to_string),
+                    region: rep.get("region_name").str().map(crate::model::intern),
                     protection,
                     owner: id,
                 });
@@ -244,7 +244,7 @@ pub fn key_region<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> KeyR
                 })
                 .unwrap_or(ids[0]);
             match &m.get(key).region {
-                Some(r) => KeyRegion::Region(r.clone(), Some(key)),
+                Some(r) => KeyRegion::Region(r.to_string(), Some(key)),
                 None => {
                     KeyRegion::Unknown(format!("the region of {} is unknown", m.get(key).address))
                 }
@@ -272,7 +272,6 @@ pub fn has_replica_in(cx: &Ctx, key: ResourceId, region: &str) -> bool {
     }
     m.of_type("aws_kms_replica_key").iter().any(|&rep| {
         let r = m.get(rep);
-        r.region.as_deref() == Some(region)
-            && m.points_to(rep, r.get("primary_key_arn"), key, &["arn"])
+        r.region == Some(region) && m.points_to(rep, r.get("primary_key_arn"), key, &["arn"])
     })
 }

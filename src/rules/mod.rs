@@ -196,7 +196,7 @@ impl<'m, 'a> Ctx<'m, 'a> {
     }
 
     pub fn is_primary(&self, id: ResourceId) -> Option<bool> {
-        let region = self.model.get(id).region.as_deref()?;
+        let region = self.model.get(id).region?;
         Some(self.settings.primary.as_deref()? == region)
     }
 }

@@ -418,7 +418,7 @@ fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         let (clusters, _) = super::dr801_aurora_global_regions::members(cx, &ms, g);
         let mut regions: Vec<String> = Vec::new();
         for &c in &clusters {
-            if let Some(r) = m.get(c).region.clone()
+            if let Some(r) = m.get(c).region.map(str::to_string)
                 && !regions.contains(&r)
             {
                 regions.push(r);
@@ -432,7 +432,7 @@ fn aurora_globals(cx: &Ctx, out: &mut Vec<StoreRpo>) {
             .copied()
             .find(|&c| cx.is_primary(c) == Some(true));
         if let Some(p) = primary
-            && let Some(r) = m.get(p).region.clone()
+            && let Some(r) = m.get(p).region.map(str::to_string)
         {
             regions.retain(|x| *x != r);
             regions.insert(0, r);
@@ -544,7 +544,7 @@ fn managed_rpo(cx: &Ctx, writers: &[ResourceId]) -> Result<Option<u64>, String> 
 /// The best cross-region AWS Backup copy of a store: (plan, rule in words, at least secs).
 fn backup_copy(cx: &Ctx, id: ResourceId) -> Option<(ResourceId, String, u64)> {
     let m = cx.model;
-    let region = m.get(id).region.as_deref()?;
+    let region = m.get(id).region?;
     let plans = cx.backup_coverage().plans.get(&id)?;
     let mut best: Option<(ResourceId, String, u64)> = None;
     for &p in plans {
@@ -605,7 +605,13 @@ fn dr603_reports(cx: &Ctx, id: ResourceId) -> bool {
 }
 
 fn backup_or_nothing(cx: &Ctx, id: ResourceId, attr: &str, name: String) -> StoreRpo {
-    let region: Vec<String> = cx.model.get(id).region.iter().cloned().collect();
+    let region: Vec<String> = cx
+        .model
+        .get(id)
+        .region
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
     let mut s = backup_or_nothing_inner(cx, id, attr, name, region);
     if s.mechanism == Mechanism::BackupCopy {
         s.note = "AWS publishes no bound on how long the copy to the other region takes".into();
@@ -653,11 +659,11 @@ fn backup_or_nothing_inner(
 /// region.
 fn cross_region_replicas(cx: &Ctx, id: ResourceId, rtype: &str, attr: &str) -> Vec<ResourceId> {
     let m = cx.model;
-    let region = m.get(id).region.as_deref();
+    let region = m.get(id).region;
     m.of_type(rtype)
         .iter()
         .copied()
-        .filter(|&c| c != id && m.get(c).region.as_deref() != region)
+        .filter(|&c| c != id && m.get(c).region != region)
         .filter(|&c| {
             let v = m.get(c).get(attr);
             match m.target(c, v) {
@@ -681,8 +687,11 @@ fn read_replica(
     reps: Vec<ResourceId>,
 ) -> StoreRpo {
     let m = cx.model;
-    let mut regions: Vec<String> = m.get(id).region.iter().cloned().collect();
-    regions.extend(reps.iter().filter_map(|&r| m.get(r).region.clone()));
+    let mut regions: Vec<String> = m.get(id).region.iter().map(|r| r.to_string()).collect();
+    regions.extend(
+        reps.iter()
+            .filter_map(|&r| m.get(r).region.map(str::to_string)),
+    );
     let others = regions[1.min(regions.len())..].join(", ");
     let mut s = store(
         id,
@@ -705,7 +714,7 @@ fn rds_clusters(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         let r = m.get(c);
         if r.get("global_cluster_identifier").is_set()
             || r.get("replication_source_identifier").is_set()
-            || !in_scope(cx, r.region.as_deref())
+            || !in_scope(cx, r.region)
         {
             continue; // a global member (aurora_globals, DR801) or itself a replica
         }
@@ -728,7 +737,7 @@ fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
             || r.get("db_cluster_identifier").is_set()
             || r.get("cluster_identifier").is_set()
             || engine.starts_with("aurora")
-            || !in_scope(cx, r.region.as_deref())
+            || !in_scope(cx, r.region)
         {
             continue; // a replica, or an instance of an Aurora cluster
         }
@@ -750,10 +759,13 @@ fn db_instances(cx: &Ctx, out: &mut Vec<StoreRpo>) {
                 },
             );
         if let Some(b) = repl {
-            let regions: Vec<String> = [r.region.clone(), m.get(b).region.clone()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let regions: Vec<String> = [
+                r.region.map(str::to_string),
+                m.get(b).region.map(str::to_string),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             out.push(store_with_note(
                 "cross-Region backup replication has no published lag bound",
                 d,
@@ -776,7 +788,7 @@ fn dynamodb(cx: &Ctx, out: &mut Vec<StoreRpo>) {
     let m = cx.model;
     for &t in m.of_type("aws_dynamodb_table") {
         let r = m.get(t);
-        let Some(region) = r.region.clone() else {
+        let Some(region) = r.region.map(str::to_string) else {
             continue; // DR803 reports a table whose region is unknown
         };
         if !in_scope(cx, Some(&region)) {
@@ -813,7 +825,7 @@ fn dynamodb(cx: &Ctx, out: &mut Vec<StoreRpo>) {
         }
         for &rp in m.of_type("aws_dynamodb_table_replica") {
             let points = matches!(m.target(rp, m.get(rp).get("global_table_arn")), Target::Resources(ids) if ids.contains(&t));
-            if let (true, Some(x)) = (points, m.get(rp).region.clone())
+            if let (true, Some(x)) = (points, m.get(rp).region.map(str::to_string))
                 && x != region
             {
                 regions.push(x);
@@ -936,11 +948,11 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
     for &b in m.of_type("aws_s3_bucket") {
         let r = m.get(b);
         let mine: Vec<_> = by_source.remove(&b).unwrap_or_default();
-        if (replicas.contains(&b) && mine.is_empty()) || !in_scope(cx, r.region.as_deref()) {
+        if (replicas.contains(&b) && mine.is_empty()) || !in_scope(cx, r.region) {
             continue;
         }
         let name = label(cx, b, "S3 bucket", "bucket");
-        let region = r.region.clone();
+        let region = r.region.map(str::to_string);
         let mut regions: Vec<String> = region.iter().cloned().collect();
         let mut members = Vec::new();
         let mut unknown: Option<String> = None;
@@ -962,7 +974,7 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
                 }
             }
             let dest = match ix.destination(rule) {
-                BucketRef::Bucket(d) => match m.get(d).region.clone() {
+                BucketRef::Bucket(d) => match m.get(d).region.map(str::to_string) {
                     Some(x) => x,
                     None => {
                         unknown.get_or_insert(format!(
@@ -1143,7 +1155,7 @@ fn path(
     let (primary_target, _) = target_of(cx, p);
     let (secondary_target, s_res) = target_of(cx, s);
     let secondary_region = s_res
-        .and_then(|i| m.get(i).region.clone())
+        .and_then(|i| m.get(i).region.map(str::to_string))
         .or_else(|| cx.settings.dr.clone());
     let hc = cx.health_check(p);
     let mut facts: Vec<&'static Fact> = vec![&R53_DETECT, &R53_PROPAGATION, &R53_TTL];
@@ -1291,7 +1303,7 @@ fn promotion_in(cx: &Ctx, region: &str) -> Option<Promotion> {
             continue;
         }
         for c in clusters {
-            if m.get(c).region.as_deref() == Some(region) && cx.is_primary(c) != Some(true) {
+            if m.get(c).region == Some(region) && cx.is_primary(c) != Some(true) {
                 let p = Promotion {
                     store: c,
                     what: format!(
@@ -1320,7 +1332,7 @@ fn promotion_in(cx: &Ctx, region: &str) -> Option<Promotion> {
     ] {
         for &d in m.of_type(rtype) {
             let r = m.get(d);
-            if r.region.as_deref() == Some(region) && r.get(attr).is_set() {
+            if r.region == Some(region) && r.get(attr).is_set() {
                 let id_attr = if rtype == "aws_db_instance" {
                     "identifier"
                 } else {

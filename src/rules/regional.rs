@@ -137,7 +137,7 @@ pub fn table_replicated_in(cx: &Ctx, t: ResourceId, region: &str) -> Option<bool
             Target::Literal(s) => r.get("arn").str() == Some(s),
             _ => false,
         };
-        if points && rr.region.as_deref() == Some(region) {
+        if points && rr.region == Some(region) {
             return Some(true);
         }
     }
