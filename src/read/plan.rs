@@ -486,7 +486,7 @@ fn build_resource<'a>(
         rtype,
         address,
         module,
-        region: region.as_deref().map(crate::model::intern),
+        region,
         region_source,
         account: None,
         attrs,
@@ -519,12 +519,12 @@ fn resolve_region(
     attrs: &Value,
     config: Option<&ConfigResource>,
     module_plain: &str,
-) -> (Option<String>, RegionSource) {
+) -> (Option<&'static str>, RegionSource) {
     if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
-        return (Some(r.to_string()), RegionSource::Attribute);
+        return (Some(crate::model::intern(r)), RegionSource::Attribute);
     }
     if let Some(r) = attrs.get("arn").str().and_then(arn_region) {
-        return (Some(r.to_string()), RegionSource::Arn);
+        return (Some(crate::model::intern(r)), RegionSource::Arn);
     }
     if !ctx.has_configuration {
         return (
@@ -548,7 +548,7 @@ fn resolve_region(
                     }
                     _ => RegionSource::Provider(crate::model::intern(&normalized)),
                 };
-                (Some(region.clone()), src)
+                (Some(crate::model::intern(region)), src)
             }
             Err(why) => {
                 let whose = match (&p.module_address, &p.alias) {
