@@ -1000,6 +1000,13 @@ impl<'a> Raw<'a> {
         // a hash map from key to position: an object of n keys costs O(n), not O(n²).
         let mut index: Option<std::collections::HashMap<Cow<'a, str>, usize>> = None;
         for (k, kspan, v) in self.entries() {
+            // Keys are a few hundred attribute names repeated over every resource: interned,
+            // the key compares of every `Value::get` read a few hot lines, not the input's
+            // text all over a large mapped file (an escaped key stays its own copy).
+            let k = match k {
+                Cow::Borrowed(k) => Cow::Borrowed(crate::intern::intern(k)),
+                k => k,
+            };
             let val = child(v, warnings);
             if index.is_none() && entries.len() >= SMALL_OBJECT {
                 index = Some(
@@ -1209,6 +1216,29 @@ mod tests {
         ] {
             assert_eq!(validate(s), Ok(()), "{s}");
         }
+    }
+
+    #[test]
+    fn object_keys_are_one_copy_across_texts_and_escapes_decode() {
+        let a = String::from(r#"{"bucket_key_test":1,"x\u0079":2}"#);
+        let b = String::from(r#"{"bucket_key_test":{"k":3}}"#);
+        let keys = |src: &str| -> Vec<(*const u8, bool, String)> {
+            let v = Raw::at(src, 0, src.len()).to_shallow_value(&mut Vec::new());
+            let Kind::Obj(entries) = v.kind else {
+                panic!("not an object")
+            };
+            entries
+                .iter()
+                .map(|(k, _)| (k.as_ptr(), matches!(k, Cow::Borrowed(_)), k.to_string()))
+                .collect()
+        };
+        let (ka, kb) = (keys(&a), keys(&b));
+        assert_eq!(ka[0].2, "bucket_key_test");
+        // Not the input's text: the shared copy, the same for both inputs.
+        assert!(!a.as_bytes().as_ptr_range().contains(&ka[0].0));
+        assert_eq!(ka[0].0, kb[0].0);
+        // An escaped key is decoded into its own copy.
+        assert_eq!((ka[1].1, ka[1].2.as_str()), (false, "xy"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod findings;
 pub mod input;
+pub mod intern;
 pub mod json;
 pub mod level;
 #[cfg(feature = "live")]
