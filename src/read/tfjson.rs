@@ -207,11 +207,11 @@ fn build<'a>(
     // Region: own `region` argument (AWS provider v6), else the provider it uses.
     let (region, region_source) =
         if let Some(r) = attrs.get("region").str().filter(|r| looks_like_region(r)) {
-            (Some(r.to_string()), RegionSource::Attribute)
+            (Some(crate::model::intern(r)), RegionSource::Attribute)
         } else {
             match regions.get(&provider_key) {
                 Some(Ok(r)) => (
-                    Some(r.clone()),
+                    Some(crate::model::intern(r)),
                     RegionSource::Provider(crate::model::intern(&provider_key)),
                 ),
                 Some(Err(why)) => (
@@ -232,7 +232,7 @@ fn build<'a>(
         rtype: crate::model::intern(rtype),
         address,
         module: String::new(),
-        region: region.as_deref().map(crate::model::intern),
+        region,
         region_source,
         account: None,
         attrs,

@@ -23,7 +23,7 @@ pub struct AtRest<'v, 'a> {
     /// Value to point at in diagnostics.
     pub at: &'v Value<'a>,
     /// Region where the data lives (a DynamoDB replica's region differs from its table's).
-    pub region: Option<&'static str>,
+    pub region: Option<&'v str>,
     pub protection: Protection<'v, 'a>,
     /// The resource that holds the setting (an S3 SSE resource for a bucket).
     pub owner: ResourceId,
@@ -139,7 +139,7 @@ pub fn at_rest<'v, 'a>(cx: &'v Ctx<'v, 'a>, s3: &S3Index, id: ResourceId) -> Vec
                 out.push(AtRest {
                     attribute: format!("replica[{i}].kms_key_arn"),
                     at: if k.is_absent() { rep } else { k },
-                    region: rep.get("region_name").str().map(crate::model::intern),
+                    region: rep.get("region_name").str(),
                     protection,
                     owner: id,
                 });
