@@ -60,13 +60,28 @@ pub struct SourceFile {
     pub top: Vec<(String, usize, usize)>,
     /// Where the shallow containers of `text` end, recorded while validating it
     /// ([`json::PLAN_INDEX_DEPTH`] levels): navigation from [`Raw::root_indexed`] steps over them.
-    pub structure: json::Structure,
+    /// Only the adapters use it; [`SourceFile::release_structure`] frees it once the model is
+    /// built (about 100 bytes a resource of a plan).
+    structure: std::sync::Mutex<json::Structure>,
     /// Where the lines of `text` start, built on first use (or while reading, for a mapped
     /// text: see [`Text::release`]).
     lines: std::sync::OnceLock<json::LineIndex>,
 }
 
 impl SourceFile {
+    /// The validator's index of the text's shallow containers (empty once released).
+    pub fn structure(&self) -> std::sync::MutexGuard<'_, json::Structure> {
+        self.structure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Frees the structure index: the model does not need it, and nothing reads the text's
+    /// containers through it afterwards (they are read from the text alone).
+    pub fn release_structure(&self) {
+        drop(std::mem::take(&mut *self.structure()));
+    }
+
     /// The line index of the text.
     pub fn line_index(&self) -> &json::LineIndex {
         self.lines.get_or_init(|| json::LineIndex::new(&self.text))
@@ -394,7 +409,7 @@ fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, Inpu
         kind,
         notes,
         top,
-        structure,
+        structure: std::sync::Mutex::new(structure),
         lines,
     })
 }
@@ -812,7 +827,7 @@ mod tests {
             (f.kind, &f.top, &f.notes),
             (read.kind, &read.top, &read.notes)
         );
-        assert_eq!(f.structure, read.structure);
+        assert_eq!(*f.structure(), *read.structure());
         // The line index built before the pages were given back is the one built after.
         for offset in [0, 17, 4096, bytes.len() / 2, bytes.len() - 3, bytes.len()] {
             assert_eq!(

@@ -839,17 +839,17 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
 
 /// A lazily navigated JSON value inside validated source text.
 #[derive(Clone, Copy, Debug)]
-pub struct Raw<'a> {
+pub struct Raw<'a, 'i> {
     pub src: &'a str,
     pub start: usize,
     pub end: usize,
     /// The indexed containers inside this one (see [`Structure`]); empty when none are.
-    pub ix: &'a [Node],
+    pub ix: &'i [Node],
 }
 
-impl<'a> Raw<'a> {
+impl<'a, 'i> Raw<'a, 'i> {
     /// The root value of validated text.
-    pub fn root(src: &'a str) -> Raw<'a> {
+    pub fn root(src: &'a str) -> Raw<'a, 'i> {
         let b = src.as_bytes();
         let start = skip_ws(b, 0);
         // Validated text holds exactly one value: it ends where the trailing white space starts.
@@ -862,7 +862,7 @@ impl<'a> Raw<'a> {
 
     /// The root value of text that [`validate_indexed`] validated into `structure`: its
     /// indexed containers are stepped over without being read again.
-    pub fn root_indexed(src: &'a str, structure: &'a Structure) -> Raw<'a> {
+    pub fn root_indexed(src: &'a str, structure: &'i Structure) -> Raw<'a, 'i> {
         let mut root = Raw::root(src);
         if let Some((first, rest)) = structure.nodes.split_first()
             && first.start as usize == root.start
@@ -874,7 +874,7 @@ impl<'a> Raw<'a> {
     }
 
     /// The value at `start..end` of validated text.
-    pub fn at(src: &'a str, start: usize, end: usize) -> Raw<'a> {
+    pub fn at(src: &'a str, start: usize, end: usize) -> Raw<'a, 'i> {
         Raw {
             src,
             start,
@@ -923,7 +923,7 @@ impl<'a> Raw<'a> {
     }
 
     /// Entries of an object in document order: (key, key span, value). Empty for non-objects.
-    pub fn entries(&self) -> Entries<'a> {
+    pub fn entries(&self) -> Entries<'a, 'i> {
         Entries {
             src: self.src,
             pos: if self.is_object() {
@@ -937,7 +937,7 @@ impl<'a> Raw<'a> {
     }
 
     /// Elements of an array. Empty for non-arrays.
-    pub fn items(&self) -> Items<'a> {
+    pub fn items(&self) -> Items<'a, 'i> {
         Items {
             src: self.src,
             pos: if self.is_array() {
@@ -952,12 +952,12 @@ impl<'a> Raw<'a> {
 
     /// All entries of an object, collected once: cheaper than several [`Raw::get`] calls, each of
     /// which walks the whole object.
-    pub fn fields(&self) -> Fields<'a> {
+    pub fn fields(&self) -> Fields<'a, 'i> {
         Fields(self.entries().map(|(k, _, v)| (k, v)).collect())
     }
 
     /// The value of `key` (the last one, should the key be duplicated).
-    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
+    pub fn get(&self, key: &str) -> Option<Raw<'a, 'i>> {
         let mut found = None;
         for (k, _, v) in self.entries() {
             if k == key {
@@ -971,7 +971,7 @@ impl<'a> Raw<'a> {
     /// other nested containers stay lazy until a rule reads them (and then only their own top
     /// level is built, see [`Value::kind`]).
     pub fn to_shallow_value(&self, warnings: &mut Vec<JsonWarning>) -> Value<'a> {
-        fn child<'a>(v: Raw<'a>, w: &mut Vec<JsonWarning>) -> Value<'a> {
+        fn child<'a, 'i>(v: Raw<'a, 'i>, w: &mut Vec<JsonWarning>) -> Value<'a> {
             if v.is_nonempty_container() {
                 Value::lazy(v)
             } else {
@@ -993,7 +993,7 @@ impl<'a> Raw<'a> {
     fn object_kind(
         &self,
         warnings: &mut Vec<JsonWarning>,
-        mut child: impl FnMut(Raw<'a>, &mut Vec<JsonWarning>) -> Value<'a>,
+        mut child: impl FnMut(Raw<'a, 'i>, &mut Vec<JsonWarning>) -> Value<'a>,
     ) -> Kind<'a> {
         let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
         // Duplicates are found by a linear search while the object is small (most are), then by
@@ -1069,11 +1069,11 @@ impl<'a> Raw<'a> {
 const SMALL_OBJECT: usize = 16;
 
 /// An object's entries, for repeated lookups.
-pub struct Fields<'a>(Vec<(Cow<'a, str>, Raw<'a>)>);
+pub struct Fields<'a, 'i>(Vec<(Cow<'a, str>, Raw<'a, 'i>)>);
 
-impl<'a> Fields<'a> {
+impl<'a, 'i> Fields<'a, 'i> {
     /// Fields from known key / value ranges of validated text.
-    pub fn from_ranges(src: &'a str, ranges: &[(String, usize, usize)]) -> Fields<'a> {
+    pub fn from_ranges(src: &'a str, ranges: &[(String, usize, usize)]) -> Fields<'a, 'i> {
         Fields(
             ranges
                 .iter()
@@ -1083,17 +1083,17 @@ impl<'a> Fields<'a> {
     }
 
     /// The value of `key` (the last one, should the key be duplicated).
-    pub fn get(&self, key: &str) -> Option<Raw<'a>> {
+    pub fn get(&self, key: &str) -> Option<Raw<'a, 'i>> {
         self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
     }
 }
 
-pub struct Entries<'a> {
+pub struct Entries<'a, 'i> {
     src: &'a str,
     pos: usize,
     end: usize,
     /// The indexed containers not yet passed.
-    ix: &'a [Node],
+    ix: &'i [Node],
 }
 
 /// The value of validated text at `start`: its end and the indexed containers inside it. An
@@ -1116,8 +1116,8 @@ fn next_value<'a>(
     (skip_valid(b, start).min(limit), &[])
 }
 
-impl<'a> Iterator for Entries<'a> {
-    type Item = (Cow<'a, str>, Span, Raw<'a>);
+impl<'a, 'i> Iterator for Entries<'a, 'i> {
+    type Item = (Cow<'a, str>, Span, Raw<'a, 'i>);
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.src.as_bytes();
         let mut i = skip_ws(b, self.pos);
@@ -1150,16 +1150,16 @@ impl<'a> Iterator for Entries<'a> {
     }
 }
 
-pub struct Items<'a> {
+pub struct Items<'a, 'i> {
     src: &'a str,
     pos: usize,
     end: usize,
     /// The indexed containers not yet passed.
-    ix: &'a [Node],
+    ix: &'i [Node],
 }
 
-impl<'a> Iterator for Items<'a> {
-    type Item = Raw<'a>;
+impl<'a, 'i> Iterator for Items<'a, 'i> {
+    type Item = Raw<'a, 'i>;
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.src.as_bytes();
         let mut i = skip_ws(b, self.pos);

@@ -97,7 +97,7 @@ pub struct Lazy<'a> {
 
 impl<'a> Lazy<'a> {
     /// The unparsed container.
-    pub fn raw(&self) -> crate::json::Raw<'a> {
+    pub fn raw(&self) -> crate::json::Raw<'a, 'static> {
         crate::json::Raw::at(self.src, self.start as usize, self.end as usize)
     }
 }
@@ -139,7 +139,7 @@ impl<'a> Value<'a> {
         }
     }
     /// A value whose containers are read lazily.
-    pub fn lazy(raw: crate::json::Raw<'a>) -> Value<'a> {
+    pub fn lazy(raw: crate::json::Raw<'a, '_>) -> Value<'a> {
         Value::new(
             Kind::Lazy(Box::new(Lazy {
                 src: raw.src,

@@ -493,7 +493,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Reads one entry of the item list. `select` results are JSON strings holding an item.
-    fn item(&mut self, raw: Raw<'a>, select: bool) {
+    fn item(&mut self, raw: Raw<'a, '_>, select: bool) {
         let decoded = if select {
             raw.as_str()
                 .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())

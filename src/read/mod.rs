@@ -55,6 +55,10 @@ pub fn build_model(files: &[SourceFile]) -> Result<Model<'_>, InputError> {
             InputKind::AwsConfig => awsconfig::read(i, &f.name, &f.text, &mut parts)?,
         }
     }
+    // The adapters are done with the validator's index of each text.
+    for f in files {
+        f.release_structure();
+    }
     let mut model = Model::new(
         files,
         parts.resources,
@@ -223,5 +227,24 @@ pub fn attach_sources(model: &mut Model, opts: &SourceOptions) {
     }
     if !locator.indexes.is_empty() {
         model.sources = Some(Box::new(locator));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_structure_index_is_freed_once_the_model_is_built() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/plan/two_region_plan.json"
+        );
+        let f = crate::input::decode("two_region_plan.json", std::fs::read(path).unwrap()).unwrap();
+        assert!(!f.structure().is_empty(), "a plan's containers are indexed");
+        let model = super::build_model(std::slice::from_ref(&f)).unwrap();
+        assert!(!model.resources.is_empty());
+        assert!(
+            f.structure().is_empty(),
+            "the index outlived the model's build"
+        );
     }
 }

@@ -29,15 +29,15 @@ struct ProviderEntry {
 }
 
 /// A resource block from `configuration`: which provider it uses and its expressions.
-struct ConfigResource<'a> {
+struct ConfigResource<'a, 'i> {
     provider_config_key: Option<String>,
-    expressions: Option<Raw<'a>>,
+    expressions: Option<Raw<'a, 'i>>,
     /// `expressions` read into a tree on first use: many resources (every instance of a
     /// module) share one configuration resource, whose expressions are then read once.
     tree: std::sync::OnceLock<Expr<'a>>,
 }
 
-impl<'a> ConfigResource<'a> {
+impl<'a> ConfigResource<'a, '_> {
     fn expr(&self) -> Option<&Expr<'a>> {
         let e = self.expressions?;
         Some(self.tree.get_or_init(|| Expr::read(e, 0)))
@@ -61,7 +61,7 @@ enum Expr<'a> {
 }
 
 impl<'a> Expr<'a> {
-    fn read(e: Raw<'a>, depth: usize) -> Expr<'a> {
+    fn read(e: Raw<'a, '_>, depth: usize) -> Expr<'a> {
         if is_attribute_expr(e) {
             return Expr::Attr {
                 refs: refs_of(e).unwrap_or_default().into(),
@@ -93,10 +93,10 @@ impl<'a> Expr<'a> {
     }
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 'i> {
     file: usize,
     providers: HashMap<String, ProviderEntry>,
-    config: HashMap<String, ConfigResource<'a>, FixedState>,
+    config: HashMap<String, ConfigResource<'a, 'i>, FixedState>,
     has_configuration: bool,
     is_state: bool,
 }
@@ -110,7 +110,8 @@ pub fn read<'a>(
     let (name, src) = (f.name.as_str(), f.text.as_str());
     // The validator indexed the document's shallow containers: the top level, each resource
     // change and its `change`, `after` and `after_unknown` are stepped over, not read again.
-    let root = Raw::root_indexed(src, &f.structure).fields();
+    let structure = f.structure();
+    let root = Raw::root_indexed(src, &structure).fields();
     if let Some(fv) = root.get("format_version").and_then(|v| v.as_str())
         && !KNOWN_FORMATS.contains(&fv.as_ref())
     {
@@ -190,7 +191,7 @@ pub fn read<'a>(
     }
 
     let changes = root.get("resource_changes").filter(|r| r.is_array());
-    let items: Vec<(Raw<'a>, bool)> = match changes {
+    let items: Vec<(Raw<'a, '_>, bool)> = match changes {
         Some(rc) => rc.items().map(|r| (r, true)).collect(),
         None => {
             let top = if is_state {
@@ -285,10 +286,10 @@ fn provider_region(
     }
 }
 
-fn walk_config<'a>(
-    module: Raw<'a>,
+fn walk_config<'a, 'i>(
+    module: Raw<'a, 'i>,
     path: String,
-    out: &mut HashMap<String, ConfigResource<'a>, FixedState>,
+    out: &mut HashMap<String, ConfigResource<'a, 'i>, FixedState>,
 ) {
     if let Some(res) = module.get("resources") {
         for r in res.items() {
@@ -398,7 +399,7 @@ fn collect_refs(e: Raw, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-fn collect_module_resources<'a>(module: Raw<'a>, out: &mut Vec<Raw<'a>>) {
+fn collect_module_resources<'a, 'i>(module: Raw<'a, 'i>, out: &mut Vec<Raw<'a, 'i>>) {
     if let Some(res) = module.get("resources") {
         out.extend(res.items());
     }
@@ -410,8 +411,8 @@ fn collect_module_resources<'a>(module: Raw<'a>, out: &mut Vec<Raw<'a>>) {
 }
 
 fn build_resource<'a>(
-    ctx: &Ctx<'a>,
-    item: Raw<'a>,
+    ctx: &Ctx<'a, '_>,
+    item: Raw<'a, '_>,
     is_change: bool,
     w: &mut Vec<JsonWarning>,
 ) -> Option<Resource<'a>> {
@@ -593,7 +594,7 @@ pub fn normalize_provider_key(key: &str, module_plain: &str) -> String {
     }
 }
 
-fn refs_of<'a>(expr: Raw<'a>) -> Option<Vec<Cow<'a, str>>> {
+fn refs_of<'a>(expr: Raw<'a, '_>) -> Option<Vec<Cow<'a, str>>> {
     let r = expr.get("references")?;
     Some(r.items().filter_map(|x| x.as_str()).collect())
 }
@@ -607,7 +608,7 @@ fn is_attribute_expr(expr: Raw) -> bool {
 /// followed) and whether the user configured the value at all.
 fn overlay_unknown<'a>(
     v: &mut Value<'a>,
-    unk: Raw<'a>,
+    unk: Raw<'a, '_>,
     expr: Option<&Expr<'a>>,
     inherited: &Refs<'a>,
     config_known: bool,

@@ -158,7 +158,7 @@ fn build<'a>(
     file: usize,
     rtype: &str,
     rname: &str,
-    body: Raw<'a>,
+    body: Raw<'a, '_>,
     regions: &HashMap<String, Result<String, String>>,
     warnings: &mut Vec<JsonWarning>,
 ) -> Resource<'a> {

@@ -556,7 +556,7 @@ fn index_hcl(file: usize, body: &Body, is_override: bool, di: &mut DirIndex) {
 }
 
 /// The objects of a Terraform JSON value that is an object or an array of objects.
-fn json_objects(v: Raw<'_>) -> impl Iterator<Item = Raw<'_>> {
+fn json_objects<'a, 'i>(v: Raw<'a, 'i>) -> impl Iterator<Item = Raw<'a, 'i>> {
     let one = v.is_object().then_some(v);
     let many = v.is_array().then(|| v.items().filter(|o| o.is_object()));
     one.into_iter().chain(many.into_iter().flatten())
