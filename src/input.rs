@@ -381,10 +381,10 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
 
 /// Checks decoded text, validates it as JSON and detects its format.
 fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, InputError> {
-    if text.len() > u32::MAX as usize {
+    if text.len() > crate::value::MAX_INPUT {
         return Err(input_err(
             name,
-            "file is larger than 4 GiB",
+            "file is larger than 2 GiB",
             "split the plan per stack",
         ));
     }

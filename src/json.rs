@@ -10,7 +10,7 @@
 //! without reading them again, so the many megabytes of `planned_values` or of one resource's
 //! attributes are read once, by the validator, not once more per level of navigation.
 
-use crate::value::{Kind, Span, Value};
+use crate::value::{Kind, Span, Str, Value};
 use std::borrow::Cow;
 
 /// Deepest nesting accepted. Terraform output is rarely deeper than 30; anything past this is
@@ -995,17 +995,17 @@ impl<'a, 'i> Raw<'a, 'i> {
         warnings: &mut Vec<JsonWarning>,
         mut child: impl FnMut(Raw<'a, 'i>, &mut Vec<JsonWarning>) -> Value<'a>,
     ) -> Kind<'a> {
-        let mut entries: Vec<(Cow<'a, str>, Value<'a>)> = Vec::new();
+        let mut entries: Vec<(Str<'a>, Value<'a>)> = Vec::new();
         // Duplicates are found by a linear search while the object is small (most are), then by
         // a hash map from key to position: an object of n keys costs O(n), not O(n²).
-        let mut index: Option<std::collections::HashMap<Cow<'a, str>, usize>> = None;
+        let mut index: Option<std::collections::HashMap<Str<'a>, usize>> = None;
         for (k, kspan, v) in self.entries() {
             // Keys are a few hundred attribute names repeated over every resource: interned,
             // the key compares of every `Value::get` read a few hot lines, not the input's
             // text all over a large mapped file (an escaped key stays its own copy).
             let k = match k {
-                Cow::Borrowed(k) => Cow::Borrowed(crate::intern::intern(k)),
-                k => k,
+                Cow::Borrowed(k) => Str::borrowed(crate::intern::intern(k)),
+                Cow::Owned(k) => Str::owned(k),
             };
             let val = child(v, warnings);
             if index.is_none() && entries.len() >= SMALL_OBJECT {
@@ -1034,8 +1034,7 @@ impl<'a, 'i> Raw<'a, 'i> {
                 entries.push((k, val));
             }
         }
-        entries.shrink_to_fit();
-        Kind::Obj(entries)
+        Kind::Obj(entries.into_boxed_slice())
     }
 
     /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
@@ -1054,11 +1053,11 @@ impl<'a, 'i> Raw<'a, 'i> {
                     .map(|v| v.value_at_depth(warnings, depth + 1))
                     .collect(),
             ),
-            b'"' => Kind::Str(decode_string(self.src, self.start, self.end)),
+            b'"' => Kind::Str(decode_string(self.src, self.start, self.end).into()),
             b't' => Kind::Bool(true),
             b'f' => Kind::Bool(false),
             b'n' => Kind::Null,
-            b'-' | b'0'..=b'9' => Kind::Num(Cow::Borrowed(self.text())),
+            b'-' | b'0'..=b'9' => Kind::Num(Str::borrowed(self.text())),
             _ => Kind::Null,
         };
         Value::new(kind, span)
@@ -1229,7 +1228,7 @@ mod tests {
             };
             entries
                 .iter()
-                .map(|(k, _)| (k.as_ptr(), matches!(k, Cow::Borrowed(_)), k.to_string()))
+                .map(|(k, _)| (k.as_ptr(), k.is_borrowed(), k.to_string()))
                 .collect()
         };
         let (ka, kb) = (keys(&a), keys(&b));

@@ -284,7 +284,7 @@ const IDENT_ATTRS: &[&str] = &[
 /// entries of an object; an unread container is not read (it is no string).
 fn ident_values<'v>(attrs: &'v Value) -> impl Iterator<Item = &'v str> + 'v {
     let (entries, other) = match &attrs.kind {
-        Kind::Obj(e) => (e.as_slice(), None),
+        Kind::Obj(e) => (&e[..], None),
         _ => (&[][..], Some(attrs)),
     };
     let direct = entries.iter().filter_map(|(k, v)| {

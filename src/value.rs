@@ -10,7 +10,8 @@
 
 use std::borrow::Cow;
 
-/// Byte range in a source file. `u32` keeps values small; files over 4 GiB are refused at load.
+/// Byte range in a source file. `u32` keeps values small; files over 2 GiB are refused at load
+/// (a [`Value`] keeps a flag in the top bit of its end).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: u32,
@@ -68,16 +69,34 @@ impl<'r, 'a> IntoIterator for &'r Refs<'a> {
     }
 }
 
+/// A string borrowed from the input's text or owned (an escaped string, a name a reader made),
+/// in two words: `std::borrow::Cow<str>` takes four, and the model holds millions of them.
+pub type Str<'a> = beef::lean::Cow<'a, str>;
+
+/// The entries of an object, in the input's order.
+pub type Entries<'a> = Box<[(Str<'a>, Value<'a>)]>;
+
+/// Edits a boxed slice as a vector: for the few readers that add entries to a tree they built.
+/// Extend in one call; every call reallocates.
+pub fn edit<T, R>(items: &mut Box<[T]>, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+    let mut v = std::mem::take(items).into_vec();
+    let r = f(&mut v);
+    *items = v.into_boxed_slice();
+    r
+}
+
+/// Every variant is at most two words, so a `Kind` is three and a [`Value`] four: plans hold
+/// millions of values, and `Value::get` scans an object's entries.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind<'a> {
     Absent,
     Null,
     Bool(bool),
     /// The number's lexeme, parsed on demand.
-    Num(Cow<'a, str>),
-    Str(Cow<'a, str>),
-    Arr(Vec<Value<'a>>),
-    Obj(Vec<(Cow<'a, str>, Value<'a>)>),
+    Num(Str<'a>),
+    Str(Str<'a>),
+    Arr(Box<[Value<'a>]>),
+    Obj(Entries<'a>),
     Unknown(Box<Unknown<'a>>),
     /// A container not yet turned into a tree: built on first read. Plans are large and rules
     /// read few nested blocks, so this keeps memory near the size of the input.
@@ -111,15 +130,24 @@ impl PartialEq for Lazy<'_> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value<'a> {
     pub kind: Kind<'a>,
-    pub span: Span,
-    /// Never printed: marked from `after_sensitive` / `sensitive_values`.
-    pub sensitive: bool,
+    start: u32,
+    /// The span's end, and in the top bit [`SENSITIVE`]: a flag of its own would make every
+    /// value a word larger.
+    end: u32,
 }
+
+/// Marks a value never printed (from `after_sensitive` / `sensitive_values`).
+const SENSITIVE: u32 = 1 << 31;
+
+/// The largest input a span can address.
+pub const MAX_INPUT: usize = (SENSITIVE - 1) as usize;
+
+const _: () = assert!(std::mem::size_of::<Value>() == 32);
 
 static ABSENT: Value<'static> = Value {
     kind: Kind::Absent,
-    span: Span { start: 0, end: 0 },
-    sensitive: false,
+    start: 0,
+    end: 0,
 };
 
 /// A boolean that may be unknown until apply.
@@ -132,11 +160,32 @@ pub enum Tri {
 
 impl<'a> Value<'a> {
     pub fn new(kind: Kind<'a>, span: Span) -> Value<'a> {
+        debug_assert!(span.end < SENSITIVE, "inputs are at most MAX_INPUT bytes");
         Value {
             kind,
-            span,
-            sensitive: false,
+            start: span.start,
+            end: span.end & !SENSITIVE,
         }
+    }
+
+    /// Where the value is in its file.
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            end: self.end & !SENSITIVE,
+        }
+    }
+
+    /// Moves the value to `span`, keeping whether it is sensitive.
+    pub fn set_span(&mut self, span: Span) {
+        let flag = self.end & SENSITIVE;
+        self.start = span.start;
+        self.end = (span.end & !SENSITIVE) | flag;
+    }
+
+    /// True when the value is never to be printed.
+    pub fn sensitive(&self) -> bool {
+        self.end & SENSITIVE != 0
     }
     /// A value whose containers are read lazily.
     pub fn lazy(raw: crate::json::Raw<'a, '_>) -> Value<'a> {
@@ -169,8 +218,8 @@ impl<'a> Value<'a> {
 
     /// Turns a lazy container into a tree in place (before mutating it).
     pub fn force(&mut self) {
+        let sensitive = self.sensitive();
         if let Kind::Lazy(l) = &mut self.kind {
-            let sensitive = self.sensitive;
             let mut v = match l.cell.take() {
                 Some(v) => *v,
                 None => l.raw().to_shallow_value(&mut Vec::new()),
@@ -236,7 +285,7 @@ impl<'a> Value<'a> {
     }
 
     /// Entries of an object (a one-element list is looked through).
-    pub fn entries(&self) -> &[(Cow<'a, str>, Value<'a>)] {
+    pub fn entries(&self) -> &[(Str<'a>, Value<'a>)] {
         match self.kind() {
             Kind::Obj(e) => e,
             Kind::Arr(items) if items.len() == 1 => items[0].entries(),
@@ -321,7 +370,7 @@ impl<'a> Value<'a> {
 
     /// A short rendering for messages; sensitive values are never shown.
     pub fn display(&self) -> String {
-        if self.sensitive {
+        if self.sensitive() {
             return "(sensitive value)".into();
         }
         match self.kind() {
@@ -346,7 +395,7 @@ impl<'a> Value<'a> {
     /// Marks this value and everything below it sensitive.
     pub fn mark_sensitive(&mut self) {
         self.force();
-        self.sensitive = true;
+        self.end |= SENSITIVE;
         match &mut self.kind {
             Kind::Arr(items) => items.iter_mut().for_each(Value::mark_sensitive),
             Kind::Obj(entries) => entries.iter_mut().for_each(|(_, v)| v.mark_sensitive()),
@@ -356,8 +405,8 @@ impl<'a> Value<'a> {
 
     /// Visits every sensitive span below (and including) this value.
     pub fn sensitive_spans(&self, out: &mut Vec<Span>) {
-        if self.sensitive {
-            out.push(self.span);
+        if self.sensitive() {
+            out.push(self.span());
             return;
         }
         // An unread lazy container holds nothing sensitive: overlays read what they mark.
@@ -372,7 +421,7 @@ impl<'a> Value<'a> {
     pub fn strings(&self) -> impl Iterator<Item = &str> {
         let single = self.str();
         let list = match self.kind() {
-            Kind::Arr(items) => items.as_slice(),
+            Kind::Arr(items) => &items[..],
             _ => &[],
         };
         single.into_iter().chain(list.iter().filter_map(Value::str))
@@ -412,11 +461,11 @@ mod tests {
     use super::*;
 
     fn s(x: &str) -> Value<'_> {
-        Value::new(Kind::Str(Cow::Borrowed(x)), Span::default())
+        Value::new(Kind::Str(Str::borrowed(x)), Span::default())
     }
     fn obj<'a>(e: Vec<(&'a str, Value<'a>)>) -> Value<'a> {
         Value::new(
-            Kind::Obj(e.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect()),
+            Kind::Obj(e.into_iter().map(|(k, v)| (Str::borrowed(k), v)).collect()),
             Span::default(),
         )
     }
@@ -427,7 +476,7 @@ mod tests {
         let as_obj = obj(vec![("filter", inner.clone())]);
         let as_list = obj(vec![(
             "filter",
-            Value::new(Kind::Arr(vec![inner]), Span::default()),
+            Value::new(Kind::Arr(Box::new([inner])), Span::default()),
         )]);
         for v in [&as_obj, &as_list] {
             assert_eq!(v.get("filter").at(0).get("prefix").str(), Some("logs/"));
@@ -496,5 +545,22 @@ mod tests {
         let mut v = obj(vec![("password", s("hunter2"))]);
         v.mark_sensitive();
         assert_eq!(v.get("password").display(), "(sensitive value)");
+    }
+
+    #[test]
+    fn the_sensitive_flag_leaves_the_span_alone() {
+        let end = MAX_INPUT as u32;
+        let mut v = Value::new(Kind::Str(Str::borrowed("x")), Span { start: 7, end });
+        assert!(!v.sensitive());
+        v.mark_sensitive();
+        assert!(v.sensitive());
+        assert_eq!(v.span(), Span { start: 7, end });
+        v.set_span(Span { start: 1, end: 2 });
+        assert!(v.sensitive());
+        assert_eq!(v.span(), Span { start: 1, end: 2 });
+        let mut out = Vec::new();
+        v.sensitive_spans(&mut out);
+        assert_eq!(out, [Span { start: 1, end: 2 }]);
+        assert!(!Value::new(Kind::Null, Span { start: 0, end }).sensitive());
     }
 }

@@ -311,7 +311,7 @@ fn display_name(cx: &Ctx, id: ResourceId) -> String {
     ] {
         let v = r.get(a);
         // A sensitive name is never shown: the address stands in for it.
-        if let Some(s) = v.nonempty_str().filter(|_| !v.sensitive) {
+        if let Some(s) = v.nonempty_str().filter(|_| !v.sensitive()) {
             return s.to_string();
         }
     }

@@ -34,8 +34,7 @@ use super::Parts;
 use crate::input::{InputError, PLACEBO_HINT, PLACEBO_MESSAGE};
 use crate::json::Raw;
 use crate::model::{Origin, RegionSource, Resource, Warning, arn_region, parse_arn};
-use crate::value::{Kind, Span, Unknown, Value};
-use std::borrow::Cow;
+use crate::value::{self, Kind, Span, Unknown, Value, edit};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Statuses of items that describe a resource that no longer exists or is not recorded.
@@ -558,7 +557,7 @@ impl<'a> Reader<'a> {
         let entries = m
             .attrs
             .iter()
-            .map(|(name, from, conv)| (Cow::Borrowed(*name), it.attribute(from, *conv)))
+            .map(|(name, from, conv)| (value::Str::borrowed(*name), it.attribute(from, *conv)))
             .filter(|(_, v)| !v.is_absent())
             .collect();
         self.out.push(Resource {
@@ -650,7 +649,7 @@ impl<'v, 'a> Item<'v, 'a> {
 
     /// The span of the whole item: the resource's span.
     fn span(&self) -> Span {
-        self.node.span
+        self.node.span()
     }
 
     fn arn_text(&self) -> Option<&'v str> {
@@ -660,7 +659,7 @@ impl<'v, 'a> Item<'v, 'a> {
     /// `resourceId` (empty if missing) and where it is.
     fn id(&self) -> (&'v str, Span) {
         match member(self.node, "resourceId") {
-            Some(v) => (v.str().unwrap_or(""), v.span),
+            Some(v) => (v.str().unwrap_or(""), v.span()),
             None => ("", self.span()),
         }
     }
@@ -668,7 +667,7 @@ impl<'v, 'a> Item<'v, 'a> {
     /// `resourceName` if not empty, else `resourceId`.
     fn name(&self) -> (&'v str, Span) {
         match member(self.node, "resourceName").filter(|v| v.nonempty_str().is_some()) {
-            Some(v) => (v.str().unwrap_or(""), v.span),
+            Some(v) => (v.str().unwrap_or(""), v.span()),
             None => self.id(),
         }
     }
@@ -681,7 +680,7 @@ impl<'v, 'a> Item<'v, 'a> {
             ArnTail => {
                 let arn = self.arn?;
                 let tail = arn.str()?.rsplit(':').next()?;
-                Some(Found::Part(tail, arn.span))
+                Some(Found::Part(tail, arn.span()))
             }
             Name => Some(Found::from(self.name())),
             Id => Some(Found::from(self.id())),
@@ -705,11 +704,14 @@ impl<'v, 'a> Item<'v, 'a> {
             StrWith(rewrite) => found.find_map(|f| Some(string(f.span(), rewrite(f.text()?)))),
             Bool => found.find_map(|f| {
                 let v = f.node()?;
-                Some(Value::new(Kind::Bool(v.bool()?), v.span))
+                Some(Value::new(Kind::Bool(v.bool()?), v.span()))
             }),
             Num => found.find_map(|f| {
                 let v = f.node()?;
-                Some(Value::new(Kind::Num(Cow::Owned(number_text(v)?)), v.span))
+                Some(Value::new(
+                    Kind::Num(value::Str::owned(number_text(v)?)),
+                    v.span(),
+                ))
             }),
             Strings => found.find_map(|f| string_list(f.node()?)),
             Unrecorded => Some(unrecorded(self.span())),
@@ -737,7 +739,7 @@ impl<'v, 'a> From<(&'v str, Span)> for Found<'v, 'a> {
 impl<'v, 'a> Found<'v, 'a> {
     fn span(&self) -> Span {
         match self {
-            Found::Node(v) => v.span,
+            Found::Node(v) => v.span(),
             Found::Part(_, sp) => *sp,
         }
     }
@@ -845,7 +847,7 @@ fn decode_json_string(v: &mut Value) {
             return;
         }
         match serde_json::from_str::<serde_json::Value>(t) {
-            Ok(j) => *v = from_json(v.span, &j),
+            Ok(j) => *v = from_json(v.span(), &j),
             Err(_) => return,
         }
     }
@@ -880,7 +882,7 @@ fn absent<'a>() -> Value<'a> {
     Value::new(Kind::Absent, Span::default())
 }
 fn string<'a>(sp: Span, x: &str) -> Value<'a> {
-    Value::new(Kind::Str(Cow::Owned(x.to_string())), sp)
+    Value::new(Kind::Str(value::Str::owned(x.to_string())), sp)
 }
 fn boolean<'a>(sp: Span, x: bool) -> Value<'a> {
     Value::new(Kind::Bool(x), sp)
@@ -895,7 +897,12 @@ fn text_of<'a>(v: &Value<'a>, key: &str) -> Value<'a> {
 /// A number field's value with the field's span, or absent.
 fn number_of<'a>(v: &Value<'a>, key: &str) -> Value<'a> {
     field(v, key)
-        .and_then(|f| Some(Value::new(Kind::Num(Cow::Owned(number_text(f)?)), f.span)))
+        .and_then(|f| {
+            Some(Value::new(
+                Kind::Num(value::Str::owned(number_text(f)?)),
+                f.span(),
+            ))
+        })
         .unwrap_or_else(absent)
 }
 /// Not recorded by AWS Config: unknown, so a rule that needs it is undecided.
@@ -912,12 +919,12 @@ fn object<'a>(sp: Span, entries: Vec<(&'static str, Value<'a>)>) -> Value<'a> {
     let e = entries
         .into_iter()
         .filter(|(_, v)| !v.is_absent())
-        .map(|(k, v)| (Cow::Borrowed(k), v))
+        .map(|(k, v)| (value::Str::borrowed(k), v))
         .collect();
     Value::new(Kind::Obj(e), sp)
 }
 fn list<'a>(sp: Span, items: Vec<Value<'a>>) -> Value<'a> {
-    Value::new(Kind::Arr(items), sp)
+    Value::new(Kind::Arr(items.into()), sp)
 }
 /// A one-element block list, as a plan writes a nested block.
 fn block<'a>(sp: Span, entries: Vec<(&'static str, Value<'a>)>) -> Value<'a> {
@@ -933,7 +940,7 @@ fn string_list<'a>(v: &Value<'a>) -> Option<Value<'a>> {
         .filter(|x| matches!(x.kind(), Kind::Str(_)))
         .cloned()
         .collect();
-    Some(list(v.span, strings))
+    Some(list(v.span(), strings))
 }
 /// Decoded JSON as a value tree, every part with the span `sp`.
 fn from_json<'a>(sp: Span, j: &serde_json::Value) -> Value<'a> {
@@ -941,12 +948,12 @@ fn from_json<'a>(sp: Span, j: &serde_json::Value) -> Value<'a> {
     let kind = match j {
         J::Null => Kind::Null,
         J::Bool(x) => Kind::Bool(*x),
-        J::Number(n) => Kind::Num(Cow::Owned(n.to_string())),
-        J::String(x) => Kind::Str(Cow::Owned(x.clone())),
+        J::Number(n) => Kind::Num(value::Str::owned(n.to_string())),
+        J::String(x) => Kind::Str(value::Str::owned(x.clone())),
         J::Array(a) => Kind::Arr(a.iter().map(|x| from_json(sp, x)).collect()),
         J::Object(o) => Kind::Obj(
             o.iter()
-                .map(|(k, v)| (Cow::Owned(k.clone()), from_json(sp, v)))
+                .map(|(k, v)| (value::Str::owned(k.clone()), from_json(sp, v)))
                 .collect(),
         ),
     };
@@ -975,16 +982,16 @@ fn tags<'a>(it: &Item<'_, 'a>, _: Option<&Value<'a>>) -> Value<'a> {
                 field_text(t, "key"),
                 field(t, "value").filter(|v| v.str().is_some()),
             ) {
-                span.get_or_insert(l.span);
-                entries.push((Cow::Owned(k.to_string()), v.clone()));
+                span.get_or_insert(l.span());
+                entries.push((value::Str::owned(k.to_string()), v.clone()));
             }
         }
     }
     if entries.is_empty() && item_tags.is_none() {
         return absent();
     }
-    let span = span.or(item_tags.map(|t| t.span)).unwrap_or(it.span());
-    Value::new(Kind::Obj(entries), span)
+    let span = span.or(item_tags.map(|t| t.span())).unwrap_or(it.span());
+    Value::new(Kind::Obj(entries.into()), span)
 }
 
 /// `BucketVersioningConfiguration` → `versioning { enabled }`; not recorded → unknown.
@@ -995,8 +1002,8 @@ fn s3_versioning<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value<'a> {
             let on = status
                 .and_then(Value::str)
                 .is_some_and(|s| s.eq_ignore_ascii_case("Enabled"));
-            let sp = status.map_or(c.span, |s| s.span);
-            block(c.span, vec![("enabled", boolean(sp, on))])
+            let sp = status.map_or(c.span(), |s| s.span());
+            block(c.span(), vec![("enabled", boolean(sp, on))])
         }
         None => block(it.span(), vec![("enabled", unrecorded(it.span()))]),
     }
@@ -1014,14 +1021,14 @@ fn s3_encryption<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value<'a> {
         .map(|r| {
             let (sp, algorithm, key) = match field(r, "applyServerSideEncryptionByDefault") {
                 Some(d) => (
-                    d.span,
+                    d.span(),
                     text_of(d, "sseAlgorithm"),
                     text_of(d, "kmsMasterKeyID"),
                 ),
-                None => (r.span, absent(), absent()),
+                None => (r.span(), absent(), absent()),
             };
             object(
-                r.span,
+                r.span(),
                 vec![(
                     "apply_server_side_encryption_by_default",
                     block(
@@ -1032,8 +1039,8 @@ fn s3_encryption<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value<'a> {
             )
         })
         .collect();
-    let rules_span = rules_field.map_or(c.span, |r| r.span);
-    block(c.span, vec![("rule", list(rules_span, rules))])
+    let rules_span = rules_field.map_or(c.span(), |r| r.span());
+    block(c.span(), vec![("rule", list(rules_span, rules))])
 }
 
 /// `BucketReplicationConfiguration` (`rules` is a map keyed by rule id, or a list) → the legacy
@@ -1055,9 +1062,9 @@ fn s3_replication<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value<'a> 
         .into_iter()
         .map(|(key, r)| s3_replication_rule(key, r))
         .collect();
-    let rules_span = rules_field.map_or(rc.span, |r| r.span);
+    let rules_span = rules_field.map_or(rc.span(), |r| r.span());
     block(
-        rc.span,
+        rc.span(),
         vec![
             ("role", first_text(rc, &["roleARN", "role"])),
             ("rules", list(rules_span, rules)),
@@ -1069,12 +1076,12 @@ fn s3_replication<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value<'a> 
 fn s3_replication_rule<'a>(key: &str, r: &Value<'a>) -> Value<'a> {
     let id = match field(r, "id").filter(|v| v.nonempty_str().is_some()) {
         Some(v) => v.clone(),
-        None => string(r.span, key),
+        None => string(r.span(), key),
     };
     let d = field(r, "destinationConfig").or_else(|| field(r, "destination"));
     let destination = match d {
         Some(d) => block(
-            d.span,
+            d.span(),
             vec![
                 ("bucket", first_text(d, &["bucketARN", "bucket"])),
                 ("storage_class", text_of(d, "storageClass")),
@@ -1087,7 +1094,7 @@ fn s3_replication_rule<'a>(key: &str, r: &Value<'a>) -> Value<'a> {
                 ),
             ],
         ),
-        None => block(r.span, Vec::new()),
+        None => block(r.span(), Vec::new()),
     };
     let kms_objects = path_in(
         r,
@@ -1102,22 +1109,22 @@ fn s3_replication_rule<'a>(key: &str, r: &Value<'a>) -> Value<'a> {
         Some(st) => {
             let on = st.str().is_some_and(|s| s.eq_ignore_ascii_case("Enabled"));
             block(
-                st.span,
+                st.span(),
                 vec![(
                     "sse_kms_encrypted_objects",
-                    block(st.span, vec![("enabled", boolean(st.span, on))]),
+                    block(st.span(), vec![("enabled", boolean(st.span(), on))]),
                 )],
             )
         }
-        None => list(r.span, Vec::new()),
+        None => list(r.span(), Vec::new()),
     };
     // A rule with a filter is a V2 rule; a prefix-only rule is V1.
     let filter = match field(r, "filter") {
         Some(f) => s3_filter(f),
-        None => list(r.span, Vec::new()),
+        None => list(r.span(), Vec::new()),
     };
     object(
-        r.span,
+        r.span(),
         vec![
             ("id", id),
             ("status", text_of(r, "status")),
@@ -1159,8 +1166,8 @@ fn s3_filter<'v, 'a>(f: &'v Value<'a>) -> Value<'a> {
                 field(t, "value").filter(|v| v.nonempty_str().is_some()),
             )
         {
-            tags_span.get_or_insert(t.span);
-            tags.push((Cow::Owned(k.to_string()), v.clone()));
+            tags_span.get_or_insert(t.span());
+            tags.push((value::Str::owned(k.to_string()), v.clone()));
         }
     };
     visit(p);
@@ -1168,11 +1175,11 @@ fn s3_filter<'v, 'a>(f: &'v Value<'a>) -> Value<'a> {
         visit(o);
     }
     let tags = match tags_span {
-        Some(sp) => Value::new(Kind::Obj(tags), sp),
+        Some(sp) => Value::new(Kind::Obj(tags.into()), sp),
         None => absent(),
     };
     block(
-        f.span,
+        f.span(),
         vec![
             ("prefix", prefix.map_or_else(absent, Value::clone)),
             ("tags", tags),
@@ -1191,9 +1198,12 @@ fn dynamodb_encryption<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value
         .and_then(Value::str)
         .is_some_and(|s| s == "ENABLED" || s == "ENABLING");
     block(
-        d.span,
+        d.span(),
         vec![
-            ("enabled", boolean(status.map_or(d.span, |s| s.span), on)),
+            (
+                "enabled",
+                boolean(status.map_or(d.span(), |s| s.span()), on),
+            ),
             ("kms_key_arn", text_of(d, "kMSMasterKeyArn")),
         ],
     )
@@ -1201,11 +1211,11 @@ fn dynamodb_encryption<'a>(it: &Item<'_, 'a>, conf: Option<&Value<'a>>) -> Value
 
 /// `pointInTimeRecoveryStatus` → `point_in_time_recovery { enabled }`; not recorded → unknown.
 fn dynamodb_pitr<'a>(it: &Item<'_, 'a>, status: Option<&Value<'a>>) -> Value<'a> {
-    let enabled = match status.and_then(|s| Some((s.str()?, s.span))) {
+    let enabled = match status.and_then(|s| Some((s.str()?, s.span()))) {
         Some((s, sp)) => boolean(sp, s == "ENABLED"),
         None => unrecorded(it.span()),
     };
-    block(enabled.span, vec![("enabled", enabled)])
+    block(enabled.span(), vec![("enabled", enabled)])
 }
 
 /// `replicas` → `replica { region_name, kms_key_arn, point_in_time_recovery }`. A replica's PITR
@@ -1216,7 +1226,7 @@ fn dynamodb_replicas<'a>(it: &Item<'_, 'a>, replicas: Option<&Value<'a>>) -> Val
         .filter_map(|r| {
             let region = field(r, "regionName").filter(|v| v.nonempty_str().is_some())?;
             Some(object(
-                r.span,
+                r.span(),
                 vec![
                     ("region_name", region.clone()),
                     ("kms_key_arn", text_of(r, "kMSMasterKeyId")),
@@ -1225,13 +1235,13 @@ fn dynamodb_replicas<'a>(it: &Item<'_, 'a>, replicas: Option<&Value<'a>>) -> Val
             ))
         })
         .collect();
-    list(replicas.map_or(it.span(), |r| r.span), items)
+    list(replicas.map_or(it.span(), |r| r.span()), items)
 }
 
 /// `KeyRotationStatus` (a boolean, or a string once decoded from select output) → a boolean;
 /// not recorded → unknown.
 fn kms_rotation<'a>(it: &Item<'_, 'a>, status: Option<&Value<'a>>) -> Value<'a> {
-    match status.map(|s| (s.kind(), s.span)) {
+    match status.map(|s| (s.kind(), s.span())) {
         Some((Kind::Bool(x), sp)) => boolean(sp, *x),
         Some((Kind::Str(x), sp)) => boolean(sp, x.eq_ignore_ascii_case("true")),
         _ => unrecorded(it.span()),
@@ -1242,7 +1252,7 @@ fn kms_rotation<'a>(it: &Item<'_, 'a>, status: Option<&Value<'a>>) -> Value<'a> 
 fn lambda_environment<'a>(_: &Item<'_, 'a>, vars: Option<&Value<'a>>) -> Value<'a> {
     match vars {
         Some(v) if matches!(v.kind(), Kind::Obj(e) if !e.is_empty()) => {
-            block(v.span, vec![("variables", v.clone())])
+            block(v.span(), vec![("variables", v.clone())])
         }
         _ => absent(),
     }
@@ -1257,7 +1267,7 @@ fn backup_rules<'a>(it: &Item<'_, 'a>, rules: Option<&Value<'a>>) -> Value<'a> {
                 .iter()
                 .map(|c| {
                     object(
-                        c.span,
+                        c.span(),
                         vec![
                             (
                                 "destination_vault_arn",
@@ -1269,7 +1279,7 @@ fn backup_rules<'a>(it: &Item<'_, 'a>, rules: Option<&Value<'a>>) -> Value<'a> {
                 })
                 .collect();
             object(
-                r.span,
+                r.span(),
                 vec![
                     ("rule_name", text_of(r, "ruleName")),
                     (
@@ -1280,20 +1290,23 @@ fn backup_rules<'a>(it: &Item<'_, 'a>, rules: Option<&Value<'a>>) -> Value<'a> {
                     ("lifecycle", backup_lifecycle(r)),
                     (
                         "copy_action",
-                        list(field(r, "copyActions").map_or(r.span, |c| c.span), copies),
+                        list(
+                            field(r, "copyActions").map_or(r.span(), |c| c.span()),
+                            copies,
+                        ),
                     ),
                 ],
             )
         })
         .collect();
-    list(rules.map_or(it.span(), |r| r.span), items)
+    list(rules.map_or(it.span(), |r| r.span()), items)
 }
 
 /// The `lifecycle` of a rule or copy action → `lifecycle { delete_after, cold_storage_after }`.
 fn backup_lifecycle<'a>(parent: &Value<'a>) -> Value<'a> {
     match field(parent, "lifecycle") {
         Some(l) => block(
-            l.span,
+            l.span(),
             vec![
                 ("delete_after", number_of(l, "deleteAfterDays")),
                 (
@@ -1302,7 +1315,7 @@ fn backup_lifecycle<'a>(parent: &Value<'a>) -> Value<'a> {
                 ),
             ],
         ),
-        None => list(parent.span, Vec::new()),
+        None => list(parent.span(), Vec::new()),
     }
 }
 
@@ -1312,7 +1325,7 @@ fn backup_selection_tags<'a>(it: &Item<'_, 'a>, tags: Option<&Value<'a>>) -> Val
         .iter()
         .map(|t| {
             object(
-                t.span,
+                t.span(),
                 vec![
                     ("type", text_of(t, "conditionType")),
                     ("key", text_of(t, "conditionKey")),
@@ -1321,7 +1334,7 @@ fn backup_selection_tags<'a>(it: &Item<'_, 'a>, tags: Option<&Value<'a>>) -> Val
             )
         })
         .collect();
-    list(tags.map_or(it.span(), |t| t.span), items)
+    list(tags.map_or(it.span(), |t| t.span()), items)
 }
 
 /// The elements of an array field (nothing for a missing field or another kind of value).
@@ -1361,7 +1374,7 @@ fn note_global_cluster_members(it: &Item, links: &mut Links) {
             links
                 .global_cluster_of
                 .entry(a.str().unwrap_or("").to_string())
-                .or_insert_with(|| (id.to_string(), a.span));
+                .or_insert_with(|| (id.to_string(), a.span()));
         }
     }
 }
@@ -1404,7 +1417,10 @@ fn link(out: &mut [Resource], links: &Links) {
                 if let Some((gid, sp)) = links.global_cluster_of.get(arn)
                     && let Kind::Obj(e) = &mut r.attrs.kind
                 {
-                    e.push((Cow::Borrowed("global_cluster_identifier"), string(*sp, gid)));
+                    let gid = string(*sp, gid);
+                    edit(e, |e| {
+                        e.push((value::Str::borrowed("global_cluster_identifier"), gid))
+                    });
                 }
             }
             _ => {}
@@ -1434,7 +1450,7 @@ mod tests {
 
     /// The source text a value points at.
     fn at<'s>(src: &'s str, v: &Value) -> &'s str {
-        &src[v.span.range()]
+        &src[v.span().range()]
     }
 
     #[test]
@@ -1540,7 +1556,7 @@ mod tests {
         assert_eq!(pitr.bool(), Some(false));
         // It points at the west table's own PITR status.
         assert_eq!(at(&src, pitr), r#""DISABLED""#);
-        assert!(pitr.span.start > p.resources[1].span.start);
+        assert!(pitr.span().start > p.resources[1].span.start);
     }
 
     #[test]
@@ -1615,7 +1631,7 @@ mod tests {
             at(src, g),
             r#""arn:aws:rds:us-east-1:111122223333:cluster:db-east""#
         );
-        assert!(g.span.start > c.span.end);
+        assert!(g.span().start > c.span.end);
         let i = one(&p, "aws_db_instance");
         assert_eq!(i.get("identifier").str(), Some("writer"));
         assert_eq!(i.get("cluster_identifier").str(), Some("db-east"));

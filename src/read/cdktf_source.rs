@@ -47,7 +47,7 @@ pub fn recorded_source(comment: &Value) -> Result<Option<RecordedSource>, Invali
         return Ok(None);
     }
     let invalid = |v: &Value, why: String| InvalidSource {
-        span: v.span,
+        span: v.span(),
         message: format!("ignoring the recorded source location (`//.{KEY}`): {why}"),
     };
     if !matches!(entry.kind(), Kind::Obj(_)) {

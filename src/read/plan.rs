@@ -12,7 +12,7 @@ use crate::model::{
     LinkExpr, ModuleLinks, ProviderConfig, RegionSource, Resource, Warning, arn_region,
     looks_like_region, module_of_address, strip_instance_keys,
 };
-use crate::value::{Kind, Refs, Unknown, Value};
+use crate::value::{Kind, Refs, Str, Unknown, Value, edit};
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -477,9 +477,6 @@ fn build_resource<'a>(
     if let Some(s) = sensitive_raw {
         overlay_sensitive(&mut attrs, s);
     }
-    if let Kind::Obj(entries) = &mut attrs.kind {
-        entries.shrink_to_fit();
-    }
 
     let (region, region_source) = resolve_region(ctx, &attrs, config, &module_plain);
     let mut r = Resource {
@@ -625,7 +622,7 @@ fn overlay_unknown<'a>(
         let span = match expr {
             Some(Expr::Attr { span, .. }) => *span,
             _ if v.is_absent() => unk.span(),
-            _ => v.span,
+            _ => v.span(),
         };
         *v = Value::unknown(Unknown { refs, configured }, span);
         return;
@@ -635,25 +632,33 @@ fn overlay_unknown<'a>(
         e => (inherited, e),
     };
     if unk.is_object() {
-        for (k, kspan, u) in unk.entries() {
-            if !subtree_has_true(u) {
-                continue;
-            }
-            let child_expr = block_expr.and_then(|e| e.get(&k));
-            if v.get_mut(&k).is_none() {
+        // First the entries `after` leaves out, added at once; then every unknown entry.
+        if let Kind::Obj(entries) = &mut v.kind {
+            let has =
+                |e: &[(Str<'a>, Value<'a>)], k: &str| e.iter().any(|(ek, _)| ek.as_ref() == k);
+            let mut added: Vec<(Str<'a>, Value<'a>)> = Vec::new();
+            for (k, kspan, u) in unk.entries() {
                 // Absent and computed by the provider (no expression): it reads the same as
                 // absent to every rule, so nothing is stored — plans carry many of these.
-                if child_expr.is_none() && inherited.is_empty() && config_known {
-                    continue;
-                }
-                if let Kind::Obj(entries) = &mut v.kind {
-                    entries.push((k.clone(), Value::new(Kind::Absent, kspan)));
-                } else {
-                    continue;
+                let computed = || {
+                    block_expr.and_then(|e| e.get(&k)).is_none()
+                        && inherited.is_empty()
+                        && config_known
+                };
+                if subtree_has_true(u) && !has(entries, &k) && !has(&added, &k) && !computed() {
+                    added.push((Str::from(k), Value::new(Kind::Absent, kspan)));
                 }
             }
-            if let Some(child) = v.get_mut(&k) {
-                overlay_unknown(child, u, child_expr, inherited, config_known);
+            if !added.is_empty() {
+                edit(entries, |e| e.extend(added));
+            }
+            for (k, _, u) in unk.entries() {
+                if subtree_has_true(u)
+                    && let Some((_, child)) = entries.iter_mut().find(|(ek, _)| ek.as_ref() == k)
+                {
+                    let child_expr = block_expr.and_then(|e| e.get(&k));
+                    overlay_unknown(child, u, child_expr, inherited, config_known);
+                }
             }
         }
     } else if unk.is_array() {
@@ -662,18 +667,23 @@ fn overlay_unknown<'a>(
             _ => &[],
         };
         if v.is_null_or_absent() {
-            v.kind = Kind::Arr(Vec::new());
-            v.span = unk.span();
+            v.kind = Kind::Arr(Box::default());
+            v.set_span(unk.span());
         }
         if let Kind::Arr(items) = &mut v.kind {
             // Blocks whose every attribute is unknown may be missing from `after`.
-            for u in unk.items().skip(items.len()) {
-                let kind = if u.is_object() {
-                    Kind::Obj(Vec::new())
-                } else {
-                    Kind::Absent
-                };
-                items.push(Value::new(kind, u.span()));
+            if unk.items().nth(items.len()).is_some() {
+                edit(items, |items| {
+                    let missing = unk.items().skip(items.len()).map(|u| {
+                        let kind = if u.is_object() {
+                            Kind::Obj(Box::default())
+                        } else {
+                            Kind::Absent
+                        };
+                        Value::new(kind, u.span())
+                    });
+                    items.extend(missing.collect::<Vec<_>>());
+                });
             }
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {

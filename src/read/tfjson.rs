@@ -166,17 +166,17 @@ fn build<'a>(
     let mut meta_entries = Vec::new();
     if let Kind::Obj(entries) = &mut attrs.kind {
         let mut kept = Vec::with_capacity(entries.len());
-        for (k, v) in entries.drain(..) {
+        for (k, v) in std::mem::take(entries) {
             if META.contains(&k.as_ref()) {
                 meta_entries.push((k, v));
             } else {
                 kept.push((k, v));
             }
         }
-        *entries = kept;
+        *entries = kept.into_boxed_slice();
     }
     interpolations_to_unknown(&mut attrs);
-    let meta = Value::new(Kind::Obj(meta_entries), body.span());
+    let meta = Value::new(Kind::Obj(meta_entries.into()), body.span());
     let construct_path = meta
         .get("//")
         .get("metadata")

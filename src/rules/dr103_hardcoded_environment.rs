@@ -40,7 +40,7 @@ fn check(cx: &Ctx, out: &mut Out) {
             for t in tokens(name) {
                 // Never quote part of a sensitive value.
                 let shown = || {
-                    if v.sensitive {
+                    if v.sensitive() {
                         String::new()
                     } else {
                         format!(" `{t}`")

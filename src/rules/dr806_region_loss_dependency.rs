@@ -187,7 +187,7 @@ fn template(cx: &Ctx, id: ResourceId, v: &Value) -> Option<String> {
     if r.origin != Origin::TerraformJson || !v.is_unknown() {
         return None;
     }
-    let raw = cx.model.file(r.file).text.get(v.span.range())?;
+    let raw = cx.model.file(r.file).text.get(v.span().range())?;
     serde_json::from_str::<String>(raw).ok()
 }
 

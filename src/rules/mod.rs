@@ -254,10 +254,10 @@ impl Out {
         message: String,
     ) {
         let r = cx.model.get(id);
-        let span = if at.span.is_empty() || at.is_absent() {
+        let span = if at.span().is_empty() || at.is_absent() {
             Span::new(r.span.start as usize, r.span.start as usize + 1)
         } else {
-            at.span
+            at.span()
         };
         self.outcomes.push(Outcome {
             rule: self.rule,

@@ -148,7 +148,7 @@ fn build_at(cx: &Ctx, id: ResourceId, v: &Value, depth: usize) -> Built {
         Origin::TerraformJson => {
             let text = &m.file(r.file).text;
             let Some(template) = text
-                .get(v.span.range())
+                .get(v.span().range())
                 .and_then(|raw| serde_json::from_str::<String>(raw).ok())
             else {
                 return Built::Unknown(format!("it is {phrase}"));

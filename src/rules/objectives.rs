@@ -329,7 +329,7 @@ fn label(cx: &Ctx, id: ResourceId, kind: &str, attr: &str) -> String {
 
 /// A string value that may appear in a message: never a sensitive one.
 fn shown<'v>(v: &'v crate::value::Value) -> Option<&'v str> {
-    if v.sensitive { None } else { v.str() }
+    if v.sensitive() { None } else { v.str() }
 }
 
 /// Whether the store in `region` is in scope: stores in the primary region (all stores when the
