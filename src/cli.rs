@@ -1054,6 +1054,7 @@ fn run(
     };
     let cx = Ctx::new(&model, &settings);
     let outcomes = rules::run(&cx, &enabled);
+    phase("rules");
     let mut report = crate::findings::build(&model, &settings, outcomes);
     if let Some(b) = &baseline {
         crate::baseline::apply(&mut report, b);
@@ -1063,7 +1064,7 @@ fn run(
     for f in loaded {
         f.text.release();
     }
-    phase("rules");
+    phase("findings");
     if let Some(path) = &create_baseline {
         let file = crate::baseline::create(&report);
         if let Err(e) = crate::baseline::write(path, &file) {

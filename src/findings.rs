@@ -125,7 +125,7 @@ pub fn build<'m, 'a>(
             message: w.message.clone(),
         })
         .collect();
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(outcomes.len());
     let mut waived = 0;
     let mut tag_notice_done = std::collections::HashSet::new();
     for o in outcomes {
