@@ -11,6 +11,7 @@
 //! attributes are read once, by the validator, not once more per level of navigation.
 
 use crate::value::{Kind, Span, Str, Value};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// Deepest nesting accepted. Terraform output is rarely deeper than 30; anything past this is
@@ -981,7 +982,7 @@ impl<'a, 'i> Raw<'a, 'i> {
         let kind = if self.is_object() {
             self.object_kind(warnings, child)
         } else if self.is_array() {
-            Kind::Arr(self.items().map(|v| child(v, warnings)).collect())
+            Kind::Arr(exact(self.items().map(|v| child(v, warnings))))
         } else {
             return self.to_value(warnings);
         };
@@ -995,18 +996,14 @@ impl<'a, 'i> Raw<'a, 'i> {
         warnings: &mut Vec<JsonWarning>,
         mut child: impl FnMut(Raw<'a, 'i>, &mut Vec<JsonWarning>) -> Value<'a>,
     ) -> Kind<'a> {
-        let mut entries: Vec<(Str<'a>, Value<'a>)> = Vec::new();
+        // Built on the stack and moved into one allocation of the exact size: no growth and
+        // no shrinking reallocation for the small objects that plans are made of.
+        let mut entries: SmallVec<[(Str<'a>, Value<'a>); 8]> = SmallVec::new();
         // Duplicates are found by a linear search while the object is small (most are), then by
         // a hash map from key to position: an object of n keys costs O(n), not O(n²).
         let mut index: Option<std::collections::HashMap<Str<'a>, usize>> = None;
         for (k, kspan, v) in self.entries() {
-            // Keys are a few hundred attribute names repeated over every resource: interned,
-            // the key compares of every `Value::get` read a few hot lines, not the input's
-            // text all over a large mapped file (an escaped key stays its own copy).
-            let k = match k {
-                Cow::Borrowed(k) => Str::borrowed(crate::intern::intern(k)),
-                Cow::Owned(k) => Str::owned(k),
-            };
+            let k = object_key(k);
             let val = child(v, warnings);
             if index.is_none() && entries.len() >= SMALL_OBJECT {
                 index = Some(
@@ -1034,7 +1031,7 @@ impl<'a, 'i> Raw<'a, 'i> {
                 entries.push((k, val));
             }
         }
-        Kind::Obj(entries.into_boxed_slice())
+        Kind::Obj(boxed(entries))
     }
 
     /// Builds a [`Value`] tree of this value, collecting warnings for duplicate keys.
@@ -1048,11 +1045,9 @@ impl<'a, 'i> Raw<'a, 'i> {
             b'{' if depth < MAX_DEPTH => {
                 self.object_kind(warnings, |v, w| v.value_at_depth(w, depth + 1))
             }
-            b'[' if depth < MAX_DEPTH => Kind::Arr(
-                self.items()
-                    .map(|v| v.value_at_depth(warnings, depth + 1))
-                    .collect(),
-            ),
+            b'[' if depth < MAX_DEPTH => Kind::Arr(exact(
+                self.items().map(|v| v.value_at_depth(warnings, depth + 1)),
+            )),
             b'"' => Kind::Str(decode_string(self.src, self.start, self.end).into()),
             b't' => Kind::Bool(true),
             b'f' => Kind::Bool(false),
@@ -1062,6 +1057,30 @@ impl<'a, 'i> Raw<'a, 'i> {
         };
         Value::new(kind, span)
     }
+}
+
+/// An object's key as a tree stores it. Keys are a few hundred attribute names repeated over
+/// every resource: interned, the key compares of every `Value::get` read a few hot lines, not
+/// the input's text all over a large mapped file (an escaped key stays its own copy).
+pub fn object_key(k: Cow<'_, str>) -> Str<'_> {
+    match k {
+        Cow::Borrowed(k) => Str::borrowed(crate::intern::intern(k)),
+        Cow::Owned(k) => Str::owned(k),
+    }
+}
+
+/// The items as one allocation of the exact size (collected on the stack first: the iterator
+/// does not know its length, and most lists are a block or two).
+fn exact<T>(items: impl Iterator<Item = T>) -> Box<[T]> {
+    boxed(items.collect::<SmallVec<[T; 8]>>())
+}
+
+/// Moves the items into one allocation of their number (`collect` would allocate at least
+/// four, then shrink).
+fn boxed<T, const N: usize>(items: SmallVec<[T; N]>) -> Box<[T]> {
+    let mut v = Vec::with_capacity(items.len());
+    v.extend(items);
+    v.into_boxed_slice()
 }
 
 /// Objects with at most this many keys check for duplicates by a linear search.

@@ -634,28 +634,31 @@ fn overlay_unknown<'a>(
     if unk.is_object() {
         // First the entries `after` leaves out, added at once; then every unknown entry.
         if let Kind::Obj(entries) = &mut v.kind {
+            let unknown: Vec<_> = unk
+                .entries()
+                .filter(|(_, _, u)| subtree_has_true(*u))
+                .collect();
             let has =
                 |e: &[(Str<'a>, Value<'a>)], k: &str| e.iter().any(|(ek, _)| ek.as_ref() == k);
             let mut added: Vec<(Str<'a>, Value<'a>)> = Vec::new();
-            for (k, kspan, u) in unk.entries() {
+            for (k, kspan, _) in &unknown {
                 // Absent and computed by the provider (no expression): it reads the same as
                 // absent to every rule, so nothing is stored — plans carry many of these.
                 let computed = || {
-                    block_expr.and_then(|e| e.get(&k)).is_none()
+                    block_expr.and_then(|e| e.get(k)).is_none()
                         && inherited.is_empty()
                         && config_known
                 };
-                if subtree_has_true(u) && !has(entries, &k) && !has(&added, &k) && !computed() {
-                    added.push((Str::from(k), Value::new(Kind::Absent, kspan)));
+                if !has(entries, k) && !has(&added, k) && !computed() {
+                    let k = crate::json::object_key(k.clone());
+                    added.push((k, Value::new(Kind::Absent, *kspan)));
                 }
             }
             if !added.is_empty() {
                 edit(entries, |e| e.extend(added));
             }
-            for (k, _, u) in unk.entries() {
-                if subtree_has_true(u)
-                    && let Some((_, child)) = entries.iter_mut().find(|(ek, _)| ek.as_ref() == k)
-                {
+            for (k, _, u) in unknown {
+                if let Some((_, child)) = entries.iter_mut().find(|(ek, _)| ek.as_ref() == k) {
                     let child_expr = block_expr.and_then(|e| e.get(&k));
                     overlay_unknown(child, u, child_expr, inherited, config_known);
                 }
