@@ -774,19 +774,27 @@ fn skip_valid(b: &[u8], i: usize) -> usize {
 }
 
 fn skip_valid_string(b: &[u8], i: usize) -> usize {
+    scan_valid_string(b, i).0
+}
+
+/// [`skip_valid_string`], and whether the string holds an escape (else it reads as its text).
+#[inline]
+fn scan_valid_string(b: &[u8], i: usize) -> (usize, bool) {
     let mut j = i + 1;
+    let mut escaped = false;
     while j < b.len() {
         match memchr::memchr2(b'"', b'\\', &b[j..]) {
-            None => return b.len(),
+            None => return (b.len(), escaped),
             Some(p) => j += p,
         }
         if b[j] == b'\\' {
+            escaped = true;
             j += 2;
         } else {
-            return j + 1;
+            return (j + 1, escaped);
         }
     }
-    b.len()
+    (b.len(), escaped)
 }
 
 /// Decodes the JSON string whose opening quote is at `i` (already validated).
@@ -795,30 +803,33 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
     if !inner.as_bytes().contains(&b'\\') {
         return Cow::Borrowed(inner);
     }
+    // The text between escapes is copied a run at a time (plans escape the quotes of every
+    // instance key in every address, so this is not a rare path).
     let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.char_indices().peekable();
     let bytes = inner.as_bytes();
-    while let Some((k, c)) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some((_, e)) = chars.next() else { break };
+    let hex = |at: usize| -> Option<u32> {
+        let s = inner.get(at..at + 4)?;
+        u32::from_str_radix(s, 16).ok()
+    };
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'\\', &bytes[from..]) {
+        let k = from + off;
+        out.push_str(&inner[from..k]);
+        let Some(&e) = bytes.get(k + 1) else {
+            return Cow::Owned(out);
+        };
+        from = k + 2;
         match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            'u' => {
-                let hex = |at: usize| -> Option<u32> {
-                    let s = inner.get(at..at + 4)?;
-                    u32::from_str_radix(s, 16).ok()
+            b'n' => out.push('\n'),
+            b't' => out.push('\t'),
+            b'r' => out.push('\r'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'u' => {
+                let Some(hi) = hex(k + 2) else {
+                    return Cow::Owned(out);
                 };
-                let Some(hi) = hex(k + 2) else { break };
-                for _ in 0..4 {
-                    chars.next();
-                }
+                from = k + 6;
                 let mut code = hi;
                 if (0xD800..0xDC00).contains(&hi)
                     && bytes.get(k + 6) == Some(&b'\\')
@@ -826,15 +837,22 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
                     && let Some(lo) = hex(k + 8).filter(|lo| (0xDC00..0xE000).contains(lo))
                 {
                     code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    for _ in 0..6 {
-                        chars.next();
-                    }
+                    from = k + 12;
                 }
                 out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
             }
-            other => out.push(other),
+            // `\"`, `\\`, `\/` (validated text has no other escape); anything else is kept as
+            // the character it is.
+            _ => match inner[k + 1..].chars().next() {
+                Some(c) => {
+                    out.push(c);
+                    from = k + 1 + c.len_utf8();
+                }
+                None => return Cow::Owned(out),
+            },
         }
     }
+    out.push_str(&inner[from..]);
     Cow::Owned(out)
 }
 
@@ -1146,8 +1164,12 @@ impl<'a, 'i> Iterator for Entries<'a, 'i> {
             self.pos = self.end;
             return None;
         }
-        let kend = skip_valid_string(b, i);
-        let key = decode_string(self.src, i, kend);
+        let (kend, escaped) = scan_valid_string(b, i);
+        let key = if escaped {
+            decode_string(self.src, i, kend)
+        } else {
+            Cow::Borrowed(&self.src[i + 1..kend.max(i + 2) - 1])
+        };
         let mut j = skip_ws(b, kend);
         if j < b.len() && b[j] == b':' {
             j += 1;
@@ -1222,6 +1244,37 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Any string, written as JSON (serde_json escapes quotes, backslashes and control
+        /// characters; `\u` escapes, surrogate pairs among them, are added here), decodes to
+        /// itself.
+        #[test]
+        fn strings_decode_to_what_was_written(s in "(\\PC|[\"\\\\/\n\t\u{1}-\u{1f}]|😀|é){0,40}", as_u in proptest::bool::ANY) {
+            let mut json = serde_json::to_string(&s).unwrap();
+            if as_u {
+                // Every non-ASCII character as `\uXXXX` (UTF-16, so astral ones as pairs).
+                let mut e = String::from("\"");
+                for c in s.chars() {
+                    match c {
+                        '"' => e.push_str("\\\""),
+                        '\\' => e.push_str("\\\\"),
+                        c if c.is_ascii() && !c.is_ascii_control() => e.push(c),
+                        c => {
+                            let mut units = [0u16; 2];
+                            for u in c.encode_utf16(&mut units) {
+                                e.push_str(&format!("\\u{u:04x}"));
+                            }
+                        }
+                    }
+                }
+                e.push('"');
+                json = e;
+            }
+            proptest::prop_assert_eq!(validate(&json), Ok(()));
+            proptest::prop_assert_eq!(decode_string(&json, 0, json.len()), s.as_str());
+        }
+    }
 
     #[test]
     fn validates_good_json() {

@@ -208,6 +208,32 @@ fn local_name(address: &str) -> &str {
     &last[..memchr::memchr(b'[', last.as_bytes()).unwrap_or(last.len())]
 }
 
+/// [`local_name`] of the address of a resource of `module` and `rtype`, which starts with
+/// `{module}.{rtype}.` (no scan of the module path, whose instance keys may hold anything); an
+/// address of another shape is scanned.
+fn local_name_of<'s>(address: &'s str, module: &str, rtype: &str) -> &'s str {
+    let skip = if module.is_empty() {
+        0
+    } else {
+        module.len() + 1
+    };
+    let rest = address
+        .get(skip..)
+        .and_then(|r| r.strip_prefix(rtype))
+        .and_then(|r| r.strip_prefix('.'));
+    match rest {
+        Some(rest) => {
+            let name = &rest[..memchr::memchr(b'[', rest.as_bytes()).unwrap_or(rest.len())];
+            if name.contains('.') {
+                local_name(address)
+            } else {
+                name
+            }
+        }
+        None => local_name(address),
+    }
+}
+
 /// Where the last segment of an address starts ([`address_segments`] without the vector).
 fn last_segment_start(addr: &str) -> usize {
     segment_dots(addr).last().map_or(0, |dot| dot + 1)
@@ -571,7 +597,14 @@ impl<'a> Model<'a> {
                         .enumerate()
                         .map(|(id, r)| {
                             (
-                                key(r.file, &[&r.module, r.rtype, local_name(&r.address)]),
+                                key(
+                                    r.file,
+                                    &[
+                                        &r.module,
+                                        r.rtype,
+                                        local_name_of(&r.address, &r.module, r.rtype),
+                                    ],
+                                ),
                                 id,
                             )
                         })
@@ -723,7 +756,7 @@ impl<'a> Model<'a> {
             if cand.file == file
                 && cand.module == scope
                 && cand.rtype == rtype
-                && local_name(&cand.address) == name
+                && local_name_of(&cand.address, scope, rtype) == name
                 && index.is_none_or(|ix| {
                     cand.address.ends_with(ix)
                         && cand.address[..cand.address.len() - ix.len()].ends_with(name)
@@ -1372,6 +1405,34 @@ pub fn template_refs(s: &str) -> Vec<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_local_name_read_past_the_module_is_the_scanned_one() {
+        for (addr, module, rtype) in [
+            ("aws_s3_bucket.data", "", "aws_s3_bucket"),
+            ("aws_s3_bucket.data[0]", "", "aws_s3_bucket"),
+            (
+                "module.m[\"a.b\"].aws_s3_bucket.data[\"x.y\"]",
+                "module.m[\"a.b\"]",
+                "aws_s3_bucket",
+            ),
+            (
+                "module.a.module.b[1].aws_kms_key.k",
+                "module.a.module.b[1]",
+                "aws_kms_key",
+            ),
+            ("data.aws_region.current", "", "aws_region"),
+            ("module.m.data.aws_region.current", "module.m", "aws_region"),
+            ("arn:aws:s3:::bucket", "", "aws_s3_bucket"),
+            ("aws_s3_bucket.x.y", "", "aws_s3_bucket"),
+        ] {
+            assert_eq!(
+                local_name_of(addr, module, rtype),
+                local_name(addr),
+                "{addr}"
+            );
+        }
+    }
 
     proptest::proptest! {
         /// A lookup finds exactly the ids stored under the key, in input order, whatever the
