@@ -76,13 +76,16 @@ pub type Str<'a> = beef::lean::Cow<'a, str>;
 /// The entries of an object, in the input's order.
 pub type Entries<'a> = Box<[(Str<'a>, Value<'a>)]>;
 
-/// Edits a boxed slice as a vector: for the few readers that add entries to a tree they built.
-/// Extend in one call; every call reallocates.
-pub fn edit<T, R>(items: &mut Box<[T]>, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+/// Adds `more` at the end of a boxed slice: for the few readers that add entries to a tree
+/// they built. One reallocation to the exact new length.
+pub fn append<T>(items: &mut Box<[T]>, more: Vec<T>) {
+    if more.is_empty() {
+        return;
+    }
     let mut v = std::mem::take(items).into_vec();
-    let r = f(&mut v);
+    v.reserve_exact(more.len());
+    v.extend(more);
     *items = v.into_boxed_slice();
-    r
 }
 
 /// Every variant is at most two words, so a `Kind` is three and a [`Value`] four: plans hold

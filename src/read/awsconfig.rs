@@ -34,7 +34,7 @@ use super::Parts;
 use crate::input::{InputError, PLACEBO_HINT, PLACEBO_MESSAGE};
 use crate::json::Raw;
 use crate::model::{Origin, RegionSource, Resource, Warning, arn_region, parse_arn};
-use crate::value::{self, Kind, Span, Unknown, Value, edit};
+use crate::value::{self, Kind, Span, Unknown, Value, append};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Statuses of items that describe a resource that no longer exists or is not recorded.
@@ -1418,9 +1418,10 @@ fn link(out: &mut [Resource], links: &Links) {
                     && let Kind::Obj(e) = &mut r.attrs.kind
                 {
                     let gid = string(*sp, gid);
-                    edit(e, |e| {
-                        e.push((value::Str::borrowed("global_cluster_identifier"), gid))
-                    });
+                    append(
+                        e,
+                        vec![(value::Str::borrowed("global_cluster_identifier"), gid)],
+                    );
                 }
             }
             _ => {}

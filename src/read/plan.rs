@@ -12,7 +12,7 @@ use crate::model::{
     LinkExpr, ModuleLinks, ProviderConfig, RegionSource, Resource, Warning, arn_region,
     looks_like_region, module_of_address, strip_instance_keys,
 };
-use crate::value::{Kind, Refs, Str, Unknown, Value, edit};
+use crate::value::{Kind, Refs, Str, Unknown, Value, append};
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -634,7 +634,7 @@ fn overlay_unknown<'a>(
     if unk.is_object() {
         // First the entries `after` leaves out, added at once; then every unknown entry.
         if let Kind::Obj(entries) = &mut v.kind {
-            let unknown: Vec<_> = unk
+            let unknown: smallvec::SmallVec<[_; 8]> = unk
                 .entries()
                 .filter(|(_, _, u)| subtree_has_true(*u))
                 .collect();
@@ -654,9 +654,7 @@ fn overlay_unknown<'a>(
                     added.push((k, Value::new(Kind::Absent, *kspan)));
                 }
             }
-            if !added.is_empty() {
-                edit(entries, |e| e.extend(added));
-            }
+            append(entries, added);
             for (k, _, u) in unknown {
                 if let Some((_, child)) = entries.iter_mut().find(|(ek, _)| ek.as_ref() == k) {
                     let child_expr = block_expr.and_then(|e| e.get(&k));
@@ -676,17 +674,15 @@ fn overlay_unknown<'a>(
         if let Kind::Arr(items) = &mut v.kind {
             // Blocks whose every attribute is unknown may be missing from `after`.
             if unk.items().nth(items.len()).is_some() {
-                edit(items, |items| {
-                    let missing = unk.items().skip(items.len()).map(|u| {
-                        let kind = if u.is_object() {
-                            Kind::Obj(Box::default())
-                        } else {
-                            Kind::Absent
-                        };
-                        Value::new(kind, u.span())
-                    });
-                    items.extend(missing.collect::<Vec<_>>());
+                let missing = unk.items().skip(items.len()).map(|u| {
+                    let kind = if u.is_object() {
+                        Kind::Obj(Box::default())
+                    } else {
+                        Kind::Absent
+                    };
+                    Value::new(kind, u.span())
                 });
+                append(items, missing.collect());
             }
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {
