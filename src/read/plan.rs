@@ -673,17 +673,15 @@ fn overlay_unknown<'a>(
         }
         if let Kind::Arr(items) = &mut v.kind {
             // Blocks whose every attribute is unknown may be missing from `after`.
-            if unk.items().nth(items.len()).is_some() {
-                let missing = unk.items().skip(items.len()).map(|u| {
-                    let kind = if u.is_object() {
-                        Kind::Obj(Box::default())
-                    } else {
-                        Kind::Absent
-                    };
-                    Value::new(kind, u.span())
-                });
-                append(items, missing.collect());
-            }
+            let missing = unk.items().skip(items.len()).map(|u| {
+                let kind = if u.is_object() {
+                    Kind::Obj(Box::default())
+                } else {
+                    Kind::Absent
+                };
+                Value::new(kind, u.span())
+            });
+            append(items, missing.collect());
             for (i, u) in unk.items().enumerate() {
                 if let Some(child) = items.get_mut(i) {
                     // A block list: the i-th block's expressions; an attribute list: inherited.
