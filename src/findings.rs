@@ -13,8 +13,9 @@ pub struct Finding {
     pub outcome: OutcomeKind,
     /// Resource address (or ARN for live findings); None for findings about the whole input.
     pub resource: Option<String>,
-    pub resource_type: Option<String>,
-    pub region: Option<String>,
+    /// Interned, like the model's ([`crate::intern`]): a finding holds no copy of them.
+    pub resource_type: Option<&'static str>,
+    pub region: Option<&'static str>,
     pub construct_path: Option<String>,
     pub file: Option<usize>,
     pub span: Option<Span>,
@@ -22,7 +23,7 @@ pub struct Finding {
     pub message: String,
     /// Where the finding is in the user's own sources (the `.tf` attribute, the CDKTF program
     /// line), when they were found; `file`/`span` stay the position in the input.
-    pub source: Option<crate::model::SourceRef>,
+    pub source: Option<Box<crate::model::SourceRef>>,
     /// Stable across runs and unrelated changes: rule id + resource address + attribute path
     /// (+ the rule's sub-check key, [`crate::rules::Outcome::key`], when it has one). SARIF's
     /// `primaryLocationLineHash` and baselines match findings by it.
@@ -203,12 +204,15 @@ pub fn build<'m, 'a>(
             rule,
             level,
             outcome: o.kind,
-            resource_type: res.map(|r| r.rtype.to_string()),
-            region: res.and_then(|r| r.region.map(str::to_string)),
+            resource_type: res.map(|r| r.rtype),
+            region: res.and_then(|r| r.region),
             construct_path: res.and_then(|r| r.construct_path.clone()),
             file: res.map(|r| r.file),
             span: o.span,
-            source: o.resource.and_then(|id| model.source_of(id, &o.attribute)),
+            source: o
+                .resource
+                .and_then(|id| model.source_of(id, &o.attribute))
+                .map(Box::new),
             resource: address,
             attribute: o.attribute,
             message: o.message,

@@ -76,7 +76,7 @@ pub fn render(report: &Report, w: &mut dyn WriteColor) -> std::io::Result<()> {
         }
         let mut notes = Vec::new();
         if let Some(r) = &f.resource {
-            let region = f.region.as_deref().unwrap_or("region unknown");
+            let region = f.region.unwrap_or("region unknown");
             let mut n = format!("resource: {r} ({region})");
             if let Some(cp) = &f.construct_path {
                 n.push_str(&format!(", construct {cp}"));

@@ -680,7 +680,7 @@ fn render_runs(
                 properties: ResultProperties {
                     resource: f.resource.clone(),
                     attribute: f.attribute.clone(),
-                    region: f.region.clone(),
+                    region: f.region.map(str::to_string),
                     outcome: f.outcome,
                 },
             },
