@@ -111,12 +111,115 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// What becomes of one outcome, decided apart from the others (none when its rule is off, or
+/// when it is undecided and undecided outcomes are ignored).
+struct Judged<'m, 'a> {
+    /// The configured waivers that match it (expired ones too).
+    used: Vec<usize>,
+    /// Its resource, when a `drlint:waive` tag names the rule without a reason.
+    unreasoned_tag: Option<&'m crate::model::Resource<'a>>,
+    /// None when it is waived.
+    finding: Option<Finding>,
+}
+
+fn judge<'m, 'a>(model: &'m Model<'a>, settings: &Settings, o: Outcome) -> Option<Judged<'m, 'a>> {
+    let rule = o.rule;
+    let mut level = match settings.rule_levels.get(rule.id) {
+        Some(None) => return None,
+        Some(Some(l)) => *l,
+        None => o.level.unwrap_or(rule.level),
+    };
+    if o.kind == OutcomeKind::Undecided {
+        match settings.undecided {
+            UndecidedMode::Ignore => return None,
+            UndecidedMode::Note => level = Level::Note,
+            UndecidedMode::Fail => {}
+        }
+    }
+    let res = o.resource.map(|id| model.get(id));
+    let mut used = Vec::new();
+    let mut unreasoned_tag = None;
+    let mut is_waived = false;
+    if let Some(r) = res {
+        // Waivers from configuration.
+        let arn = r.attrs.get("arn").str();
+        for (i, w) in settings.waivers.iter().enumerate() {
+            if !w.rule.eq_ignore_ascii_case(rule.id) {
+                continue;
+            }
+            if !(glob_match(&w.resource, &r.address)
+                || arn.is_some_and(|a| glob_match(&w.resource, a)))
+            {
+                continue;
+            }
+            used.push(i);
+            if w.expires
+                .as_deref()
+                .is_some_and(|e| e < settings.today.as_str())
+            {
+                continue;
+            }
+            is_waived = true;
+        }
+        // Waivers from tags: drlint:waive = "DR401 DR403", drlint:reason = "...".
+        if let Some(list) = r.tag("drlint:waive")
+            && list
+                .split_whitespace()
+                .any(|x| x.eq_ignore_ascii_case(rule.id))
+        {
+            if r.tag("drlint:reason").is_some_and(|s| !s.trim().is_empty()) {
+                is_waived = true;
+            } else {
+                unreasoned_tag = Some(r);
+            }
+        }
+    }
+    if is_waived {
+        return Some(Judged {
+            used,
+            unreasoned_tag,
+            finding: None,
+        });
+    }
+    // Without a sub-check key the identity is (rule, address, attribute), as in drlint
+    // 0.x, so existing alerts keep matching.
+    let addr = res.map_or("", |r| r.address.as_str());
+    let fp = if o.key.is_empty() {
+        fingerprint(&[rule.id, addr, &o.attribute])
+    } else {
+        fingerprint(&[rule.id, addr, &o.attribute, &o.key])
+    };
+    let finding = Finding {
+        rule,
+        level,
+        outcome: o.kind,
+        resource_type: res.map(|r| r.rtype),
+        region: res.and_then(|r| r.region),
+        construct_path: res.and_then(|r| r.construct_path.clone()),
+        file: res.map(|r| r.file),
+        span: o.span,
+        source: o
+            .resource
+            .and_then(|id| model.source_of(id, &o.attribute))
+            .map(Box::new),
+        resource: res.map(|r| r.address.clone()),
+        attribute: o.attribute,
+        message: o.message,
+        fingerprint: fp,
+        location: None,
+    };
+    Some(Judged {
+        used,
+        unreasoned_tag,
+        finding: Some(finding),
+    })
+}
+
 pub fn build<'m, 'a>(
     model: &'m Model<'a>,
     settings: &'m Settings,
     outcomes: Vec<Outcome>,
 ) -> Report<'m, 'a> {
-    let mut waiver_used = vec![false; settings.waivers.len()];
     let mut notices: Vec<Notice> = model
         .warnings
         .iter()
@@ -126,100 +229,48 @@ pub fn build<'m, 'a>(
             message: w.message.clone(),
         })
         .collect();
-    let mut findings = Vec::with_capacity(outcomes.len());
+    // Each outcome is judged on every core (waivers, fingerprint, source location); what the
+    // judgements share — which waivers were used, one notice a resource — is then taken in
+    // outcome order, so the report is the same as from one core.
+    let fates: Vec<Option<Judged>> = {
+        use rayon::prelude::*;
+        outcomes
+            .into_par_iter()
+            .map(|o| judge(model, settings, o))
+            .collect()
+    };
+    let mut waiver_used = vec![false; settings.waivers.len()];
     let mut waived = 0;
     let mut tag_notice_done = std::collections::HashSet::new();
-    for o in outcomes {
-        let rule = o.rule;
-        let mut level = match settings.rule_levels.get(rule.id) {
-            Some(None) => continue,
-            Some(Some(l)) => *l,
-            None => o.level.unwrap_or(rule.level),
-        };
-        if o.kind == OutcomeKind::Undecided {
-            match settings.undecided {
-                UndecidedMode::Ignore => continue,
-                UndecidedMode::Note => level = Level::Note,
-                UndecidedMode::Fail => {}
-            }
-        }
-        let res = o.resource.map(|id| model.get(id));
-        let address = res.map(|r| r.address.clone());
-        // Waivers from configuration.
-        if let Some(addr) = &address {
-            let arn = res.and_then(|r| r.attrs.get("arn").str());
-            let mut is_waived = false;
-            for (i, w) in settings.waivers.iter().enumerate() {
-                if !w.rule.eq_ignore_ascii_case(rule.id) {
-                    continue;
-                }
-                if !(glob_match(&w.resource, addr)
-                    || arn.is_some_and(|a| glob_match(&w.resource, a)))
-                {
-                    continue;
-                }
+    let mut findings: Vec<Finding> = fates
+        .into_iter()
+        .filter_map(|fate| {
+            let Judged {
+                used,
+                unreasoned_tag,
+                finding,
+            } = fate?;
+            for i in used {
                 waiver_used[i] = true;
-                if w.expires
-                    .as_deref()
-                    .is_some_and(|e| e < settings.today.as_str())
-                {
-                    continue;
-                }
-                is_waived = true;
             }
-            // Waivers from tags: drlint:waive = "DR401 DR403", drlint:reason = "...".
-            if let Some(r) = res
-                && let Some(list) = r.tag("drlint:waive")
-                && list
-                    .split_whitespace()
-                    .any(|x| x.eq_ignore_ascii_case(rule.id))
+            if let Some(r) = unreasoned_tag
+                && tag_notice_done.insert(&r.address)
             {
-                if r.tag("drlint:reason").is_some_and(|s| !s.trim().is_empty()) {
-                    is_waived = true;
-                } else if tag_notice_done.insert(r.address.clone()) {
-                    notices.push(Notice {
-                                file: Some(r.file),
-                                span: Some(r.span),
-                                message: format!(
-                                    "{}: tag drlint:waive is ignored because the resource has no drlint:reason tag",
-                                    r.address
-                                ),
-                            });
-                }
+                notices.push(Notice {
+                    file: Some(r.file),
+                    span: Some(r.span),
+                    message: format!(
+                        "{}: tag drlint:waive is ignored because the resource has no drlint:reason tag",
+                        r.address
+                    ),
+                });
             }
-            if is_waived {
+            if finding.is_none() {
                 waived += 1;
-                continue;
             }
-        }
-        // Without a sub-check key the identity is (rule, address, attribute), as in drlint
-        // 0.x, so existing alerts keep matching.
-        let addr = address.as_deref().unwrap_or("");
-        let fp = if o.key.is_empty() {
-            fingerprint(&[rule.id, addr, &o.attribute])
-        } else {
-            fingerprint(&[rule.id, addr, &o.attribute, &o.key])
-        };
-        findings.push(Finding {
-            rule,
-            level,
-            outcome: o.kind,
-            resource_type: res.map(|r| r.rtype),
-            region: res.and_then(|r| r.region),
-            construct_path: res.and_then(|r| r.construct_path.clone()),
-            file: res.map(|r| r.file),
-            span: o.span,
-            source: o
-                .resource
-                .and_then(|id| model.source_of(id, &o.attribute))
-                .map(Box::new),
-            resource: address,
-            attribute: o.attribute,
-            message: o.message,
-            fingerprint: fp,
-            location: None,
-        });
-    }
+            finding
+        })
+        .collect();
     for (i, w) in settings.waivers.iter().enumerate() {
         if let Some(e) = w
             .expires
