@@ -798,11 +798,26 @@ fn scan_valid_string(b: &[u8], i: usize) -> (usize, bool) {
 }
 
 /// Decodes the JSON string whose opening quote is at `i` (already validated).
+#[inline]
 fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
+    decode_scanned(src, i, end, src.as_bytes()[i + 1..end - 1].contains(&b'\\'))
+}
+
+/// [`decode_string`] when the scan that found the end already knows whether it holds an escape.
+/// Always inlined: every key of every object comes here, and most are their text.
+#[inline(always)]
+fn decode_scanned(src: &str, i: usize, end: usize, escaped: bool) -> Cow<'_, str> {
     let inner = &src[i + 1..end - 1];
-    if !inner.as_bytes().contains(&b'\\') {
-        return Cow::Borrowed(inner);
+    if escaped {
+        Cow::Owned(unescape(inner))
+    } else {
+        Cow::Borrowed(inner)
     }
+}
+
+/// The text of a string's inside with its escapes decoded.
+#[inline(never)]
+fn unescape(inner: &str) -> String {
     // The text between escapes is copied a run at a time (plans escape the quotes of every
     // instance key in every address, so this is not a rare path).
     let mut out = String::with_capacity(inner.len());
@@ -816,7 +831,7 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
         let k = from + off;
         out.push_str(&inner[from..k]);
         let Some(&e) = bytes.get(k + 1) else {
-            return Cow::Owned(out);
+            return out;
         };
         from = k + 2;
         match e {
@@ -827,7 +842,7 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
             b'f' => out.push('\u{c}'),
             b'u' => {
                 let Some(hi) = hex(k + 2) else {
-                    return Cow::Owned(out);
+                    return out;
                 };
                 from = k + 6;
                 let mut code = hi;
@@ -848,12 +863,12 @@ fn decode_string(src: &str, i: usize, end: usize) -> Cow<'_, str> {
                     out.push(c);
                     from = k + 1 + c.len_utf8();
                 }
-                None => return Cow::Owned(out),
+                None => return out,
             },
         }
     }
     out.push_str(&inner[from..]);
-    Cow::Owned(out)
+    out
 }
 
 /// A lazily navigated JSON value inside validated source text.
@@ -1165,11 +1180,7 @@ impl<'a, 'i> Iterator for Entries<'a, 'i> {
             return None;
         }
         let (kend, escaped) = scan_valid_string(b, i);
-        let key = if escaped {
-            decode_string(self.src, i, kend)
-        } else {
-            Cow::Borrowed(&self.src[i + 1..kend.max(i + 2) - 1])
-        };
+        let key = decode_scanned(self.src, i, kend, escaped);
         let mut j = skip_ws(b, kend);
         if j < b.len() && b[j] == b':' {
             j += 1;
