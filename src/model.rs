@@ -208,30 +208,21 @@ fn local_name(address: &str) -> &str {
     &last[..memchr::memchr(b'[', last.as_bytes()).unwrap_or(last.len())]
 }
 
-/// [`local_name`] of the address of a resource of `module` and `rtype`, which starts with
-/// `{module}.{rtype}.` (no scan of the module path, whose instance keys may hold anything); an
-/// address of another shape is scanned.
+/// [`local_name`] of the address of a resource of `module` and `rtype`: when the address starts
+/// with `{module}.{rtype}.`, only what follows is scanned (not the module path, whose instance
+/// keys may hold anything).
 fn local_name_of<'s>(address: &'s str, module: &str, rtype: &str) -> &'s str {
-    let skip = if module.is_empty() {
-        0
+    let after_module = if module.is_empty() {
+        Some(address)
     } else {
-        module.len() + 1
+        address
+            .strip_prefix(module)
+            .and_then(|r| r.strip_prefix('.'))
     };
-    let rest = address
-        .get(skip..)
+    after_module
         .and_then(|r| r.strip_prefix(rtype))
-        .and_then(|r| r.strip_prefix('.'));
-    match rest {
-        Some(rest) => {
-            let name = &rest[..memchr::memchr(b'[', rest.as_bytes()).unwrap_or(rest.len())];
-            if name.contains('.') {
-                local_name(address)
-            } else {
-                name
-            }
-        }
-        None => local_name(address),
-    }
+        .and_then(|r| r.strip_prefix('.'))
+        .map_or_else(|| local_name(address), local_name)
 }
 
 /// Where the last segment of an address starts ([`address_segments`] without the vector).
