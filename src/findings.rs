@@ -189,18 +189,6 @@ fn judge<'m, 'a>(model: &'m Model<'a>, settings: &Settings, o: Outcome) -> Optio
     } else {
         fingerprint(&[rule.id, addr, &o.attribute, &o.key])
     };
-    // A finding's lines are counted from the start of its 4 KiB block.
-    let location = res.zip(o.span).map(|(r, span)| {
-        let f = model.file(r.file);
-        let (line, column) = f.line_index().line_col(&f.text, span.start as usize);
-        let (end_line, end_column) = f.line_index().line_col(&f.text, span.end as usize);
-        Location {
-            line,
-            column,
-            end_line,
-            end_column,
-        }
-    });
     let finding = Finding {
         rule,
         level,
@@ -218,7 +206,7 @@ fn judge<'m, 'a>(model: &'m Model<'a>, settings: &Settings, o: Outcome) -> Optio
         attribute: o.attribute,
         message: o.message,
         fingerprint: fp,
-        location,
+        location: None,
     };
     Some(Judged {
         used,
@@ -241,7 +229,7 @@ pub fn build<'m, 'a>(
             message: w.message.clone(),
         })
         .collect();
-    // Each outcome is judged on every core (waivers, fingerprint, places); what the
+    // Each outcome is judged on every core (waivers, fingerprint, source location); what the
     // judgements share — which waivers were used, one notice a resource — is then taken in
     // outcome order, so the report is the same as from one core.
     let fates: Vec<Option<Judged>> = {
@@ -254,7 +242,7 @@ pub fn build<'m, 'a>(
     let mut waiver_used = vec![false; settings.waivers.len()];
     let mut waived = 0;
     let mut tag_notice_done = std::collections::HashSet::new();
-    let findings: Vec<Finding> = fates
+    let mut findings: Vec<Finding> = fates
         .into_iter()
         .filter_map(|fate| {
             let Judged {
@@ -307,6 +295,24 @@ pub fn build<'m, 'a>(
                 ),
             });
         }
+    }
+    // On every core: a finding's lines are counted from the start of its 4 KiB block.
+    {
+        use rayon::prelude::*;
+        findings.par_iter_mut().for_each(|f| {
+            if let (Some(file), Some(span)) = (f.file, f.span) {
+                let text = &model.file(file).text;
+                let lines = model.file(file).line_index();
+                let (line, column) = lines.line_col(text, span.start as usize);
+                let (end_line, end_column) = lines.line_col(text, span.end as usize);
+                f.location = Some(Location {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                });
+            }
+        });
     }
     Report {
         model,
