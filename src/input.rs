@@ -66,6 +66,10 @@ pub struct SourceFile {
     /// Where the lines of `text` start, built on first use (or while reading, for a mapped
     /// text: see [`Text::release`]).
     lines: std::sync::OnceLock<json::LineIndex>,
+    /// Copies of parts of a mapped text that the model reads from (a plan's attributes, a
+    /// chunk of resources to each copy), so that the rest of its pages can be given back:
+    /// see [`SourceFile::copies`].
+    copies: std::sync::OnceLock<Box<[std::sync::OnceLock<Box<str>>]>>,
 }
 
 impl SourceFile {
@@ -80,6 +84,20 @@ impl SourceFile {
     /// containers through it afterwards (they are read from the text alone).
     pub fn release_structure(&self) {
         drop(std::mem::take(&mut *self.structure()));
+    }
+
+    /// `n` places for copies of parts of the text, filled once each by the adapter that asks
+    /// for them (a file is read by one adapter, once). The copies live as long as the file,
+    /// and the model borrows from them as it does from the text. Nothing for a text that is
+    /// not mapped: its memory cannot be given back, so a copy would only add to it.
+    pub fn copies(&self, n: usize) -> Option<&[std::sync::OnceLock<Box<str>>]> {
+        if !self.text.is_mapped() {
+            return None;
+        }
+        Some(
+            self.copies
+                .get_or_init(|| (0..n).map(|_| std::sync::OnceLock::new()).collect()),
+        )
     }
 
     /// The line index of the text.
@@ -138,6 +156,23 @@ impl Text {
             // mapped file, this assumes the file is not changed while drlint runs (standard
             // input is never mapped). A failure only leaves the pages mapped.
             let _ = unsafe { m.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+
+    /// [`Text::release`] for the pages that hold `range` (and those it starts and ends in).
+    pub fn release_range(&self, range: std::ops::Range<usize>) {
+        if let Repr::Mapped(m) = &self.0
+            && range.start < range.end
+            && range.end <= m.len()
+        {
+            // SAFETY: as for `release`; memmap2 widens the range to whole pages.
+            let _ = unsafe {
+                m.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    range.start,
+                    range.end - range.start,
+                )
+            };
         }
     }
 
@@ -411,6 +446,7 @@ fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, Inpu
         top,
         structure: std::sync::Mutex::new(structure),
         lines,
+        copies: std::sync::OnceLock::new(),
     })
 }
 

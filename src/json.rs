@@ -879,6 +879,10 @@ pub struct Raw<'a, 'i> {
     pub end: usize,
     /// The indexed containers inside this one (see [`Structure`]); empty when none are.
     pub ix: &'i [Node],
+    /// Where `src` sits in the input file: byte `k` of `src` is byte `k + shift` of the file.
+    /// Zero for the file's own text; a plan's attributes are read from a copy of their text
+    /// (see [`Raw::copied`]), whose spans and index still speak of the file.
+    shift: u32,
 }
 
 impl<'a, 'i> Raw<'a, 'i> {
@@ -914,6 +918,31 @@ impl<'a, 'i> Raw<'a, 'i> {
             start,
             end,
             ix: &[],
+            shift: 0,
+        }
+    }
+
+    /// This value read from `copy` at `at`, which holds a copy of its text: spans and the index
+    /// keep the offsets of the file this value is in, while its strings borrow from the copy.
+    pub fn copied(self, copy: &'a str, at: usize) -> Raw<'a, 'i> {
+        debug_assert_eq!(&copy[at..at + (self.end - self.start)], self.text());
+        Raw {
+            src: copy,
+            start: at,
+            end: at + (self.end - self.start),
+            ix: self.ix,
+            shift: self.start as u32 + self.shift - at as u32,
+        }
+    }
+
+    /// A whole text that is one value of validated text, found at byte `at` of its file.
+    pub fn text_at(text: &'a str, at: u32) -> Raw<'a, 'i> {
+        Raw {
+            src: text,
+            start: 0,
+            end: text.len(),
+            ix: &[],
+            shift: at,
         }
     }
 
@@ -921,8 +950,9 @@ impl<'a, 'i> Raw<'a, 'i> {
         self.src.as_bytes().get(self.start).copied().unwrap_or(0)
     }
 
+    /// Where the value is in its file.
     pub fn span(&self) -> Span {
-        Span::new(self.start, self.end)
+        Span::new(self.start, self.end).shifted(self.shift)
     }
     pub fn text(&self) -> &'a str {
         &self.src[self.start..self.end]
@@ -967,6 +997,7 @@ impl<'a, 'i> Raw<'a, 'i> {
             },
             end: self.end,
             ix: self.ix,
+            shift: self.shift,
         }
     }
 
@@ -981,6 +1012,7 @@ impl<'a, 'i> Raw<'a, 'i> {
             },
             end: self.end,
             ix: self.ix,
+            shift: self.shift,
         }
     }
 
@@ -1145,24 +1177,27 @@ pub struct Entries<'a, 'i> {
     end: usize,
     /// The indexed containers not yet passed.
     ix: &'i [Node],
+    /// As [`Raw`]'s.
+    shift: u32,
 }
 
 /// The value of validated text at `start`: its end and the indexed containers inside it. An
-/// indexed container (the next one in `ix`) ends where the index says; anything else is read to
-/// its end. `ix` moves past the value.
+/// indexed container (the next one in `ix`, whose offsets are `shift` past those of `b`) ends
+/// where the index says; anything else is read to its end. `ix` moves past the value.
 #[inline]
 fn next_value<'a>(
     b: &[u8],
     start: usize,
     limit: usize,
     ix: &mut &'a [Node],
+    shift: u32,
 ) -> (usize, &'a [Node]) {
     if let Some((n, rest)) = ix.split_first()
-        && n.start as usize == start
+        && n.start as usize == start + shift as usize
     {
         let (inner, after) = rest.split_at(n.descendants as usize);
         *ix = after;
-        return ((n.end as usize).min(limit), inner);
+        return (((n.end - shift) as usize).min(limit), inner);
     }
     (skip_valid(b, start).min(limit), &[])
 }
@@ -1186,16 +1221,17 @@ impl<'a, 'i> Iterator for Entries<'a, 'i> {
             j += 1;
         }
         let vstart = skip_ws(b, j);
-        let (vend, ix) = next_value(b, vstart, self.end, &mut self.ix);
+        let (vend, ix) = next_value(b, vstart, self.end, &mut self.ix, self.shift);
         self.pos = vend;
         Some((
             key,
-            Span::new(i, kend),
+            Span::new(i, kend).shifted(self.shift),
             Raw {
                 src: self.src,
                 start: vstart,
                 end: vend,
                 ix,
+                shift: self.shift,
             },
         ))
     }
@@ -1207,6 +1243,8 @@ pub struct Items<'a, 'i> {
     end: usize,
     /// The indexed containers not yet passed.
     ix: &'i [Node],
+    /// As [`Raw`]'s.
+    shift: u32,
 }
 
 impl<'a, 'i> Iterator for Items<'a, 'i> {
@@ -1221,7 +1259,7 @@ impl<'a, 'i> Iterator for Items<'a, 'i> {
             self.pos = self.end;
             return None;
         }
-        let (vend, ix) = next_value(b, i, self.end, &mut self.ix);
+        let (vend, ix) = next_value(b, i, self.end, &mut self.ix, self.shift);
         if vend <= i {
             self.pos = self.end;
             return None;
@@ -1232,6 +1270,7 @@ impl<'a, 'i> Iterator for Items<'a, 'i> {
             start: i,
             end: vend,
             ix,
+            shift: self.shift,
         })
     }
 }
@@ -1634,8 +1673,17 @@ impl LineIndex {
             // Only an empty text has no block.
             return (1, 0);
         };
-        let at = i * BLOCK;
         let (mut line, mut start) = (block.lines_before + 1, block.line_start);
+        // A block without a newline (every block of a minified plan) is not read: the text of
+        // a plan's resources is given back once the model is built (see `Text::release`).
+        if self
+            .blocks
+            .get(i + 1)
+            .is_some_and(|next| next.lines_before == block.lines_before)
+        {
+            return (line, start);
+        }
+        let at = i * BLOCK;
         for p in memchr::memchr_iter(b'\n', &text.as_bytes()[at..offset]) {
             line += 1;
             start = at + p + 1;

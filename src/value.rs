@@ -25,6 +25,13 @@ impl Span {
             end: end as u32,
         }
     }
+    /// This span `by` bytes further on.
+    pub fn shifted(self, by: u32) -> Span {
+        Span {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
     pub fn is_empty(&self) -> bool {
         self.end <= self.start
     }
@@ -106,21 +113,21 @@ pub enum Kind<'a> {
     Lazy(Box<Lazy<'a>>),
 }
 
-/// An unparsed JSON container and, once read, its tree. The container is kept as its file's
-/// text and byte range (not a whole [`crate::json::Raw`]): plans hold many of these, and rules
-/// read few, so the tree is boxed — an unread container costs 40 bytes, not 80.
+/// An unparsed JSON container and, once read, its tree. The container is kept as its text and
+/// where that is in its file (not a whole [`crate::json::Raw`]): plans hold many of these, and
+/// rules read few, so the tree is boxed — an unread container costs 40 bytes, not 80. The text
+/// is the file's own, or the copy a plan's attributes are read from.
 #[derive(Clone, Debug)]
 pub struct Lazy<'a> {
-    src: &'a str,
-    start: u32,
-    end: u32,
+    text: &'a str,
+    at: u32,
     cell: std::sync::OnceLock<Box<Value<'a>>>,
 }
 
 impl<'a> Lazy<'a> {
     /// The unparsed container.
     pub fn raw(&self) -> crate::json::Raw<'a, 'static> {
-        crate::json::Raw::at(self.src, self.start as usize, self.end as usize)
+        crate::json::Raw::text_at(self.text, self.at)
     }
 }
 
@@ -194,9 +201,8 @@ impl<'a> Value<'a> {
     pub fn lazy(raw: crate::json::Raw<'a, '_>) -> Value<'a> {
         Value::new(
             Kind::Lazy(Box::new(Lazy {
-                src: raw.src,
-                start: raw.start as u32,
-                end: raw.end as u32,
+                text: raw.text(),
+                at: raw.span().start,
                 cell: std::sync::OnceLock::new(),
             })),
             raw.span(),
