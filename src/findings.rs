@@ -296,24 +296,7 @@ pub fn build<'m, 'a>(
             });
         }
     }
-    // On every core: a finding's lines are counted from the start of its 4 KiB block.
-    {
-        use rayon::prelude::*;
-        findings.par_iter_mut().for_each(|f| {
-            if let (Some(file), Some(span)) = (f.file, f.span) {
-                let text = &model.file(file).text;
-                let lines = model.file(file).line_index();
-                let (line, column) = lines.line_col(text, span.start as usize);
-                let (end_line, end_column) = lines.line_col(text, span.end as usize);
-                f.location = Some(Location {
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                });
-            }
-        });
-    }
+    locate(model, &mut findings);
     Report {
         model,
         settings,
@@ -321,6 +304,51 @@ pub fn build<'m, 'a>(
         waived,
         notices,
         baseline: None,
+    }
+}
+
+/// Findings located at once: a few MB of their input's text.
+const LOCATE_CHUNK: usize = 4096;
+
+/// Sets every finding's lines and columns, on every core: each is counted from the start of its
+/// 4 KiB block. The findings are taken in the order of their place in the input, a chunk at a
+/// time, and the pages a chunk read are given back before the next: a pretty-printed plan's
+/// resources, whose text the rules read from copies (see `read::plan`), are not all mapped
+/// again to count their lines.
+fn locate(model: &Model, findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    let mut order: Vec<(usize, Span, usize)> = findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((f.file?, f.span?, i)))
+        .collect();
+    order.sort_unstable_by_key(|&(file, span, _)| (file, span.start));
+    for chunk in order
+        .chunk_by(|a, b| a.0 == b.0)
+        .flat_map(|c| c.chunks(LOCATE_CHUNK))
+    {
+        let file = model.file(chunk[0].0);
+        let (text, lines) = (&file.text, file.line_index());
+        let located: Vec<(usize, Location)> = chunk
+            .par_iter()
+            .map(|&(_, span, i)| {
+                let (line, column) = lines.line_col(text, span.start as usize);
+                let (end_line, end_column) = lines.line_col(text, span.end as usize);
+                let location = Location {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                };
+                (i, location)
+            })
+            .collect();
+        for (i, location) in located {
+            findings[i].location = Some(location);
+        }
+        let end = chunk.iter().map(|c| c.1.end).max().unwrap_or(0);
+        file.text
+            .release_range(chunk[0].1.start as usize..end as usize);
     }
 }
 
