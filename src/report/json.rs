@@ -11,13 +11,13 @@ use std::io::Write;
 pub const SCHEMA: &str = "drlint-report/1";
 
 #[derive(Serialize)]
-struct JsonReport<'r> {
+struct JsonReport<'r, 'm, 'a> {
     schema: &'static str,
     tool: Tool,
     settings: JsonSettings<'r>,
     inputs: Vec<Input<'r>>,
     summary: Summary,
-    results: Vec<JsonResult<'r>>,
+    results: Results<'r, 'm, 'a>,
     notices: Vec<JsonNotice<'r>>,
     /// Only with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,6 +117,51 @@ struct JsonNotice<'r> {
     line: Option<usize>,
 }
 
+/// The findings, written one row at a time as they are serialized: a large plan's findings
+/// are not held twice.
+struct Results<'r, 'm, 'a>(&'r Report<'m, 'a>);
+
+impl Serialize for Results<'_, '_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        s.collect_seq(report.findings.iter().map(|f| row(report, f)))
+    }
+}
+
+fn row<'r>(report: &'r Report, f: &'r crate::findings::Finding) -> JsonResult<'r> {
+    let loc = f.location;
+    JsonResult {
+        rule_id: f.rule.id,
+        rule_name: f.rule.name,
+        level: f.level,
+        outcome: f.outcome,
+        resource: f.resource.as_deref(),
+        resource_type: f.resource_type,
+        region: f.region,
+        attribute: &f.attribute,
+        message: &f.message,
+        file: file_name(report, f),
+        line: loc.map(|l| l.line),
+        column: loc.map(|l| l.column),
+        end_line: loc.map(|l| l.end_line),
+        end_column: loc.map(|l| l.end_column),
+        construct_path: f.construct_path.as_deref(),
+        source: f.source.as_ref().map(|s| JsonSource {
+            kind: match s.kind {
+                SourceKind::Terraform => "terraform",
+                SourceKind::Program => "program",
+            },
+            file: &s.path,
+            line: s.line,
+            column: s.column,
+            end_line: s.end_line,
+            end_column: s.end_column,
+            what: &s.what,
+        }),
+        fingerprint: &f.fingerprint,
+    }
+}
+
 pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let s = report.settings;
     let out = JsonReport {
@@ -168,43 +213,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             waived: report.waived,
             baselined: report.baseline.as_ref().map(|b| b.not_reported),
         },
-        results: report
-            .findings
-            .iter()
-            .map(|f| {
-                let loc = f.location;
-                JsonResult {
-                    rule_id: f.rule.id,
-                    rule_name: f.rule.name,
-                    level: f.level,
-                    outcome: f.outcome,
-                    resource: f.resource.as_deref(),
-                    resource_type: f.resource_type,
-                    region: f.region,
-                    attribute: &f.attribute,
-                    message: &f.message,
-                    file: file_name(report, f),
-                    line: loc.map(|l| l.line),
-                    column: loc.map(|l| l.column),
-                    end_line: loc.map(|l| l.end_line),
-                    end_column: loc.map(|l| l.end_column),
-                    construct_path: f.construct_path.as_deref(),
-                    source: f.source.as_ref().map(|s| JsonSource {
-                        kind: match s.kind {
-                            SourceKind::Terraform => "terraform",
-                            SourceKind::Program => "program",
-                        },
-                        file: &s.path,
-                        line: s.line,
-                        column: s.column,
-                        end_line: s.end_line,
-                        end_column: s.end_column,
-                        what: &s.what,
-                    }),
-                    fingerprint: &f.fingerprint,
-                }
-            })
-            .collect(),
+        results: Results(report),
         notices: report
             .notices
             .iter()
