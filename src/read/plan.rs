@@ -206,56 +206,56 @@ pub fn read<'a>(
             v.into_iter().map(|r| (r, false)).collect()
         }
     };
-    // Resources are built a chunk at a time, each chunk on every core. From a mapped file, a
+    // Resources are built a chunk at a time, chunks on every core. From a mapped file, a
     // chunk's attributes (about 40 % of a resource change) are first copied together, the
     // model borrows from the copy, and the chunk's pages are given back once it is built: the
     // rules then read the copies, not the resource changes spread over the whole file.
     let warnings = std::sync::Mutex::new(Vec::new());
     let copies = f.copies(items.len().div_ceil(CHUNK));
-    let mut built: Vec<Resource<'a>> = Vec::with_capacity(items.len());
-    for (k, chunk) in items.chunks(CHUNK).enumerate() {
-        let located: Vec<Option<Located<'a, '_, '_>>> = chunk
-            .par_iter()
-            .map(|(item, is_change)| locate(&ctx, *item, *is_change))
-            .collect();
-        let copy = copies.map(|c| {
-            c[k].get_or_init(|| {
-                let texts = || located.iter().flatten().map(|l| l.attrs.text());
-                let mut copy = String::with_capacity(texts().map(str::len).sum());
-                texts().for_each(|t| copy.push_str(t));
-                copy.into_boxed_str()
-            })
-            .as_ref()
-        });
-        // Where each resource's attributes are in the copy.
-        let mut at = 0;
-        let jobs: Vec<(Located, usize)> = located
-            .into_iter()
-            .flatten()
-            .map(|l| {
-                let here = at;
-                at += l.attrs.text().len();
-                (l, here)
-            })
-            .collect();
-        built.par_extend(jobs.into_par_iter().map(|(l, at)| {
-            let attrs = match copy {
-                Some(copy) => l.attrs.copied(copy, at),
-                None => l.attrs,
-            };
+    // Each resource is written in its place; the filter then reuses the allocation.
+    let mut built: Vec<Option<Resource<'a>>> = Vec::new();
+    built.resize_with(items.len(), || None);
+    built
+        .par_chunks_mut(CHUNK)
+        .zip(items.par_chunks(CHUNK))
+        .enumerate()
+        .for_each(|(k, (out, chunk))| {
+            let located: Vec<Option<Located>> = chunk
+                .iter()
+                .map(|(item, is_change)| locate(&ctx, *item, *is_change))
+                .collect();
+            let copy = copies.map(|c| {
+                c[k].get_or_init(|| {
+                    let texts = || located.iter().flatten().map(|l| l.attrs.text());
+                    let mut copy = String::with_capacity(texts().map(str::len).sum());
+                    texts().for_each(|t| copy.push_str(t));
+                    copy.into_boxed_str()
+                })
+                .as_ref()
+            });
             let mut w = Vec::new();
-            let r = build_resource(&ctx, l, attrs, &mut w);
+            let mut at = 0;
+            for (slot, l) in out.iter_mut().zip(located) {
+                let Some(l) = l else { continue };
+                let attrs = match copy {
+                    Some(copy) => l.attrs.copied(copy, at),
+                    None => l.attrs,
+                };
+                at += attrs.text().len();
+                *slot = Some(build_resource(&ctx, l, attrs, &mut w));
+            }
             if !w.is_empty() {
                 warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(w);
             }
-            r
-        }));
-        if copy.is_some() {
-            let start = chunk.iter().map(|(r, _)| r.start).min().unwrap_or(0);
-            let end = chunk.iter().map(|(r, _)| r.end).max().unwrap_or(0);
-            f.text.release_range(start..end);
-        }
-    }
+            if copy.is_some() {
+                let start = chunk.iter().map(|(r, _)| r.start).min().unwrap_or(0);
+                let end = chunk.iter().map(|(r, _)| r.end).max().unwrap_or(0);
+                f.text.release_range(start..end);
+            }
+        });
+    // `filter_map` (unlike `flatten`) collects in place: no second vector.
+    #[allow(clippy::filter_map_identity)]
+    let mut built: Vec<Resource<'a>> = built.into_iter().filter_map(|r| r).collect();
     if parts.resources.is_empty() {
         parts.resources = built;
     } else {
@@ -442,8 +442,8 @@ fn collect_module_resources<'a, 'i>(module: Raw<'a, 'i>, out: &mut Vec<Raw<'a, '
     }
 }
 
-/// Resources built at once, from one copy of their attributes: a few MB of a plan.
-const CHUNK: usize = 4096;
+/// Resources built from one copy of their attributes: a few hundred KB of a plan.
+const CHUNK: usize = 512;
 
 /// A resource found in the plan, before its attributes are read.
 struct Located<'a, 'i, 'c> {
