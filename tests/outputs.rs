@@ -600,3 +600,68 @@ fn a_large_mapped_plan_reports_as_the_same_plan_read_from_stdin() {
         "{lines:?}"
     );
 }
+
+/// A mapped plan's attributes are read from copies made a few hundred resources at a time, and
+/// its findings are located a few thousand at a time (src/read/plan.rs, src/findings.rs):
+/// thousands of resources, in both spellings of JSON, must report as the same plan read from
+/// standard input, which is neither copied nor given back.
+#[test]
+fn a_mapped_plan_of_thousands_of_resources_reports_as_the_same_plan_read_from_stdin() {
+    let d = scratch("large-mapped-plan-many");
+    let text = std::fs::read_to_string(common::root().join(PLAN)).unwrap();
+    let mut plan: Value = serde_json::from_str(&text).unwrap();
+    // The plan's resources become those of a module called with `count = 1000`.
+    let root = plan["configuration"]["root_module"].take();
+    plan["configuration"]["root_module"] =
+        serde_json::json!({"module_calls": {"unit": {"source": "./unit", "module": root}}});
+    let changes = plan["resource_changes"].as_array().unwrap().clone();
+    let mut many = Vec::new();
+    for n in 0..1000 {
+        for c in &changes {
+            let mut c = c.clone();
+            let module = format!("module.unit[{n}]");
+            let address = format!("{module}.{}", c["address"].as_str().unwrap());
+            c["address"] = Value::from(address);
+            c["module_address"] = Value::from(module);
+            many.push(c);
+        }
+    }
+    plan["resource_changes"] = Value::from(many);
+    for (spelling, body) in [
+        ("minified", serde_json::to_string(&plan).unwrap()),
+        ("pretty", serde_json::to_string_pretty(&plan).unwrap()),
+    ] {
+        assert!(body.len() > 4 << 20, "{spelling}: {} bytes", body.len());
+        let path = d.join(format!("{spelling}.json"));
+        std::fs::write(&path, &body).unwrap();
+        let name = path.to_str().unwrap();
+        for fmt in ["json", "sarif"] {
+            let mapped = drlint(&[name, "--format", fmt, "--fail-on", "never"]);
+            assert_eq!(mapped.code, 0, "{spelling} {fmt}: {}", mapped.stderr);
+            let read = common::drlint_with_stdin(
+                &[
+                    "-",
+                    "--stdin-filename",
+                    name,
+                    "--format",
+                    fmt,
+                    "--fail-on",
+                    "never",
+                ],
+                body.as_bytes(),
+            );
+            assert_eq!(read.code, 0, "{spelling} {fmt}: {}", read.stderr);
+            assert!(mapped.stdout == read.stdout, "{spelling} {fmt} differ");
+        }
+        let json: Value =
+            serde_json::from_str(&drlint(&[name, "--format", "json", "--fail-on", "never"]).stdout)
+                .unwrap();
+        let results = json["results"].as_array().unwrap();
+        assert!(
+            results.len() > 4096,
+            "{spelling}: {} findings",
+            results.len()
+        );
+        assert_eq!(json["summary"]["resources"], 10_000, "{spelling}");
+    }
+}
