@@ -879,7 +879,8 @@ pub struct Raw<'a, 'i> {
     pub end: usize,
     /// The indexed containers inside this one (see [`Structure`]); empty when none are.
     pub ix: &'i [Node],
-    /// Where `src` sits in the input file: byte `k` of `src` is byte `k + shift` of the file.
+    /// Where `src` sits in the input file: byte `k` of `src` is byte `k + shift` (modulo 2^32)
+    /// of the file.
     /// Zero for the file's own text; a plan's attributes are read from a copy of their text
     /// (see [`Raw::copied`]), whose spans and index still speak of the file.
     shift: u32,
@@ -931,7 +932,12 @@ impl<'a, 'i> Raw<'a, 'i> {
             start: at,
             end: at + (self.end - self.start),
             ix: self.ix,
-            shift: self.start as u32 + self.shift - at as u32,
+            // Modulo 2^32, like every use of it: a copy need not be in the file's order (a
+            // state's child module written before its own resources), so the shift may be
+            // "negative".
+            shift: (self.start as u32)
+                .wrapping_add(self.shift)
+                .wrapping_sub(at as u32),
         }
     }
 
@@ -1193,11 +1199,11 @@ fn next_value<'a>(
     shift: u32,
 ) -> (usize, &'a [Node]) {
     if let Some((n, rest)) = ix.split_first()
-        && n.start as usize == start + shift as usize
+        && n.start == (start as u32).wrapping_add(shift)
     {
         let (inner, after) = rest.split_at(n.descendants as usize);
         *ix = after;
-        return (((n.end - shift) as usize).min(limit), inner);
+        return ((n.end.wrapping_sub(shift) as usize).min(limit), inner);
     }
     (skip_valid(b, start).min(limit), &[])
 }
@@ -1294,6 +1300,63 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values read from copies of their text, copied in the reverse of the file's order (so
+    /// the shift is "negative" for one of them), are the values read from the file: the same
+    /// trees, spans, duplicate-key warnings and lazily read blocks, and the validator's index
+    /// of the file is used through the copy.
+    #[test]
+    fn values_read_from_copies_are_those_of_the_file() {
+        let src = r#"{"pad": "................................................................",
+            "a": {"x": [1, {"y": "z\"q"}], "m": {"k": "v", "k": "w"}, "n": -2.5e3},
+            "b": {"tags": {"Name": "é"}, "list": [[true], null],
+                  "long": "longer than everything before `a`, so that `a` is copied after the place it has in the file"}}"#;
+        let structure = validate_indexed(src, 4).unwrap();
+        assert!(!structure.is_empty());
+        let root = Raw::root_indexed(src, &structure);
+        let (a, b) = (root.get("a").unwrap(), root.get("b").unwrap());
+        assert!(!a.ix.is_empty(), "the index reaches inside `a`");
+        let copy = format!("{}{}", b.text(), a.text());
+        assert!(
+            b.text().len() > a.start,
+            "`a` is copied further on than it is in the file"
+        );
+        let copies = [(a, b.text().len()), (b, 0)];
+        for (orig, at) in copies {
+            let copied = orig.copied(&copy, at);
+            assert_eq!(copied.span(), orig.span());
+            assert_eq!(copied.ix.len(), orig.ix.len());
+            let (mut w1, mut w2) = (Vec::new(), Vec::new());
+            assert_eq!(copied.to_value(&mut w1), orig.to_value(&mut w2));
+            assert_eq!(
+                w1.iter()
+                    .map(|w| (w.offset, &w.message))
+                    .collect::<Vec<_>>(),
+                w2.iter()
+                    .map(|w| (w.offset, &w.message))
+                    .collect::<Vec<_>>()
+            );
+            let (shallow, file) = (
+                copied.to_shallow_value(&mut Vec::new()),
+                orig.to_shallow_value(&mut Vec::new()),
+            );
+            for (key, _, _) in orig.entries() {
+                let (x, y) = (shallow.get(&key), file.get(&key));
+                assert_eq!(x.span(), y.span(), "{key}");
+                assert_eq!(x.items().count(), y.items().count(), "{key}");
+                for (i, j) in x.items().zip(y.items()) {
+                    assert_eq!(i.span(), j.span(), "{key}");
+                    assert_eq!(i.str(), j.str(), "{key}");
+                }
+            }
+        }
+        // The duplicate key's warning points at the file's second `"k"`.
+        let mut w = Vec::new();
+        a.copied(&copy, b.text().len()).to_value(&mut w);
+        assert_eq!(w.len(), 1);
+        assert_eq!(&src[w[0].offset..w[0].offset + 3], "\"k\"");
+        assert!(w[0].offset > src.find("\"k\"").unwrap());
+    }
 
     proptest::proptest! {
         /// Any string, written as JSON (serde_json escapes quotes, backslashes and control

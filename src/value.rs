@@ -25,11 +25,11 @@ impl Span {
             end: end as u32,
         }
     }
-    /// This span `by` bytes further on.
+    /// This span `by` bytes further on (modulo 2^32: see `json::Raw::copied`).
     pub fn shifted(self, by: u32) -> Span {
         Span {
-            start: self.start + by,
-            end: self.end + by,
+            start: self.start.wrapping_add(by),
+            end: self.end.wrapping_add(by),
         }
     }
     pub fn is_empty(&self) -> bool {
