@@ -1028,6 +1028,19 @@ impl<'a, 'i> Raw<'a, 'i> {
         Fields(self.entries().map(|(k, _, v)| (k, v)).collect())
     }
 
+    /// The values of `keys`, found in one walk over an object (the last of a duplicated key,
+    /// as with [`Raw::get`]); None for a key it does not have, and for all of them when it is
+    /// not an object.
+    pub fn pick<const N: usize>(&self, keys: [&str; N]) -> [Option<Raw<'a, 'i>>; N] {
+        let mut found = [None; N];
+        for (k, _, v) in self.entries() {
+            if let Some(i) = keys.iter().position(|&key| key == k) {
+                found[i] = Some(v);
+            }
+        }
+        found
+    }
+
     /// The value of `key` (the last one, should the key be duplicated).
     pub fn get(&self, key: &str) -> Option<Raw<'a, 'i>> {
         let mut found = None;

@@ -220,9 +220,10 @@ pub fn read<'a>(
         .zip(items.par_chunks(CHUNK))
         .enumerate()
         .for_each(|(k, (out, chunk))| {
+            let mut scratch = Scratch::default();
             let located: Vec<Option<Located>> = chunk
                 .iter()
-                .map(|(item, is_change)| locate(&ctx, *item, *is_change))
+                .map(|(item, is_change)| locate(&ctx, *item, *is_change, &mut scratch))
                 .collect();
             let copy = copies.map(|c| {
                 c[k].get_or_init(|| {
@@ -464,18 +465,37 @@ fn locate<'a, 'i, 'c>(
     ctx: &'c Ctx<'a, 'i>,
     item: Raw<'a, 'i>,
     is_change: bool,
+    scratch: &mut Scratch,
 ) -> Option<Located<'a, 'i, 'c>> {
-    let item = item.fields();
-    if item.get("mode").and_then(|m| m.as_str()).as_deref() == Some("data") {
+    let [
+        mode,
+        address,
+        rtype,
+        change,
+        values,
+        sensitive_values,
+        module_address,
+        name,
+    ] = item.pick([
+        "mode",
+        "address",
+        "type",
+        "change",
+        "values",
+        "sensitive_values",
+        "module_address",
+        "name",
+    ]);
+    if mode.and_then(|m| m.as_str()).as_deref() == Some("data") {
         return None;
     }
-    let address = item.get("address")?.as_str()?.into_owned();
-    let rtype = crate::model::intern(&item.get("type").and_then(|t| t.as_str())?);
+    let address = address?.as_str()?.into_owned();
+    let rtype = crate::model::intern(&rtype.and_then(|t| t.as_str())?);
     let (attrs, unknown, sensitive) = if is_change {
-        let change = item.get("change")?.fields();
+        let [actions, after, after_unknown, after_sensitive] =
+            change?.pick(["actions", "after", "after_unknown", "after_sensitive"]);
         // Deleted resources are not checked; reads are data sources.
-        let mut actions = change
-            .get("actions")
+        let mut actions = actions
             .into_iter()
             .flat_map(|a| a.items())
             .filter_map(|x| x.as_str())
@@ -483,44 +503,52 @@ fn locate<'a, 'i, 'c>(
         if actions.peek().is_some() && actions.all(|a| a == "delete" || a == "read") {
             return None;
         }
-        let after = change.get("after").filter(|a| a.is_object())?;
-        (
-            after,
-            change.get("after_unknown"),
-            change.get("after_sensitive"),
-        )
+        let after = after.filter(|a| a.is_object())?;
+        (after, after_unknown, after_sensitive)
     } else {
-        (
-            item.get("values").filter(|a| a.is_object())?,
-            None,
-            item.get("sensitive_values"),
-        )
+        (values.filter(|a| a.is_object())?, None, sensitive_values)
     };
 
-    let module = match item.get("module_address").and_then(|m| m.as_str()) {
+    let module = match module_address.and_then(|m| m.as_str()) {
         Some(m) => m.into_owned(),
         None => module_of_address(&address),
     };
-    let module_plain = strip_instance_keys(&module);
-    let rname = item
-        .get("name")
-        .and_then(|n| n.as_str())
-        .unwrap_or_default();
-    let config_address = if module_plain.is_empty() {
-        format!("{rtype}.{rname}")
-    } else {
-        format!("{module_plain}.{rtype}.{rname}")
-    };
+    // Resources of one module instance are written together: its plain path is worked out once.
+    if scratch.module != module {
+        scratch.module_plain = strip_instance_keys(&module);
+        scratch.module.clone_from(&module);
+    }
+    let module_plain = scratch.module_plain.clone();
+    let rname = name.and_then(|n| n.as_str()).unwrap_or_default();
+    let key = &mut scratch.config_address;
+    key.clear();
+    if !module_plain.is_empty() {
+        key.push_str(&module_plain);
+        key.push('.');
+    }
+    key.push_str(rtype);
+    key.push('.');
+    key.push_str(&rname);
     Some(Located {
         address,
         rtype,
         module,
-        config: ctx.config.get(&config_address),
+        config: ctx.config.get(key.as_str()),
         module_plain,
         attrs,
         unknown,
         sensitive,
     })
+}
+
+/// What [`locate`] keeps from one resource to the next of a chunk.
+#[derive(Default)]
+struct Scratch {
+    /// The last module instance and its path without instance keys.
+    module: String,
+    module_plain: String,
+    /// The configuration address being looked up.
+    config_address: String,
 }
 
 /// The resource `l`, its attributes read from `attrs_raw` (`l.attrs`, or a copy of it).
