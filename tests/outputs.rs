@@ -549,6 +549,31 @@ fn suffix_is_inferred_from_tags() {
     );
 }
 
+/// The `fmt` report of the file `name` (holding `text`, large enough to be mapped) is the one
+/// of the same text read from standard input under that name.
+fn assert_mapped_reports_as_stdin(name: &str, text: &str, fmt: &str) {
+    let mapped = drlint(&[name, "--format", fmt, "--fail-on", "never"]);
+    assert_eq!(mapped.code, 0, "{name} {fmt}: {}", mapped.stderr);
+    let read = common::drlint_with_stdin(
+        &[
+            "-",
+            "--stdin-filename",
+            name,
+            "--format",
+            fmt,
+            "--fail-on",
+            "never",
+        ],
+        text.as_bytes(),
+    );
+    assert_eq!(read.code, 0, "{name} {fmt}: {}", read.stderr);
+    // Not `assert_eq!`: a difference would print two reports of megabytes.
+    assert!(
+        mapped.stdout == read.stdout,
+        "{name} {fmt}: the reports differ"
+    );
+}
+
 /// A plan of more than 4 MB is mapped, not read (src/input.rs), and its pages are given back
 /// after validation and again after the rules: every report must still be the one the same
 /// plan gives when read into memory from standard input.
@@ -571,22 +596,7 @@ fn a_large_mapped_plan_reports_as_the_same_plan_read_from_stdin() {
     std::fs::write(&path, &big).unwrap();
     let name = path.to_str().unwrap();
     for fmt in ALL_FORMATS {
-        let mapped = drlint(&[name, "--format", fmt, "--fail-on", "never"]);
-        assert_eq!(mapped.code, 0, "{fmt}: {}", mapped.stderr);
-        let read = common::drlint_with_stdin(
-            &[
-                "-",
-                "--stdin-filename",
-                name,
-                "--format",
-                fmt,
-                "--fail-on",
-                "never",
-            ],
-            big.as_bytes(),
-        );
-        assert_eq!(read.code, 0, "{fmt}: {}", read.stderr);
-        assert_eq!(mapped.stdout, read.stdout, "{fmt}");
+        assert_mapped_reports_as_stdin(name, &big, fmt);
     }
     let json = drlint(&[name, "--format", "json", "--fail-on", "never"]);
     let lines: Vec<u64> = serde_json::from_str::<Value>(&json.stdout).unwrap()["results"]
@@ -636,22 +646,7 @@ fn a_mapped_plan_of_thousands_of_resources_reports_as_the_same_plan_read_from_st
         std::fs::write(&path, &body).unwrap();
         let name = path.to_str().unwrap();
         for fmt in ["json", "sarif"] {
-            let mapped = drlint(&[name, "--format", fmt, "--fail-on", "never"]);
-            assert_eq!(mapped.code, 0, "{spelling} {fmt}: {}", mapped.stderr);
-            let read = common::drlint_with_stdin(
-                &[
-                    "-",
-                    "--stdin-filename",
-                    name,
-                    "--format",
-                    fmt,
-                    "--fail-on",
-                    "never",
-                ],
-                body.as_bytes(),
-            );
-            assert_eq!(read.code, 0, "{spelling} {fmt}: {}", read.stderr);
-            assert!(mapped.stdout == read.stdout, "{spelling} {fmt} differ");
+            assert_mapped_reports_as_stdin(name, &body, fmt);
         }
         let json: Value =
             serde_json::from_str(&drlint(&[name, "--format", "json", "--fail-on", "never"]).stdout)
