@@ -1676,7 +1676,8 @@ impl LineIndex {
         let b = text.as_bytes();
         // Per block, on every core: how many newlines it holds, and where its last and first
         // newline are. A pretty-printed plan has millions of lines.
-        let per: Vec<(usize, Option<usize>, Option<usize>)> = b
+        // And whether it is ASCII, read while the block is in cache.
+        let per: Vec<(usize, Option<usize>, Option<usize>, bool)> = b
             .par_chunks(BLOCK)
             .enumerate()
             .map(|(i, chunk)| {
@@ -1685,12 +1686,13 @@ impl LineIndex {
                     count_where(chunk, |c| c == b'\n'),
                     memchr::memrchr(b'\n', chunk).map(|p| at + p),
                     memchr::memchr(b'\n', chunk).map(|p| at + p),
+                    chunk.is_ascii(),
                 )
             })
             .collect();
         let mut blocks = Vec::with_capacity(per.len());
         let (mut lines, mut line_start) = (0, 0);
-        for &(newlines, last, _) in &per {
+        for &(newlines, last, _, _) in &per {
             blocks.push(BlockLines {
                 lines_before: lines,
                 line_start,
@@ -1703,14 +1705,14 @@ impl LineIndex {
         }
         // The first newline at or after each block's start, from the last block backwards.
         let mut next = b.len();
-        for (block, &(_, _, first)) in blocks.iter_mut().zip(&per).rev() {
+        for (block, &(_, _, first, _)) in blocks.iter_mut().zip(&per).rev() {
             if let Some(first) = first {
                 next = first;
             }
             block.next_newline = next;
         }
         // ASCII text (most plans): characters are bytes, no table is needed.
-        if b.par_chunks(1 << 20).all(|c| c.is_ascii()) {
+        if per.iter().all(|p| p.3) {
             return LineIndex {
                 blocks,
                 block_chars: Vec::new(),
