@@ -332,8 +332,8 @@ fn locate(model: &Model, findings: &mut [Finding]) {
         let located: Vec<(usize, Location)> = chunk
             .par_iter()
             .map(|&(_, span, i)| {
-                let (line, column) = lines.line_col(text, span.start as usize);
-                let (end_line, end_column) = lines.line_col(text, span.end as usize);
+                let ((line, column), (end_line, end_column)) =
+                    lines.span_line_col(text, span.start as usize, span.end as usize);
                 let location = Location {
                     line,
                     column,

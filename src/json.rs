@@ -1779,6 +1779,36 @@ impl LineIndex {
         )
     }
 
+    /// [`LineIndex::line_col`] of both ends of `start..end`. An end in the block of its start
+    /// (most spans: one attribute) is counted on from the start, not again from the block's.
+    pub fn span_line_col(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> ((usize, usize), (usize, usize)) {
+        let start = start.min(text.len());
+        let end = end.min(text.len());
+        let (line, line_start) = self.line_and_start(text, start);
+        let first = (
+            line,
+            self.chars_before(text, start) - self.chars_before(text, line_start) + 1,
+        );
+        if end < start || end / BLOCK != start / BLOCK {
+            return (first, self.line_col(text, end));
+        }
+        let (mut end_line, mut end_start) = (line, line_start);
+        for p in memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]) {
+            end_line += 1;
+            end_start = start + p + 1;
+        }
+        let last = (
+            end_line,
+            self.chars_before(text, end) - self.chars_before(text, end_start) + 1,
+        );
+        (first, last)
+    }
+
     /// Byte range of the line holding `offset` (without the newline).
     pub fn line_range(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
@@ -1819,6 +1849,20 @@ mod line_index_tests {
             assert_eq!(ix.line_range(&text, off), simple_range(&text, off), "{off}");
         }
         assert_eq!(ix.char_offset(&text, text.len()), text.chars().count());
+        // Spans within a block, across blocks, empty, and to the end of the text.
+        let ends: Vec<usize> = (0..=text.len())
+            .filter(|o| text.is_char_boundary(*o))
+            .collect();
+        for (k, &start) in ends.iter().enumerate().step_by(89) {
+            for len in [0, 1, 2, 7, 40, 900, 5000] {
+                let end = ends[(k + len).min(ends.len() - 1)];
+                assert_eq!(
+                    ix.span_line_col(&text, start, end),
+                    (line_col(&text, start), line_col(&text, end)),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]
