@@ -1742,6 +1742,16 @@ impl LineIndex {
             + count_chars(&text.as_bytes()[block * BLOCK..offset])
     }
 
+    /// Whether block `i` may hold a newline. A block without one (every block of a minified
+    /// plan) is not read: the text of a plan's resources is given back once the model is built
+    /// (see `Text::release`). The last block is read.
+    fn has_newline(&self, i: usize) -> bool {
+        match (self.blocks.get(i), self.blocks.get(i + 1)) {
+            (Some(block), Some(next)) => next.lines_before != block.lines_before,
+            _ => true,
+        }
+    }
+
     /// The 1-based line holding byte `offset` and the byte where that line starts.
     fn line_and_start(&self, text: &str, offset: usize) -> (usize, usize) {
         // The end of a text whose length is a multiple of the block size is in no block: it is
@@ -1752,13 +1762,7 @@ impl LineIndex {
             return (1, 0);
         };
         let (mut line, mut start) = (block.lines_before + 1, block.line_start);
-        // A block without a newline (every block of a minified plan) is not read: the text of
-        // a plan's resources is given back once the model is built (see `Text::release`).
-        if self
-            .blocks
-            .get(i + 1)
-            .is_some_and(|next| next.lines_before == block.lines_before)
-        {
+        if !self.has_newline(i) {
             return (line, start);
         }
         let at = i * BLOCK;
@@ -1798,7 +1802,12 @@ impl LineIndex {
             return (first, self.line_col(text, end));
         }
         let (mut end_line, mut end_start) = (line, line_start);
-        for p in memchr::memchr_iter(b'\n', &text.as_bytes()[start..end]) {
+        let between: &[u8] = if self.has_newline(start / BLOCK) {
+            &text.as_bytes()[start..end]
+        } else {
+            &[]
+        };
+        for p in memchr::memchr_iter(b'\n', between) {
             end_line += 1;
             end_start = start + p + 1;
         }
