@@ -16,6 +16,7 @@ use crate::model::{Origin, ResourceId};
 use crate::value::{Kind, Value};
 use foldhash::fast::FixedState;
 use memchr::memmem::FinderRev;
+use smallvec::SmallVec;
 use std::collections::{BTreeSet, HashMap};
 
 pub static RULE: Rule = Rule {
@@ -64,10 +65,11 @@ impl By {
     }
 }
 
-/// (how, type, in the primary region?, normalized key) → components. The key is borrowed
-/// from the component's own list of keys, and hashed with a fixed fast hasher (the map is only
-/// looked up, never iterated).
-type Index<'k> = HashMap<(By, &'static str, bool, &'k str), Vec<ResourceId>, FixedState>;
+/// (how, kind (its place in [`KINDS`]), in the primary region?, normalized key) → components.
+/// The key is borrowed from the component's own list of keys, and hashed with a fixed fast
+/// hasher (the map is only looked up, never iterated). Most keys name one component, held
+/// without an allocation of its own: a plan holds tens of thousands.
+type Index<'k> = HashMap<(By, u8, bool, &'k str), SmallVec<[ResourceId; 1]>, FixedState>;
 
 /// The normalized keys of one component. `after_type` finds the local part of its address
 /// (what follows the last `{rtype}.`); `modules` remembers each module instance's stripped
@@ -120,11 +122,11 @@ fn keys<'r>(
 
 fn check(cx: &Ctx, out: &mut Out) {
     let m = cx.model;
-    let components: Vec<(ResourceId, &'static str, &'static str, Level, &'static str)> = KINDS
+    // Each component with its kind's place in KINDS.
+    let components: Vec<(ResourceId, u8)> = KINDS
         .iter()
-        .flat_map(|&(t, what, level, lost)| {
-            m.of_type(t).iter().map(move |&id| (id, t, what, level, lost))
-        })
+        .enumerate()
+        .flat_map(|(kind, &(t, ..))| m.of_type(t).iter().map(move |&id| (id, kind as u8)))
         .collect();
     if components.is_empty() {
         return;
@@ -154,9 +156,10 @@ fn check(cx: &Ctx, out: &mut Out) {
         .map(|&(t, ..)| (t, FinderRev::new(format!("{t}.").as_bytes()).into_owned()))
         .collect();
     let mut modules = HashMap::default();
-    type Keyed = (ResourceId, &'static str, &'static str, Level, &'static str, bool, Vec<(By, String)>);
+    type Keyed = (ResourceId, u8, bool, Vec<(By, String)>);
     let mut keyed: Vec<Keyed> = Vec::new();
-    for &(id, rtype, what, level, lost) in &components {
+    for &(id, kind) in &components {
+        let (rtype, what, ..) = KINDS[kind as usize];
         let is_primary = match m.get(id).region {
             Some(r) if r == primary => true,
             Some(r) if r == dr => false,
@@ -167,21 +170,22 @@ fn check(cx: &Ctx, out: &mut Out) {
             }
         };
         let ks = keys(cx, &words, id, rtype, &patterns[rtype], &mut modules);
-        keyed.push((id, rtype, what, level, lost, is_primary, ks));
+        keyed.push((id, kind, is_primary, ks));
     }
     let mut index: Index = HashMap::default();
-    for (id, rtype, _, _, _, is_primary, ks) in &keyed {
+    for (id, kind, is_primary, ks) in &keyed {
         for (by, k) in ks {
             index
-                .entry((*by, *rtype, *is_primary, k.as_str()))
+                .entry((*by, *kind, *is_primary, k.as_str()))
                 .or_default()
                 .push(*id);
         }
     }
-    for (id, rtype, what, level, lost, is_primary, ks) in &keyed {
+    for (id, kind, is_primary, ks) in &keyed {
+        let (rtype, what, level, lost) = &KINDS[*kind as usize];
         let found = ks.iter().find_map(|(by, k)| {
             index
-                .get(&(*by, *rtype, !is_primary, k.as_str()))
+                .get(&(*by, *kind, !is_primary, k.as_str()))
                 .map(|v| (*by, v.as_slice()))
         });
         let (here, there) = (primary, dr);
