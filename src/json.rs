@@ -1761,26 +1761,46 @@ impl LineIndex {
             // Only an empty text has no block.
             return (1, 0);
         };
-        let (mut line, mut start) = (block.lines_before + 1, block.line_start);
+        self.count_on(
+            text,
+            i,
+            i * BLOCK,
+            offset,
+            (block.lines_before + 1, block.line_start),
+        )
+    }
+
+    /// The line at byte `to` and where it starts, counted on from `at` = (line, its start) at
+    /// byte `from`, both in block `i`.
+    fn count_on(
+        &self,
+        text: &str,
+        i: usize,
+        from: usize,
+        to: usize,
+        at: (usize, usize),
+    ) -> (usize, usize) {
+        let (mut line, mut start) = at;
         if !self.has_newline(i) {
-            return (line, start);
+            return at;
         }
-        let at = i * BLOCK;
-        for p in memchr::memchr_iter(b'\n', &text.as_bytes()[at..offset]) {
+        for p in memchr::memchr_iter(b'\n', &text.as_bytes()[from..to]) {
             line += 1;
-            start = at + p + 1;
+            start = from + p + 1;
         }
         (line, start)
+    }
+
+    /// The 1-based column (in characters) of byte `offset` on the line starting at `start`.
+    fn column(&self, text: &str, offset: usize, start: usize) -> usize {
+        self.chars_before(text, offset) - self.chars_before(text, start) + 1
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let (line, start) = self.line_and_start(text, offset);
-        (
-            line,
-            self.chars_before(text, offset) - self.chars_before(text, start) + 1,
-        )
+        (line, self.column(text, offset, start))
     }
 
     /// [`LineIndex::line_col`] of both ends of `start..end`. An end in the block of its start
@@ -1794,28 +1814,13 @@ impl LineIndex {
         let start = start.min(text.len());
         let end = end.min(text.len());
         let (line, line_start) = self.line_and_start(text, start);
-        let first = (
-            line,
-            self.chars_before(text, start) - self.chars_before(text, line_start) + 1,
-        );
+        let first = (line, self.column(text, start, line_start));
         if end < start || end / BLOCK != start / BLOCK {
             return (first, self.line_col(text, end));
         }
-        let (mut end_line, mut end_start) = (line, line_start);
-        let between: &[u8] = if self.has_newline(start / BLOCK) {
-            &text.as_bytes()[start..end]
-        } else {
-            &[]
-        };
-        for p in memchr::memchr_iter(b'\n', between) {
-            end_line += 1;
-            end_start = start + p + 1;
-        }
-        let last = (
-            end_line,
-            self.chars_before(text, end) - self.chars_before(text, end_start) + 1,
-        );
-        (first, last)
+        let (end_line, end_start) =
+            self.count_on(text, start / BLOCK, start, end, (line, line_start));
+        (first, (end_line, self.column(text, end, end_start)))
     }
 
     /// Byte range of the line holding `offset` (without the newline).
