@@ -1043,12 +1043,7 @@ impl<'a, 'i> Raw<'a, 'i> {
 
     /// The value of `key` (the last one, should the key be duplicated).
     pub fn get(&self, key: &str) -> Option<Raw<'a, 'i>> {
-        let mut found = None;
-        for (k, _, v) in self.entries() {
-            if k == key {
-                found = Some(v);
-            }
-        }
+        let [found] = self.pick([key]);
         found
     }
 
