@@ -150,10 +150,10 @@ fn check(cx: &Ctx, out: &mut Out) {
         out.with_key("awsconfig");
     }
     let words = RegionWords::new(cx, &[primary, dr]);
-    // `{rtype}.` for each kind, to find the local part of an address.
-    let patterns: HashMap<&str, FinderRev<'static>, FixedState> = KINDS
+    // `{rtype}.` for each kind (in the order of KINDS), to find the local part of an address.
+    let patterns: Vec<FinderRev<'static>> = KINDS
         .iter()
-        .map(|&(t, ..)| (t, FinderRev::new(format!("{t}.").as_bytes()).into_owned()))
+        .map(|&(t, ..)| FinderRev::new(format!("{t}.").as_bytes()).into_owned())
         .collect();
     let mut modules = HashMap::default();
     type Keyed = (ResourceId, u8, bool, Vec<(By, String)>);
@@ -169,7 +169,7 @@ fn check(cx: &Ctx, out: &mut Out) {
                 continue;
             }
         };
-        let ks = keys(cx, &words, id, rtype, &patterns[rtype], &mut modules);
+        let ks = keys(cx, &words, id, rtype, &patterns[kind as usize], &mut modules);
         keyed.push((id, kind, is_primary, ks));
     }
     let mut index: Index = HashMap::default();
