@@ -980,7 +980,8 @@ fn run(
             return EXIT_ERROR;
         }
     };
-    // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks).
+    // DRLINT_TIMINGS=1 prints the time of each phase on stderr (for benchmarks), with the
+    // resident memory then: the mapped files' pages (and the binary's) apart from the heap.
     let timings = std::env::var_os("DRLINT_TIMINGS").is_some();
     let mut clock = started;
     let mut cpu_before = 0.0;
@@ -988,12 +989,13 @@ fn run(
         if timings {
             let cpu = process_cpu_seconds();
             eprintln!(
-                "timing: {name:<8} {:>8.3} s  cpu {:>6.2} s  rss {:>6} MiB  peak {:>6} MiB  (file {:>4} MiB)",
+                "timing: {name:<8} {:>8.3} s  cpu {:>6.2} s  rss {:>6} MiB  peak {:>6} MiB  (file {:>4} MiB, anon {:>4} MiB)",
                 clock.elapsed().as_secs_f64(),
                 cpu - cpu_before,
                 proc_status_mib("VmRSS:"),
                 proc_status_mib("VmHWM:"),
-                proc_status_mib("RssFile:")
+                proc_status_mib("RssFile:"),
+                proc_status_mib("RssAnon:")
             );
             cpu_before = cpu;
         }
