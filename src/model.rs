@@ -173,6 +173,11 @@ pub struct Model<'a> {
     /// Keyed by a hash of (file, module instance, type, name): no key strings are stored, and
     /// lookups allocate nothing. Candidates are checked against the resource on lookup.
     by_local_name: HashIndex,
+    /// No two different (file, module instance, type, name) share a key of `by_local_name`
+    /// (checked when it is built): the candidates of a key are then all the same, and checking
+    /// the first checks them all. A `count` of N instances is one key of N candidates, and
+    /// every reference to it without an instance key reads all of them.
+    local_names_unshared: bool,
     /// Hash of (type, identifying value) → resources, for lookups by id, ARN or name.
     by_ident: HashIndex,
     /// Module outputs and call inputs, for references across module boundaries.
@@ -443,9 +448,12 @@ struct Follow {
     /// Resources found, in the order found, without repeats.
     ids: Vec<ResourceId>,
     /// The same as a set, filled only once more than [`FEW`] are found.
-    seen: std::collections::HashSet<ResourceId>,
+    seen: std::collections::HashSet<ResourceId, FixedState>,
     /// Hashes of (file, scope, traversal) already followed: each is followed once.
-    visited: std::collections::HashSet<u64>,
+    visited: std::collections::HashSet<u64, FixedState>,
+    /// Keys of `by_local_name` whose every instance was added (a reference without an
+    /// instance key).
+    pools: Vec<u64>,
     /// The ones being followed now: meeting one again is a cycle.
     stack: Vec<u64>,
     /// Why the first reference that named no resource ended there, and whether that was
@@ -614,6 +622,19 @@ impl<'a> Model<'a> {
                 )
             },
         );
+        let same_name = |a: &Resource, b: &Resource| {
+            a.file == b.file
+                && a.module == b.module
+                && a.rtype == b.rtype
+                && local_name_of(&a.address, &a.module, a.rtype)
+                    == local_name_of(&b.address, &b.module, b.rtype)
+        };
+        let local_names_unshared = by_local_name.pairs.chunk_by(|a, b| a.0 == b.0).all(|run| {
+            let first = &resources[run[0].1];
+            run[1..]
+                .iter()
+                .all(|&(_, c)| same_name(first, &resources[c]))
+        });
         Model {
             files,
             resources,
@@ -623,6 +644,7 @@ impl<'a> Model<'a> {
             unrecorded_types: Vec::new(),
             by_type,
             by_local_name,
+            local_names_unshared,
             by_ident,
             modules: ModuleLinks::default(),
             module_instances: HashMap::new(),
@@ -740,22 +762,44 @@ impl<'a> Model<'a> {
         (rtype, name, index): (&str, &str, Option<&str>),
         f: &mut Follow,
     ) -> bool {
-        let pool = self.by_local_name.get(key(file, &[scope, rtype, name]));
-        let mut found = false;
-        for &(_, c) in pool {
-            let cand = &self.resources[c];
-            if cand.file == file
+        let k = key(file, &[scope, rtype, name]);
+        // `aws_s3_bucket.b.id` comes with `aws_s3_bucket.b`: the same instances, added once.
+        if index.is_none() && f.pools.contains(&k) {
+            return true;
+        }
+        let pool = self.by_local_name.get(k);
+        let is_named = |cand: &Resource| {
+            cand.file == file
                 && cand.module == scope
                 && cand.rtype == rtype
                 && local_name_of(&cand.address, scope, rtype) == name
+        };
+        // Each candidate is checked, unless a key is known to be one name (then the first is).
+        let all_named = self.local_names_unshared
+            && pool
+                .first()
+                .is_some_and(|&(_, c)| is_named(&self.resources[c]));
+        // A key holds each resource once: into an empty list they go without the repeat check.
+        let fresh = f.ids.is_empty();
+        let mut found = false;
+        for &(_, c) in pool {
+            let cand = &self.resources[c];
+            if (all_named || is_named(cand))
                 && index.is_none_or(|ix| {
                     cand.address.ends_with(ix)
                         && cand.address[..cand.address.len() - ix.len()].ends_with(name)
                 })
             {
                 found = true;
-                f.add(c);
+                if fresh {
+                    f.ids.push(c);
+                } else {
+                    f.add(c);
+                }
             }
+        }
+        if found && index.is_none() {
+            f.pools.push(k);
         }
         found
     }
@@ -1447,6 +1491,97 @@ mod tests {
                 proptest::prop_assert_eq!(got, want, "key {:x}", k);
             }
         }
+    }
+
+    /// A plan of `n` buckets made with `count` and as many versioning resources, each of whose
+    /// `bucket` has the configuration references `refs`.
+    fn counted_plan(n: usize, refs: &[&str]) -> String {
+        let change = |rtype: &str, i: usize, after: serde_json::Value| {
+            serde_json::json!({
+                "address": format!("{rtype}.data[{i}]"), "mode": "managed", "type": rtype,
+                "name": "data", "index": i,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": null, "after": after,
+                           "after_unknown": {"bucket": rtype != "aws_s3_bucket", "id": true}}
+            })
+        };
+        let changes: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                change(
+                    "aws_s3_bucket",
+                    i,
+                    serde_json::json!({"bucket": format!("b{i}")}),
+                )
+            })
+            .chain((0..n).map(|i| change("aws_s3_bucket_versioning", i, serde_json::json!({}))))
+            .collect();
+        let config = |rtype: &str, expressions: serde_json::Value| {
+            serde_json::json!({"address": format!("{rtype}.data"), "mode": "managed",
+                "type": rtype, "name": "data", "provider_config_key": "aws",
+                "expressions": expressions, "count_expression": {"constant_value": n}})
+        };
+        serde_json::json!({
+            "format_version": "1.2",
+            "resource_changes": changes,
+            "configuration": {
+                "provider_config": {"aws": {"name": "aws",
+                    "expressions": {"region": {"constant_value": "us-east-1"}}}},
+                "root_module": {"resources": [
+                    config("aws_s3_bucket", serde_json::json!({})),
+                    config("aws_s3_bucket_versioning",
+                           serde_json::json!({"bucket": {"references": refs}})),
+                ]}
+            }
+        })
+        .to_string()
+    }
+
+    /// The targets of every versioning resource's `bucket` in `counted_plan(n, refs)`, and the
+    /// buckets in input order.
+    fn counted_targets(n: usize, refs: &[&str]) -> (Vec<Vec<ResourceId>>, Vec<ResourceId>) {
+        let files = [crate::input::decode("count.json", counted_plan(n, refs).into()).unwrap()];
+        let m = crate::read::build_model(&files).unwrap();
+        let targets = m
+            .of_type("aws_s3_bucket_versioning")
+            .iter()
+            .map(|&v| match m.target(v, m.get(v).get("bucket")) {
+                Target::Resources(ids) => ids,
+                _ => panic!("{} resolves to no resource", m.get(v).address),
+            })
+            .collect();
+        (targets, m.of_type("aws_s3_bucket").to_vec())
+    }
+
+    #[test]
+    fn a_reference_without_an_instance_key_reads_every_instance_once() {
+        // More instances than `Follow` checks for repeats by scanning, and the references
+        // Terraform lists for `aws_s3_bucket.data[count.index].id`, for `….data.id` (the
+        // resource's address as well), and a literal instance next to them: each bucket once.
+        for refs in [
+            &["aws_s3_bucket.data", "count.index"][..],
+            &["aws_s3_bucket.data.id", "aws_s3_bucket.data"],
+            &[
+                "aws_s3_bucket.data[3].arn",
+                "aws_s3_bucket.data.id",
+                "aws_s3_bucket.data",
+            ],
+        ] {
+            let (targets, buckets) = counted_targets(40, refs);
+            assert_eq!(buckets.len(), 40);
+            assert_eq!(targets.len(), 40);
+            for t in targets {
+                let mut want = buckets.clone();
+                if refs[0].contains("[3]") {
+                    // the literal instance first, then the others in input order
+                    want.retain(|&b| b != buckets[3]);
+                    want.insert(0, buckets[3]);
+                }
+                assert_eq!(t, want, "{refs:?}");
+            }
+        }
+        // A literal instance key alone selects that instance.
+        let (targets, buckets) = counted_targets(40, &["aws_s3_bucket.data[7].id"]);
+        assert!(targets.iter().all(|t| t == &[buckets[7]]));
     }
 
     #[test]
