@@ -119,14 +119,21 @@ impl Text {
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Owned(s) => s,
-            // SAFETY: a mapped text is built only by `mapped`, after `from_utf8` accepted every
-            // byte of the mapping (see there for the file not changing underneath).
+            // SAFETY: a mapped text is built only by `mapped`, after every byte of the mapping
+            // was found to be ASCII or `from_utf8` accepted them all (see there for the file
+            // not changing underneath).
             Repr::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m) },
         }
     }
 
-    /// The mapping of a whole file, when it is UTF-8 (checked in two halves at once).
-    fn mapped(map: memmap2::Mmap) -> Result<Text, memmap2::Mmap> {
+    /// The mapping of a whole file, when it is UTF-8, with its line index. The index is built
+    /// first, on every core, and learns whether the text is ASCII (most plans are): then it is
+    /// UTF-8 with no other pass over it. Other texts are checked in two halves at once.
+    fn mapped(map: memmap2::Mmap) -> Result<(Text, json::LineIndex), memmap2::Mmap> {
+        let lines = json::LineIndex::of_bytes(&map);
+        if lines.is_ascii() {
+            return Ok((Text(Repr::Mapped(map)), lines));
+        }
         let b: &[u8] = &map;
         // Split at a byte that starts a character, so each half is UTF-8 on its own exactly
         // when the whole is.
@@ -140,7 +147,7 @@ impl Text {
             || std::str::from_utf8(y).is_ok(),
         );
         if ok_x && ok_y {
-            Ok(Text(Repr::Mapped(map)))
+            Ok((Text(Repr::Mapped(map)), lines))
         } else {
             Err(map)
         }
@@ -331,7 +338,7 @@ fn decode_loaded(name: &str, loaded: Loaded) -> Result<SourceFile, InputError> {
         return decode(name, map.to_vec());
     }
     match Text::mapped(map) {
-        Ok(text) => finish(name, text, Vec::new()),
+        Ok((text, lines)) => finish(name, text, Vec::new(), Some(lines)),
         Err(map) => decode(name, map.to_vec()),
     }
 }
@@ -411,11 +418,17 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
             }
         }
     };
-    finish(name, Text::from(text), notes)
+    finish(name, Text::from(text), notes, None)
 }
 
-/// Checks decoded text, validates it as JSON and detects its format.
-fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, InputError> {
+/// Checks decoded text, validates it as JSON and detects its format. `index` is the text's line
+/// index when it was built already.
+fn finish(
+    name: &str,
+    text: Text,
+    notes: Vec<String>,
+    index: Option<json::LineIndex>,
+) -> Result<SourceFile, InputError> {
     if text.len() > crate::value::MAX_INPUT {
         return Err(input_err(
             name,
@@ -433,9 +446,10 @@ fn finish(name: &str, text: Text, notes: Vec<String>) -> Result<SourceFile, Inpu
     let (kind, top) = detect_with_fields(name, &text, &structure)?;
     let lines = std::sync::OnceLock::new();
     if text.is_mapped() {
-        // Every page of the file was just read: index its lines now, then give the pages back.
-        // The model and the rules map again only the parts they read.
-        let _ = lines.set(json::LineIndex::new(&text));
+        // Every page of the file was just read: its lines are indexed (if they were not while
+        // it was mapped), then the pages given back. The model and the rules map again only
+        // the parts they read.
+        let _ = lines.set(index.unwrap_or_else(|| json::LineIndex::new(&text)));
         text.release();
     }
     Ok(SourceFile {
@@ -845,7 +859,17 @@ mod tests {
 
     #[test]
     fn large_files_are_mapped_and_read_like_any_other() {
-        let bytes = large_plan("");
+        // Not ASCII (columns count characters), and ASCII (known to be UTF-8 without a check
+        // of its own).
+        let ascii = String::from_utf8(large_plan(""))
+            .unwrap()
+            .replace('é', "ee");
+        for bytes in [large_plan(""), ascii.into_bytes()] {
+            mapped_and_read_alike(bytes);
+        }
+    }
+
+    fn mapped_and_read_alike(bytes: Vec<u8>) {
         let path = temp_file("mapped", &bytes);
         let f = load(path.to_str().unwrap()).unwrap();
         assert_eq!(
@@ -865,6 +889,7 @@ mod tests {
         );
         assert_eq!(*f.structure(), *read.structure());
         // The line index built before the pages were given back is the one built after.
+        assert_eq!(f.line_index().is_ascii(), bytes.is_ascii());
         for offset in [0, 17, 4096, bytes.len() / 2, bytes.len() - 3, bytes.len()] {
             assert_eq!(
                 f.line_index().line_col(&f.text, offset),

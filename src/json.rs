@@ -1667,8 +1667,14 @@ fn count_where(b: &[u8], matches: impl Fn(u8) -> bool + Copy) -> usize {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        LineIndex::of_bytes(text.as_bytes())
+    }
+
+    /// The index of bytes that need not have been checked to be UTF-8 yet: when
+    /// [`LineIndex::is_ascii`], they are (every ASCII text is UTF-8). Their characters are
+    /// counted only when they are not ASCII, which is only right for UTF-8.
+    pub fn of_bytes(b: &[u8]) -> LineIndex {
         use rayon::prelude::*;
-        let b = text.as_bytes();
         // Per block, on every core: how many newlines it holds, and where its last and first
         // newline are. A pretty-printed plan has millions of lines.
         // And whether it is ASCII, read while the block is in cache.
@@ -1725,6 +1731,11 @@ impl LineIndex {
             blocks,
             block_chars,
         }
+    }
+
+    /// Whether every byte of the text is ASCII.
+    pub fn is_ascii(&self) -> bool {
+        self.block_chars.is_empty()
     }
 
     /// Characters before byte `offset`.
