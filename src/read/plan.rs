@@ -259,9 +259,13 @@ pub fn read<'a>(
     // quarter of the resource changes' pages end up mapped. Giving the whole range back once
     // more, now that every chunk is built, returns them too.
     if copies.is_some()
-        && let (Some(first), Some(last)) = (items.first(), items.last())
+        && let (Some(start), Some(end)) = (
+            items.iter().map(|(r, _)| r.start).min(),
+            items.iter().map(|(r, _)| r.end).max(),
+        )
     {
-        f.text.release_range(first.0.start..last.0.end);
+        // (The items need not be in file order: resources collected from planned values.)
+        f.text.release_range(start..end);
     }
     // `filter_map` (unlike `flatten`) collects in place: no second vector.
     #[allow(clippy::filter_map_identity)]
