@@ -207,6 +207,14 @@ fn key(file: usize, parts: &[&str]) -> u64 {
     h.finish()
 }
 
+/// Whether `r` is declared as `rtype.name` in module instance `scope` of `file` (any instance).
+fn is_named(r: &Resource, file: usize, scope: &str, rtype: &str, name: &str) -> bool {
+    r.file == file
+        && r.module == scope
+        && r.rtype == rtype
+        && local_name_of(&r.address, scope, rtype) == name
+}
+
 /// The resource name of an address (`module.m["a.b"].aws_x.y[0]` → `y`).
 fn local_name(address: &str) -> &str {
     let last = &address[last_segment_start(address)..];
@@ -622,18 +630,12 @@ impl<'a> Model<'a> {
                 )
             },
         );
-        let same_name = |a: &Resource, b: &Resource| {
-            a.file == b.file
-                && a.module == b.module
-                && a.rtype == b.rtype
-                && local_name_of(&a.address, &a.module, a.rtype)
-                    == local_name_of(&b.address, &b.module, b.rtype)
-        };
         let local_names_unshared = by_local_name.pairs.chunk_by(|a, b| a.0 == b.0).all(|run| {
             let first = &resources[run[0].1];
-            run[1..]
-                .iter()
-                .all(|&(_, c)| same_name(first, &resources[c]))
+            let name = local_name_of(&first.address, &first.module, first.rtype);
+            run[1..].iter().all(|&(_, c)| {
+                is_named(&resources[c], first.file, &first.module, first.rtype, name)
+            })
         });
         Model {
             files,
@@ -768,26 +770,17 @@ impl<'a> Model<'a> {
             return true;
         }
         let pool = self.by_local_name.get(k);
-        let is_named = |cand: &Resource| {
-            cand.file == file
-                && cand.module == scope
-                && cand.rtype == rtype
-                && local_name_of(&cand.address, scope, rtype) == name
-        };
+        let named = |c: ResourceId| is_named(&self.resources[c], file, scope, rtype, name);
         // Each candidate is checked, unless a key is known to be one name (then the first is).
-        let all_named = self.local_names_unshared
-            && pool
-                .first()
-                .is_some_and(|&(_, c)| is_named(&self.resources[c]));
+        let all_named = self.local_names_unshared && pool.first().is_some_and(|&(_, c)| named(c));
         // A key holds each resource once: into an empty list they go without the repeat check.
         let fresh = f.ids.is_empty();
         let mut found = false;
         for &(_, c) in pool {
-            let cand = &self.resources[c];
-            if (all_named || is_named(cand))
+            if (all_named || named(c))
                 && index.is_none_or(|ix| {
-                    cand.address.ends_with(ix)
-                        && cand.address[..cand.address.len() - ix.len()].ends_with(name)
+                    let address = &self.resources[c].address;
+                    address.ends_with(ix) && address[..address.len() - ix.len()].ends_with(name)
                 })
             {
                 found = true;
