@@ -422,7 +422,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, InputError> {
 }
 
 /// Checks decoded text, validates it as JSON and detects its format. `index` is the text's line
-/// index when it was built already.
+/// index when it was built already (always, for a mapped text).
 fn finish(
     name: &str,
     text: Text,
@@ -445,11 +445,13 @@ fn finish(
     };
     let (kind, top) = detect_with_fields(name, &text, &structure)?;
     let lines = std::sync::OnceLock::new();
+    if let Some(index) = index {
+        let _ = lines.set(index);
+    }
     if text.is_mapped() {
-        // Every page of the file was just read: its lines are indexed (if they were not while
-        // it was mapped), then the pages given back. The model and the rules map again only
+        // Every page of the file was just read, and its lines indexed when it was mapped
+        // (`Text::mapped`): the pages are given back. The model and the rules map again only
         // the parts they read.
-        let _ = lines.set(index.unwrap_or_else(|| json::LineIndex::new(&text)));
         text.release();
     }
     Ok(SourceFile {
