@@ -249,23 +249,15 @@ pub fn read<'a>(
                 warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(w);
             }
             if copy.is_some() {
-                let start = chunk.iter().map(|(r, _)| r.start).min().unwrap_or(0);
-                let end = chunk.iter().map(|(r, _)| r.end).max().unwrap_or(0);
-                f.text.release_range(start..end);
+                f.text.release_range(extent(chunk));
             }
         });
     // A chunk that reads a page it shares with a chunk already given back maps that page
     // again, with the pages the system maps around it (fault-around: up to 64 KiB): about a
     // quarter of the resource changes' pages end up mapped. Giving the whole range back once
     // more, now that every chunk is built, returns them too.
-    if copies.is_some()
-        && let (Some(start), Some(end)) = (
-            items.iter().map(|(r, _)| r.start).min(),
-            items.iter().map(|(r, _)| r.end).max(),
-        )
-    {
-        // (The items need not be in file order: resources collected from planned values.)
-        f.text.release_range(start..end);
+    if copies.is_some() {
+        f.text.release_range(extent(&items));
     }
     // `filter_map` (unlike `flatten`) collects in place: no second vector.
     #[allow(clippy::filter_map_identity)]
@@ -283,6 +275,14 @@ pub fn read<'a>(
         message: w.message,
     }));
     Ok(())
+}
+
+/// The bytes that hold `items`, from the first start to the last end (they need not be in file
+/// order: resources collected from planned values); empty for no items.
+fn extent(items: &[(Raw, bool)]) -> std::ops::Range<usize> {
+    let start = items.iter().map(|(r, _)| r.start).min().unwrap_or(0);
+    let end = items.iter().map(|(r, _)| r.end).max().unwrap_or(0);
+    start..end
 }
 
 /// Region of a provider block: a constant, or a root variable's value. Otherwise the reason it
