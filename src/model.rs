@@ -238,6 +238,13 @@ fn local_name_of<'s>(address: &'s str, module: &str, rtype: &str) -> &'s str {
         .map_or_else(|| local_name(address), local_name)
 }
 
+/// The instance key of a resource's address, brackets included (`[0]`, `["a"]`), or `None`
+/// for a resource without `count` or `for_each`.
+pub fn instance_key(addr: &str) -> Option<&str> {
+    let last = &addr[last_segment_start(addr)..];
+    last.find('[').map(|i| &last[i..])
+}
+
 /// Where the last segment of an address starts ([`address_segments`] without the vector).
 fn last_segment_start(addr: &str) -> usize {
     segment_dots(addr).last().map_or(0, |dot| dot + 1)
@@ -1433,6 +1440,21 @@ pub fn template_refs(s: &str) -> Vec<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instance_key_is_that_of_the_last_segment() {
+        for (addr, key) in [
+            ("aws_s3_bucket.data", None),
+            ("aws_s3_bucket.data[0]", Some("[0]")),
+            ("module.m[1].aws_s3_bucket.data", None),
+            (
+                "module.m[1].aws_s3_bucket.data[\"a.b[2]\"]",
+                Some("[\"a.b[2]\"]"),
+            ),
+        ] {
+            assert_eq!(instance_key(addr), key, "{addr}");
+        }
+    }
 
     #[test]
     fn the_local_name_read_past_the_module_is_the_scanned_one() {

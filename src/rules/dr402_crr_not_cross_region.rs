@@ -89,6 +89,9 @@ fn check(cx: &Ctx, out: &mut Out) {
         if cross {
             continue;
         }
+        if undecided.is_none() {
+            undecided = s3.may_replicate(cx, b);
+        }
         let at = bucket.get("bucket");
         if let Some(why) = undecided {
             out.undecided(cx, b, "replication", at, why);

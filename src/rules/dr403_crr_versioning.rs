@@ -25,7 +25,7 @@ fn check(cx: &Ctx, out: &mut Out) {
         if !checked.insert(b) {
             return;
         }
-        let (owner, attr, t) = s3.versioning(cx, b);
+        let (owner, attr, t, why) = s3.versioning(cx, b);
         let at = m.get(owner).get(attr.split('[').next().unwrap_or(attr));
         let name = &m.get(b).address;
         match t {
@@ -42,10 +42,13 @@ fn check(cx: &Ctx, out: &mut Out) {
                 owner,
                 attr,
                 at,
-                format!(
-                    "versioning of replication {role} {name} is {}",
-                    unknown_phrase(cx, owner)
-                ),
+                match why {
+                    Some(why) => format!("versioning of replication {role} {name} is unknown: {why}"),
+                    None => format!(
+                        "versioning of replication {role} {name} is {}",
+                        unknown_phrase(cx, owner)
+                    ),
+                },
             ),
         }
     };

@@ -1022,6 +1022,9 @@ fn s3(cx: &Ctx, out: &mut Vec<StoreRpo>) {
                 rtc_all = false;
             }
         }
+        if !any && unknown.is_none() {
+            unknown = ix.may_replicate(cx, b);
+        }
         let others = regions.get(1..).unwrap_or_default().join(", ");
         let s = if let Some(why) = unknown {
             store(

@@ -3,7 +3,7 @@
 //! split resources and the legacy inline blocks of v3.
 
 use super::Ctx;
-use crate::model::{ResourceId, Target};
+use crate::model::{ResourceId, Target, instance_key};
 use crate::value::{Tri, Value};
 use std::collections::HashMap;
 
@@ -21,6 +21,37 @@ pub struct S3Index {
     /// The destination bucket of each replication rule, in [`S3Index::crr_rules`] order:
     /// resolved once instead of by every rule and estimate that follows it.
     crr_destinations: Vec<BucketRef>,
+    /// Buckets a versioning, encryption or replication resource may configure, when its
+    /// `bucket` is a reference to several buckets (`count` or `for_each` instances) that
+    /// neither an index nor its own instance key narrows to one: each of them is undecided
+    /// for that setting rather than taken to have none.
+    maybe_versioning: HashMap<ResourceId, Maybe>,
+    maybe_sse: HashMap<ResourceId, Maybe>,
+    maybe_crr: HashMap<ResourceId, Maybe>,
+}
+
+/// A satellite resource whose `bucket` names `of` buckets, one of them the bucket it is
+/// recorded for.
+#[derive(Clone, Copy)]
+struct Maybe {
+    by: ResourceId,
+    of: usize,
+}
+
+impl Maybe {
+    fn says(self, cx: &Ctx, what: &str) -> String {
+        format!(
+            "{} may {what}, but its bucket is a reference to {} buckets that no instance key narrows to one",
+            cx.model.get(self.by).address,
+            self.of
+        )
+    }
+}
+
+/// What a bucket reference names: a [`BucketRef`], or several buckets.
+enum Resolved {
+    One(BucketRef),
+    Many(Vec<ResourceId>),
 }
 
 /// A bucket reference resolved.
@@ -160,18 +191,23 @@ impl S3Index {
                 }
             }
         }
-        for (rtype, map) in [
-            ("aws_s3_bucket_versioning", &mut ix.versioning),
+        for (rtype, map, maybe) in [
+            (
+                "aws_s3_bucket_versioning",
+                &mut ix.versioning,
+                &mut ix.maybe_versioning,
+            ),
             (
                 "aws_s3_bucket_server_side_encryption_configuration",
                 &mut ix.sse,
+                &mut ix.maybe_sse,
             ),
         ] {
             for &id in m.of_type(rtype) {
-                if let BucketRef::Bucket(b) =
-                    resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket"))
-                {
-                    map.entry(b).or_default().push(id);
+                match resolve(cx, &ix.by_name, id, m.get(id).get("bucket")) {
+                    Resolved::One(BucketRef::Bucket(b)) => map.entry(b).or_default().push(id),
+                    Resolved::One(_) => {}
+                    Resolved::Many(bs) => note_maybe(maybe, id, &bs),
                 }
             }
         }
@@ -195,9 +231,13 @@ impl S3Index {
             .of_type("aws_s3_bucket_replication_configuration")
             .iter()
             .map(|&id| {
-                let source = match resolve_bucket(cx, &ix.by_name, id, m.get(id).get("bucket")) {
-                    BucketRef::Bucket(b) => Some(b),
-                    _ => None,
+                let source = match resolve(cx, &ix.by_name, id, m.get(id).get("bucket")) {
+                    Resolved::One(BucketRef::Bucket(b)) => Some(b),
+                    Resolved::One(_) => None,
+                    Resolved::Many(bs) => {
+                        note_maybe(&mut ix.maybe_crr, id, &bs);
+                        None
+                    }
                 };
                 (id, source)
             })
@@ -222,8 +262,13 @@ impl S3Index {
         resolve_bucket(cx, &self.by_name, from, v)
     }
 
-    /// Versioning of a bucket: split resource first, then the legacy inline block.
-    pub fn versioning(&self, cx: &Ctx, bucket: ResourceId) -> (ResourceId, &'static str, Tri) {
+    /// Versioning of a bucket: split resource first, then the legacy inline block. With it,
+    /// why it is unknown when that is not the resource's unknown value.
+    pub fn versioning(
+        &self,
+        cx: &Ctx,
+        bucket: ResourceId,
+    ) -> (ResourceId, &'static str, Tri, Option<String>) {
         let m = cx.model;
         if let Some(vs) = self.versioning.get(&bucket) {
             let id = vs[vs.len() - 1];
@@ -234,10 +279,16 @@ impl S3Index {
                 None if st.is_unknown() && st.is_set() => Tri::Unknown,
                 None => Tri::No,
             };
-            return (id, "versioning_configuration[0].status", t);
+            return (id, "versioning_configuration[0].status", t, None);
         }
         let v = m.get(bucket).get("versioning").get("enabled");
-        (bucket, "versioning[0].enabled", v.tri(false))
+        if !v.is_set()
+            && let Some(&maybe) = self.maybe_versioning.get(&bucket)
+        {
+            let why = maybe.says(cx, "enable its versioning");
+            return (bucket, "versioning[0].enabled", Tri::Unknown, Some(why));
+        }
+        (bucket, "versioning[0].enabled", v.tri(false), None)
     }
 
     /// Default encryption of a bucket and the resource that sets it.
@@ -256,6 +307,11 @@ impl S3Index {
                     .get("rule"),
             ),
         };
+        if rules.is_absent()
+            && let Some(&maybe) = self.maybe_sse.get(&bucket)
+        {
+            return (bucket, Sse::Unknown(maybe.says(cx, "set its encryption")));
+        }
         if rules.is_unknown() {
             let configured = rules.is_set();
             return (
@@ -292,6 +348,13 @@ impl S3Index {
             None => Sse::Unset,
         };
         (owner, sse)
+    }
+
+    /// Why a bucket with no replication rule of its own may still replicate: a replication
+    /// configuration whose `bucket` names it among several.
+    pub fn may_replicate(&self, cx: &Ctx, bucket: ResourceId) -> Option<String> {
+        let maybe = self.maybe_crr.get(&bucket)?;
+        Some(maybe.says(cx, "replicate it"))
     }
 
     /// Every replication rule in the inputs.
@@ -332,18 +395,65 @@ impl S3Index {
     }
 }
 
+/// Records that satellite `by` may configure each of `buckets` (the first such satellite of a
+/// bucket is the one named).
+fn note_maybe(maybe: &mut HashMap<ResourceId, Maybe>, by: ResourceId, buckets: &[ResourceId]) {
+    for &b in buckets {
+        maybe.entry(b).or_insert(Maybe {
+            by,
+            of: buckets.len(),
+        });
+    }
+}
+
 fn resolve_bucket<'a>(
     cx: &Ctx<'_, 'a>,
     by_name: &HashMap<String, ResourceId>,
     from: ResourceId,
     v: &Value<'a>,
 ) -> BucketRef {
+    match resolve(cx, by_name, from, v) {
+        Resolved::One(r) => r,
+        Resolved::Many(bs) => BucketRef::Unresolved(format!(
+            "a reference to {} buckets ({}, …) that no instance key narrows to one",
+            bs.len(),
+            cx.model.get(bs[0]).address
+        )),
+    }
+}
+
+/// The bucket a value names. A reference to the instances of a bucket made with `count` or
+/// `for_each` (Terraform writes `aws_s3_bucket.b[count.index]` as `aws_s3_bucket.b`) names
+/// the instance with the referencing resource's own instance key, in the same module instance,
+/// as `count.index` and `each.key` pair them; with no such instance, it names them all.
+fn resolve<'a>(
+    cx: &Ctx<'_, 'a>,
+    by_name: &HashMap<String, ResourceId>,
+    from: ResourceId,
+    v: &Value<'a>,
+) -> Resolved {
     let m = cx.model;
-    match m.target(from, v) {
-        Target::Resources(ids) => match ids.iter().find(|&&i| m.get(i).rtype == "aws_s3_bucket") {
-            Some(&b) => BucketRef::Bucket(b),
-            None => BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address)),
-        },
+    let is_bucket = |i: &&ResourceId| m.get(**i).rtype == "aws_s3_bucket";
+    Resolved::One(match m.target(from, v) {
+        Target::Resources(ids) => {
+            let mut buckets = ids.iter().filter(is_bucket);
+            match (buckets.next(), buckets.next()) {
+                (Some(&b), None) => BucketRef::Bucket(b),
+                (None, _) => {
+                    BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address))
+                }
+                (Some(_), Some(_)) => {
+                    let mut all: Vec<ResourceId> = ids.iter().filter(is_bucket).copied().collect();
+                    all.sort_unstable();
+                    all.dedup();
+                    match paired(m, from, &all) {
+                        Some(b) => BucketRef::Bucket(b),
+                        None if all.len() == 1 => BucketRef::Bucket(all[0]),
+                        None => return Resolved::Many(all),
+                    }
+                }
+            }
+        }
         Target::Literal(s) => {
             let name = s
                 .strip_prefix("arn:aws:s3:::")
@@ -356,5 +466,23 @@ fn resolve_bucket<'a>(
         }
         Target::Unresolved(what) => BucketRef::Unresolved(what),
         Target::Unset => BucketRef::Unresolved("no bucket is set".into()),
+    })
+}
+
+/// The one of `candidates` with the instance key of `from`, in its module instance.
+fn paired(
+    m: &crate::model::Model,
+    from: ResourceId,
+    candidates: &[ResourceId],
+) -> Option<ResourceId> {
+    let r = m.get(from);
+    let key = instance_key(&r.address)?;
+    let mut same = candidates.iter().filter(|&&c| {
+        let b = m.get(c);
+        b.module == r.module && instance_key(&b.address) == Some(key)
+    });
+    match (same.next(), same.next()) {
+        (Some(&b), None) => Some(b),
+        _ => None,
     }
 }
