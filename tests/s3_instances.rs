@@ -205,8 +205,25 @@ fn a_satellite_no_instance_key_pairs_leaves_each_bucket_undecided() {
         json!({"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms", "kms_master_key_id": "arn:aws:kms:us-east-1:111122223333:key/k"}]}]}),
         &["bucket"],
     ));
+    changes.push(change(
+        "aws_s3_bucket_replication_configuration",
+        "logs",
+        None,
+        json!({"role": "arn:aws:iam::111122223333:role/crr",
+               "rule": [{"id": "all", "status": "Enabled", "filter": [],
+                         "delete_marker_replication": [{"status": "Enabled"}],
+                         "destination": [{"bucket": "arn:aws:s3:::logs-dr"}]}]}),
+        &["bucket"],
+    ));
     let resources = vec![
         config("aws_s3_bucket", "logs", "aws", Some(2), json!({})),
+        config(
+            "aws_s3_bucket_replication_configuration",
+            "logs",
+            "aws",
+            None,
+            json!({"bucket": refs(&["aws_s3_bucket.logs", "var.which"])}),
+        ),
         config(
             "aws_s3_bucket_server_side_encryption_configuration",
             "logs",
@@ -227,4 +244,12 @@ fn a_satellite_no_instance_key_pairs_leaves_each_bucket_undecided() {
         })
         .collect();
     assert_eq!(dr301, want, "{all:#?}");
+    // Nor is either bucket said to have no replication: one of them may have it.
+    for rule in ["DR402", "DR901"] {
+        let outcomes: Vec<_> = with(&all, rule).into_iter().map(|t| (t.0, t.1)).collect();
+        let want: Vec<_> = (0..2)
+            .map(|i| ("undecided".to_string(), format!("aws_s3_bucket.logs[{i}]")))
+            .collect();
+        assert_eq!(outcomes, want, "{rule}: {all:#?}");
+    }
 }
