@@ -637,7 +637,12 @@ impl<'a> Model<'a> {
                 )
             },
         );
+        // A key of one resource (nearly all of them) has nothing to compare: its resource is
+        // not read (a cache miss each on a large plan).
         let local_names_unshared = by_local_name.pairs.chunk_by(|a, b| a.0 == b.0).all(|run| {
+            if run.len() == 1 {
+                return true;
+            }
             let first = &resources[run[0].1];
             let name = local_name_of(&first.address, &first.module, first.rtype);
             run[1..].iter().all(|&(_, c)| {
