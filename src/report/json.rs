@@ -11,13 +11,14 @@ use std::io::Write;
 pub const SCHEMA: &str = "drlint-report/1";
 
 #[derive(Serialize)]
-struct JsonReport<'r, 'm, 'a> {
+struct JsonReport<'r> {
     schema: &'static str,
     tool: Tool,
     settings: JsonSettings<'r>,
     inputs: Vec<Input<'r>>,
     summary: Summary,
-    results: Results<'r, 'm, 'a>,
+    /// Written in its place by [`render`], on every core.
+    results: &'static str,
     notices: Vec<JsonNotice<'r>>,
     /// Only with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,15 +118,75 @@ struct JsonNotice<'r> {
     line: Option<usize>,
 }
 
-/// The findings, written one row at a time as they are serialized: a large plan's findings
-/// are not held twice.
-struct Results<'r, 'm, 'a>(&'r Report<'m, 'a>);
+/// Stands for the results in the rest of the report, which is written first.
+const RESULTS: &str = "\u{1}results\u{1}";
 
-impl Serialize for Results<'_, '_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        s.collect_seq(report.findings.iter().map(|f| row(report, f)))
+/// Rows rendered at once, on every core, before they are written: enough for both cores to
+/// have work, few enough that a large plan's findings are not held twice (about 3 MB).
+const WINDOW: usize = 4096;
+
+/// Writes `skeleton` as `serde_json::to_writer_pretty` does, with its top-level field
+/// `results` (which holds [`RESULTS`]) replaced by the array of `row` of each of `items`,
+/// rendered a window at a time on every core: the same bytes as the whole report serialized
+/// in one piece. Each row is rendered on its own and indented by two more levels (JSON text
+/// has no newline but those of the layout, so every one of them is indented).
+fn write_pretty_with_results<'t, T: Sync, R: Serialize>(
+    skeleton: &impl Serialize,
+    items: &'t [T],
+    row: impl Fn(&'t T) -> R + Sync,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let skeleton = serde_json::to_vec_pretty(skeleton)?;
+    let stand_in = serde_json::to_vec(RESULTS)?;
+    let mut key = b"\n  \"results\": ".to_vec();
+    key.extend_from_slice(&stand_in);
+    let at = skeleton
+        .windows(key.len())
+        .position(|k| k == key)
+        .expect("the report has its results' stand-in");
+    w.write_all(&skeleton[..at + key.len() - stand_in.len()])?;
+    if items.is_empty() {
+        w.write_all(b"[]")?;
+    } else {
+        w.write_all(b"[\n")?;
+        let per_core = WINDOW.div_ceil(rayon::current_num_threads().max(1));
+        for (n, window) in items.chunks(WINDOW).enumerate() {
+            let mut parts: Vec<Vec<u8>> = window
+                .par_chunks(per_core)
+                .map(|rows| {
+                    let mut out = Vec::with_capacity(rows.len() * 900);
+                    let mut one = Vec::with_capacity(1024);
+                    for r in rows {
+                        one.clear();
+                        serde_json::to_writer_pretty(&mut one, &row(r))
+                            .expect("a report row serializes");
+                        out.extend_from_slice(b"    ");
+                        for line in one.split_inclusive(|&c| c == b'\n') {
+                            out.extend_from_slice(line);
+                            if line.ends_with(b"\n") {
+                                out.extend_from_slice(b"    ");
+                            }
+                        }
+                        out.extend_from_slice(b",\n");
+                    }
+                    out
+                })
+                .collect();
+            if (n + 1) * WINDOW >= items.len()
+                && let Some(part) = parts.last_mut()
+            {
+                // No comma after the last row.
+                part.truncate(part.len() - 2);
+                part.push(b'\n');
+            }
+            for part in &parts {
+                w.write_all(part)?;
+            }
+        }
+        w.write_all(b"  ]")?;
     }
+    w.write_all(&skeleton[at + key.len()..])
 }
 
 fn row<'r>(report: &'r Report, f: &'r crate::findings::Finding) -> JsonResult<'r> {
@@ -213,7 +274,7 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             waived: report.waived,
             baselined: report.baseline.as_ref().map(|b| b.not_reported),
         },
-        results: Results(report),
+        results: RESULTS,
         notices: report
             .notices
             .iter()
@@ -232,6 +293,43 @@ pub fn render(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
             stale: &b.stale,
         }),
     };
-    serde_json::to_writer_pretty(&mut *w, &out)?;
+    write_pretty_with_results(&out, &report.findings, |f| row(report, f), w)?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Doc<R> {
+        before: Vec<u32>,
+        results: R,
+        after: Option<&'static str>,
+    }
+
+    #[test]
+    fn results_written_in_windows_read_as_the_whole_report_serialized_at_once() {
+        let item = |i: usize| {
+            serde_json::json!({"i": i, "nested": {"list": [i, {"deep": "a\nb"}], "empty": []},
+                               "text": format!("row {i} \"quoted\" \u{1}")})
+        };
+        for n in [0, 1, 2, WINDOW - 1, WINDOW, WINDOW + 1, 2 * WINDOW + 3] {
+            let items: Vec<usize> = (0..n).collect();
+            let whole = Doc {
+                before: vec![1, 2],
+                results: items.iter().map(|&i| item(i)).collect::<Vec<_>>(),
+                after: Some("end"),
+            };
+            let stand_in = Doc {
+                before: vec![1, 2],
+                results: RESULTS,
+                after: Some("end"),
+            };
+            let mut got = Vec::new();
+            write_pretty_with_results(&stand_in, &items, |&i| item(i), &mut got).unwrap();
+            let want = serde_json::to_vec_pretty(&whole).unwrap();
+            assert!(got == want, "{n} rows:\n{}", String::from_utf8_lossy(&got));
+        }
+    }
 }
