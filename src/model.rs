@@ -240,7 +240,7 @@ fn local_name_of<'s>(address: &'s str, module: &str, rtype: &str) -> &'s str {
 
 /// The instance key of a resource's address, brackets included (`[0]`, `["a"]`), or `None`
 /// for a resource without `count` or `for_each`.
-pub fn instance_key(addr: &str) -> Option<&str> {
+fn instance_key(addr: &str) -> Option<&str> {
     let last = &addr[last_segment_start(addr)..];
     last.find('[').map(|i| &last[i..])
 }
@@ -1033,6 +1033,23 @@ impl<'a> Model<'a> {
                 })
             }
             _ => Target::Unresolved("a value of an unexpected type".into()),
+        }
+    }
+
+    /// The one of `candidates` with the instance key of `from`, in `from`'s module instance:
+    /// how `count.index` and `each.key` pair the instances of two resources, which plan JSON
+    /// does not record (`x[count.index]` is written `x`). For a rule that needs the one
+    /// resource a single-valued attribute names among the instances [`Model::target`] gives.
+    pub fn same_instance(&self, from: ResourceId, candidates: &[ResourceId]) -> Option<ResourceId> {
+        let r = self.get(from);
+        let key = instance_key(&r.address)?;
+        let mut same = candidates.iter().filter(|&&c| {
+            let c = self.get(c);
+            c.module == r.module && instance_key(&c.address) == Some(key)
+        });
+        match (same.next(), same.next()) {
+            (Some(&c), None) => Some(c),
+            _ => None,
         }
     }
 

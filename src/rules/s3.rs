@@ -3,7 +3,7 @@
 //! split resources and the legacy inline blocks of v3.
 
 use super::Ctx;
-use crate::model::{ResourceId, Target, instance_key};
+use crate::model::{ResourceId, Target};
 use crate::value::{Tri, Value};
 use std::collections::HashMap;
 
@@ -41,11 +41,18 @@ struct Maybe {
 impl Maybe {
     fn says(self, cx: &Ctx, what: &str) -> String {
         format!(
-            "{} may {what}, but its bucket is a reference to {} buckets that no instance key narrows to one",
+            "{} may {what}, but its bucket is {}",
             cx.model.get(self.by).address,
-            self.of
+            several(self.of, None)
         )
     }
+}
+
+/// What a reference to `n` buckets that no instance key narrows to one is called, naming the
+/// first of them when given.
+fn several(n: usize, first: Option<&str>) -> String {
+    let first = first.map_or_else(String::new, |a| format!(" ({a}, …)"));
+    format!("a reference to {n} buckets{first} that no instance key narrows to one")
 }
 
 /// What a bucket reference names: a [`BucketRef`], or several buckets.
@@ -414,11 +421,9 @@ fn resolve_bucket<'a>(
 ) -> BucketRef {
     match resolve(cx, by_name, from, v) {
         Resolved::One(r) => r,
-        Resolved::Many(bs) => BucketRef::Unresolved(format!(
-            "a reference to {} buckets ({}, …) that no instance key narrows to one",
-            bs.len(),
-            cx.model.get(bs[0]).address
-        )),
+        Resolved::Many(bs) => {
+            BucketRef::Unresolved(several(bs.len(), Some(&cx.model.get(bs[0]).address)))
+        }
     }
 }
 
@@ -446,7 +451,7 @@ fn resolve<'a>(
                     let mut all: Vec<ResourceId> = ids.iter().filter(is_bucket).copied().collect();
                     all.sort_unstable();
                     all.dedup();
-                    match paired(m, from, &all) {
+                    match m.same_instance(from, &all) {
                         Some(b) => BucketRef::Bucket(b),
                         None if all.len() == 1 => BucketRef::Bucket(all[0]),
                         None => return Resolved::Many(all),
@@ -467,22 +472,4 @@ fn resolve<'a>(
         Target::Unresolved(what) => BucketRef::Unresolved(what),
         Target::Unset => BucketRef::Unresolved("no bucket is set".into()),
     })
-}
-
-/// The one of `candidates` with the instance key of `from`, in its module instance.
-fn paired(
-    m: &crate::model::Model,
-    from: ResourceId,
-    candidates: &[ResourceId],
-) -> Option<ResourceId> {
-    let r = m.get(from);
-    let key = instance_key(&r.address)?;
-    let mut same = candidates.iter().filter(|&&c| {
-        let b = m.get(c);
-        b.module == r.module && instance_key(&b.address) == Some(key)
-    });
-    match (same.next(), same.next()) {
-        (Some(&b), None) => Some(b),
-        _ => None,
-    }
 }
