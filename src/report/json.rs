@@ -144,7 +144,7 @@ fn write_pretty_with_results<'t, T: Sync, R: Serialize>(
     let at = skeleton
         .windows(key.len())
         .position(|k| k == key)
-        .expect("the report has its results' stand-in");
+        .ok_or_else(|| std::io::Error::other("the JSON report has no `results` field to fill"))?;
     w.write_all(&skeleton[..at + key.len() - stand_in.len()])?;
     if items.is_empty() {
         w.write_all(b"[]")?;
@@ -154,13 +154,12 @@ fn write_pretty_with_results<'t, T: Sync, R: Serialize>(
         for (n, window) in items.chunks(WINDOW).enumerate() {
             let mut parts: Vec<Vec<u8>> = window
                 .par_chunks(per_core)
-                .map(|rows| {
+                .map(|rows| -> serde_json::Result<Vec<u8>> {
                     let mut out = Vec::with_capacity(rows.len() * 900);
                     let mut one = Vec::with_capacity(1024);
                     for r in rows {
                         one.clear();
-                        serde_json::to_writer_pretty(&mut one, &row(r))
-                            .expect("a report row serializes");
+                        serde_json::to_writer_pretty(&mut one, &row(r))?;
                         out.extend_from_slice(b"    ");
                         for line in one.split_inclusive(|&c| c == b'\n') {
                             out.extend_from_slice(line);
@@ -170,9 +169,9 @@ fn write_pretty_with_results<'t, T: Sync, R: Serialize>(
                         }
                         out.extend_from_slice(b",\n");
                     }
-                    out
+                    Ok(out)
                 })
-                .collect();
+                .collect::<serde_json::Result<_>>()?;
             if (n + 1) * WINDOW >= items.len()
                 && let Some(part) = parts.last_mut()
             {
@@ -331,5 +330,25 @@ mod tests {
             let want = serde_json::to_vec_pretty(&whole).unwrap();
             assert!(got == want, "{n} rows:\n{}", String::from_utf8_lossy(&got));
         }
+    }
+
+    #[test]
+    fn a_row_that_cannot_be_serialized_is_an_error_not_a_panic() {
+        // A map with a non-string key has no JSON form.
+        let bad = |_: &usize| std::collections::BTreeMap::from([((1u8, 2u8), 3u8)]);
+        let stand_in = Doc {
+            before: vec![],
+            results: RESULTS,
+            after: None,
+        };
+        let mut got = Vec::new();
+        let err = write_pretty_with_results(&stand_in, &[0usize], bad, &mut got).unwrap_err();
+        assert!(err.to_string().contains("key must be a string"), "{err}");
+        let no_stand_in = Doc {
+            before: vec![],
+            results: "something else",
+            after: None,
+        };
+        assert!(write_pretty_with_results(&no_stand_in, &[0usize], |&i| i, &mut got).is_err());
     }
 }
