@@ -587,6 +587,16 @@ pub enum Target<'m> {
     Unset,
 }
 
+/// Which of the resources a reference names is meant: see [`Model::pick`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Picked {
+    /// None of them is of the kind wanted.
+    None,
+    One(ResourceId),
+    /// Instances no instance key tells apart, in input order.
+    Several(Vec<ResourceId>),
+}
+
 impl<'a> Model<'a> {
     pub fn new(
         files: &'a [SourceFile],
@@ -1036,11 +1046,32 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The resource a single-valued attribute of `from` names among `ids` (what
+    /// [`Model::target`] gave), keeping those `keep` accepts: the only one, or the instance
+    /// [`Model::same_instance`] pairs with `from`; [`Picked::Several`] when neither decides.
+    pub fn pick(
+        &self,
+        from: ResourceId,
+        ids: &[ResourceId],
+        keep: impl Fn(&Resource<'a>) -> bool,
+    ) -> Picked {
+        let mut all: Vec<ResourceId> = ids.iter().copied().filter(|&i| keep(self.get(i))).collect();
+        all.sort_unstable();
+        all.dedup();
+        match all.len() {
+            0 => Picked::None,
+            1 => Picked::One(all[0]),
+            _ => match self.same_instance(from, &all) {
+                Some(i) => Picked::One(i),
+                None => Picked::Several(all),
+            },
+        }
+    }
+
     /// The one of `candidates` with the instance key of `from`, in `from`'s module instance:
     /// how `count.index` and `each.key` pair the instances of two resources, which plan JSON
-    /// does not record (`x[count.index]` is written `x`). For a rule that needs the one
-    /// resource a single-valued attribute names among the instances [`Model::target`] gives.
-    pub fn same_instance(&self, from: ResourceId, candidates: &[ResourceId]) -> Option<ResourceId> {
+    /// does not record (`x[count.index]` is written `x`).
+    fn same_instance(&self, from: ResourceId, candidates: &[ResourceId]) -> Option<ResourceId> {
         let r = self.get(from);
         let key = instance_key(&r.address)?;
         let mut same = candidates.iter().filter(|&&c| {

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use super::s3::{S3Index, Sse};
-use crate::model::{ResourceId, Target, arn_region};
+use crate::model::{Picked, ResourceId, Target, arn_region};
 use crate::value::{Tri, Value};
 
 /// How one piece of data at rest is encrypted.
@@ -233,16 +233,38 @@ pub fn key_region<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> KeyR
             None => KeyRegion::CallerRegion,
         },
         Target::Resources(ids) => {
-            let key = ids
-                .iter()
-                .copied()
-                .find(|&i| {
-                    matches!(
-                        m.get(i).rtype,
-                        "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_alias"
-                    )
-                })
-                .unwrap_or(ids[0]);
+            let is_key = |r: &crate::model::Resource| {
+                matches!(
+                    r.rtype,
+                    "aws_kms_key" | "aws_kms_replica_key" | "aws_kms_alias"
+                )
+            };
+            let key = match m.pick(from, &ids, is_key) {
+                Picked::One(key) => key,
+                Picked::None => ids[0],
+                // The instances of one key block share its provider, so one region, unless
+                // the keys are of different blocks in different regions.
+                Picked::Several(keys) => {
+                    let first = m.get(keys[0]).region;
+                    if let Some(other) = keys.iter().find(|&&k| m.get(k).region != first) {
+                        let at = |k: ResourceId| {
+                            let r = m.get(k);
+                            format!(
+                                "{} in {}",
+                                r.address,
+                                r.region.unwrap_or("an unknown region")
+                            )
+                        };
+                        return KeyRegion::Unknown(format!(
+                            "the key is one of {} keys in different regions ({} and {} among them), and the input does not say which",
+                            keys.len(),
+                            at(keys[0]),
+                            at(*other)
+                        ));
+                    }
+                    keys[0]
+                }
+            };
             match &m.get(key).region {
                 Some(r) => KeyRegion::Region(r.to_string(), Some(key)),
                 None => {

@@ -1,7 +1,7 @@
 //! IPv4 CIDR blocks and the VPCs they belong to, shared by DR501–DR503.
 
 use super::Ctx;
-use crate::model::{ResourceId, Target};
+use crate::model::{Picked, ResourceId, Target};
 use crate::value::Value;
 
 /// An IPv4 range, inclusive. `std::net::Ipv4Addr` parses the address; the rest is a mask on a
@@ -43,11 +43,16 @@ pub struct VpcBlock<'v, 'a> {
     pub at: &'v Value<'a>,
 }
 
-/// The VPC a `vpc_id`-like value set on `from` points at.
+/// The VPC a `vpc_id`-like value set on `from` points at; none when it names several VPCs
+/// that no instance key tells apart (`aws_vpc.main[count.index].id` from a resource without
+/// `count`), as the checks that need the VPC cannot say which.
 pub fn vpc_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Option<ResourceId> {
     let m = cx.model;
     match m.target(from, v) {
-        Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_vpc"),
+        Target::Resources(ids) => match m.pick(from, &ids, |r| r.rtype == "aws_vpc") {
+            Picked::One(vpc) => Some(vpc),
+            Picked::None | Picked::Several(_) => None,
+        },
         Target::Literal(s) => m.find_by_attr("aws_vpc", "id", s).first().copied(),
         _ => None,
     }

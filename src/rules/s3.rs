@@ -3,7 +3,7 @@
 //! split resources and the legacy inline blocks of v3.
 
 use super::Ctx;
-use crate::model::{ResourceId, Target};
+use crate::model::{Picked, ResourceId, Target};
 use crate::value::{Tri, Value};
 use std::collections::HashMap;
 
@@ -438,27 +438,14 @@ fn resolve<'a>(
     v: &Value<'a>,
 ) -> Resolved {
     let m = cx.model;
-    let is_bucket = |i: &&ResourceId| m.get(**i).rtype == "aws_s3_bucket";
     Resolved::One(match m.target(from, v) {
-        Target::Resources(ids) => {
-            let mut buckets = ids.iter().filter(is_bucket);
-            match (buckets.next(), buckets.next()) {
-                (Some(&b), None) => BucketRef::Bucket(b),
-                (None, _) => {
-                    BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address))
-                }
-                (Some(_), Some(_)) => {
-                    let mut all: Vec<ResourceId> = ids.iter().filter(is_bucket).copied().collect();
-                    all.sort_unstable();
-                    all.dedup();
-                    match m.same_instance(from, &all) {
-                        Some(b) => BucketRef::Bucket(b),
-                        None if all.len() == 1 => BucketRef::Bucket(all[0]),
-                        None => return Resolved::Many(all),
-                    }
-                }
+        Target::Resources(ids) => match m.pick(from, &ids, |r| r.rtype == "aws_s3_bucket") {
+            Picked::One(b) => BucketRef::Bucket(b),
+            Picked::None => {
+                BucketRef::Unresolved(format!("a reference to {}", m.get(ids[0]).address))
             }
-        }
+            Picked::Several(all) => return Resolved::Many(all),
+        },
         Target::Literal(s) => {
             let name = s
                 .strip_prefix("arn:aws:s3:::")

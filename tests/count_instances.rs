@@ -1,8 +1,10 @@
-//! Buckets made with `count` and the resources that configure them. Terraform writes
+//! Resources made with `count` and the resources that name them. Terraform writes
 //! `bucket = aws_s3_bucket.data[count.index].id` into the plan's configuration as the
 //! references `aws_s3_bucket.data` and `count.index`: the instance is lost. Each instance of
 //! a satellite configures the bucket with its own instance key; a satellite that no key
-//! pairs with one bucket leaves each bucket undecided, never "not configured".
+//! pairs with one bucket leaves each bucket undecided, never "not configured". Subnets and
+//! their VPCs are paired the same way. A reference that names several keys in different
+//! regions, with nothing to pair them, leaves the key's region undecided.
 
 mod common;
 use common::{drlint, results, scratch};
@@ -60,6 +62,11 @@ fn plan(changes: Vec<J>, resources: Vec<J>) -> String {
 }
 
 fn lint(name: &str, text: &str) -> Vec<(String, String, String, String)> {
+    results(&lint_json(name, text))
+}
+
+/// The JSON report of `text` linted as a plan of the two regions.
+fn lint_json(name: &str, text: &str) -> String {
     let dir = scratch(name);
     let file = dir.join("plan.json");
     std::fs::write(&file, text).unwrap();
@@ -75,7 +82,7 @@ fn lint(name: &str, text: &str) -> Vec<(String, String, String, String)> {
         "us-west-2",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    results(&r.stdout)
+    r.stdout
 }
 
 fn with(all: &[(String, String, String, String)], rule: &str) -> Vec<(String, String, String)> {
@@ -252,4 +259,145 @@ fn a_satellite_no_instance_key_pairs_leaves_each_bucket_undecided() {
             .collect();
         assert_eq!(outcomes, want, "{rule}: {all:#?}");
     }
+}
+
+/// `n` VPCs made with `count`, VPC i with 10.i.0.0/16, and as many subnets, subnet i with
+/// `cidr(i)` and `vpc_id = aws_vpc.main[count.index].id`.
+fn vpcs_and_subnets(n: usize, cidr: impl Fn(usize) -> String) -> String {
+    let mut changes = Vec::new();
+    for i in 0..n {
+        changes.push(change(
+            "aws_vpc",
+            "main",
+            Some(i),
+            json!({"cidr_block": format!("10.{i}.0.0/16")}),
+            &["id"],
+        ));
+        changes.push(change(
+            "aws_subnet",
+            "a",
+            Some(i),
+            json!({"cidr_block": cidr(i)}),
+            &["id", "vpc_id"],
+        ));
+    }
+    let resources = vec![
+        config("aws_vpc", "main", "aws", Some(n), json!({})),
+        config(
+            "aws_subnet",
+            "a",
+            "aws",
+            Some(n),
+            json!({"vpc_id": refs(&["aws_vpc.main", "count.index"])}),
+        ),
+    ];
+    plan(changes, resources)
+}
+
+#[test]
+fn each_counted_subnet_is_checked_against_the_vpc_of_its_own_instance() {
+    // Subnet i lies inside VPC i (10.i.0.0/16), so outside every other instance's block.
+    let text = vpcs_and_subnets(3, |i| format!("10.{i}.1.0/24"));
+    let all = lint("vpc_instances_inside", &text);
+    assert_eq!(with(&all, "DR502"), [], "{all:#?}");
+}
+
+#[test]
+fn a_counted_subnet_outside_its_own_vpc_is_reported_against_that_vpc() {
+    // Subnet 1 takes VPC 0's range: outside its own VPC, though inside another instance's.
+    let text = vpcs_and_subnets(2, |i| format!("10.{}.1.0/24", i.saturating_sub(1)));
+    let report: J = serde_json::from_str(&lint_json("vpc_instances_outside", &text)).unwrap();
+    let dr502: Vec<(&str, &str)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule_id"] == "DR502")
+        .map(|r| {
+            (
+                r["resource"].as_str().unwrap(),
+                r["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dr502,
+        [(
+            "aws_subnet.a[1]",
+            "subnet CIDR \"10.0.1.0/24\" is not inside any CIDR block of aws_vpc.main[1]"
+        )],
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_key_that_is_one_of_two_in_different_regions_is_undecided() {
+    // `kms_master_key_id = var.east ? aws_kms_key.east.arn : aws_kms_key.west.arn` on a bucket
+    // in the DR region: the plan records both references, and either key may be the one.
+    let key = |name| {
+        change(
+            "aws_kms_key",
+            name,
+            None,
+            json!({"enable_key_rotation": true}),
+            &["arn", "id"],
+        )
+    };
+    let mut sse = change(
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "data",
+        None,
+        json!({"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}),
+        &["bucket"],
+    );
+    sse["change"]["after_unknown"]["rule"] =
+        json!([{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]);
+    let changes = vec![
+        key("east"),
+        key("west"),
+        change(
+            "aws_s3_bucket",
+            "data",
+            None,
+            json!({"bucket": "data"}),
+            &["id", "arn"],
+        ),
+        sse,
+    ];
+    let one = |rtype, name, provider, expressions| config(rtype, name, provider, None, expressions);
+    let resources = vec![
+        one("aws_kms_key", "east", "aws", json!({})),
+        one("aws_kms_key", "west", "aws.dr", json!({})),
+        one("aws_s3_bucket", "data", "aws.dr", json!({})),
+        one(
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "data",
+            "aws.dr",
+            json!({"bucket": refs(&["aws_s3_bucket.data.id", "aws_s3_bucket.data"]),
+                   "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": refs(&[
+                       "var.east", "aws_kms_key.east.arn", "aws_kms_key.east",
+                       "aws_kms_key.west.arn", "aws_kms_key.west"])}]}]}),
+        ),
+    ];
+    let report: J =
+        serde_json::from_str(&lint_json("kms_two_regions", &plan(changes, resources))).unwrap();
+    let dr302: Vec<(&str, &str)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule_id"] == "DR302")
+        .map(|r| {
+            (
+                r["outcome"].as_str().unwrap(),
+                r["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dr302,
+        [(
+            "undecided",
+            "the key is one of 2 keys in different regions (aws_kms_key.east in us-east-1 and aws_kms_key.west in us-west-2 among them), and the input does not say which"
+        )],
+        "{report:#}"
+    );
 }
