@@ -1048,7 +1048,8 @@ impl<'a> Model<'a> {
 
     /// The resource a single-valued attribute of `from` names among `ids` (what
     /// [`Model::target`] gave), keeping those `keep` accepts: the only one, or the instance
-    /// [`Model::same_instance`] pairs with `from`; [`Picked::Several`] when neither decides.
+    /// with `from`'s own instance key in `from`'s module instance (how `count.index` and
+    /// `each.key` pair instances); [`Picked::Several`] when neither decides.
     pub fn pick(
         &self,
         from: ResourceId,
