@@ -1056,16 +1056,22 @@ impl<'a> Model<'a> {
         ids: &[ResourceId],
         keep: impl Fn(&Resource<'a>) -> bool,
     ) -> Picked {
-        let mut all: Vec<ResourceId> = ids.iter().copied().filter(|&i| keep(self.get(i))).collect();
+        let mut kept = ids.iter().copied().filter(|&i| keep(self.get(i)));
+        // Most references name one resource: no vector for them.
+        let (first, second) = match (kept.next(), kept.next()) {
+            (None, _) => return Picked::None,
+            (Some(one), None) => return Picked::One(one),
+            (Some(a), Some(b)) => (a, b),
+        };
+        let mut all: Vec<ResourceId> = [first, second].into_iter().chain(kept).collect();
         all.sort_unstable();
         all.dedup();
-        match all.len() {
-            0 => Picked::None,
-            1 => Picked::One(all[0]),
-            _ => match self.same_instance(from, &all) {
-                Some(i) => Picked::One(i),
-                None => Picked::Several(all),
-            },
+        if let [one] = all[..] {
+            return Picked::One(one);
+        }
+        match self.same_instance(from, &all) {
+            Some(i) => Picked::One(i),
+            None => Picked::Several(all),
         }
     }
 
