@@ -539,26 +539,43 @@ fn scope_name(scope: &str) -> String {
     }
 }
 
-/// Is `refs[i]` a bare module (`module.x`, `module.x[0]`) that another reference of the same
-/// expression extends (`module.x.out`)? Terraform lists both; only the longer one says which
-/// output is read.
+/// The references of one expression that say what it reads: those of `refs` that are not
+/// the prefixes Terraform lists next to them ([`is_bare_prefix`]).
+pub fn own_refs<S: AsRef<str>>(refs: &[S]) -> impl Iterator<Item = &str> {
+    (0..refs.len())
+        .filter(|&i| !is_bare_prefix(refs, i))
+        .map(|i| refs[i].as_ref())
+}
+
+/// Is `refs[i]` a bare module (`module.x`, `module.x[0]`) or resource (`aws_vpc.this`,
+/// `aws_vpc.this[0]`) that another reference of the same expression extends (`module.x.out`,
+/// `aws_vpc.this[0].id`)? Terraform lists the prefixes of each reference too
+/// (`aws_vpc.this[0].id`, `aws_vpc.this[0]`, `aws_vpc.this`): only the longest says which
+/// output or instance is read, and the bare resource would add every instance.
 fn is_bare_prefix<S: AsRef<str>>(refs: &[S], i: usize) -> bool {
     let t = refs[i].as_ref().trim();
-    // Only a module reference can be a bare prefix (and most references are not one).
-    if !t.starts_with("module.") {
+    // Most references are extended by none: that is checked first, without allocating.
+    let extended = refs.iter().enumerate().any(|(j, o)| {
+        let o = o.as_ref().trim();
+        j != i
+            && o.len() > t.len()
+            && o.starts_with(t)
+            && matches!(o.as_bytes()[t.len()], b'.' | b'[')
+    });
+    if !extended {
         return false;
     }
-    let Some((_, _, rest)) = split_module_ref(t) else {
-        return false;
-    };
-    rest.is_empty()
-        && refs.iter().enumerate().any(|(j, o)| {
-            let o = o.as_ref().trim();
-            j != i
-                && o.len() > t.len()
-                && o.starts_with(t)
-                && matches!(o.as_bytes()[t.len()], b'.' | b'[')
-        })
+    if t.starts_with("module.") {
+        return split_module_ref(t).is_some_and(|(_, _, rest)| rest.is_empty());
+    }
+    // A resource instance (`TYPE.NAME`, `TYPE.NAME[KEY]`, `data.TYPE.NAME`), not an input,
+    // local or meta value (`var.cfg` next to `var.cfg.name` is followed either way).
+    let segs = address_segments(t);
+    match segs.first().copied() {
+        Some("var" | "local" | "count" | "each" | "path" | "terraform" | "self") | None => false,
+        Some("data") => segs.len() == 3,
+        Some(_) => segs.len() == 2,
+    }
 }
 
 fn child_scope(scope: &str, name: &str, index: &str) -> String {
@@ -1742,6 +1759,23 @@ mod tests {
         // … but a whole module on its own is kept (and ends unresolved).
         assert!(!is_bare_prefix(&["module.r"], 0));
         assert!(!is_bare_prefix(&["module.rr.x", "module.r"], 1));
+        // A resource instance's prefixes too: the bare resource would add every instance.
+        let refs = ["aws_vpc.this[1].id", "aws_vpc.this[1]", "aws_vpc.this"];
+        assert!(!is_bare_prefix(&refs, 0));
+        assert!(is_bare_prefix(&refs, 1) && is_bare_prefix(&refs, 2));
+        let refs = [
+            r#"data.aws_iam_role.r["a"].arn"#,
+            r#"data.aws_iam_role.r["a"]"#,
+            "data.aws_iam_role.r",
+        ];
+        assert!(is_bare_prefix(&refs, 1) && is_bare_prefix(&refs, 2));
+        // `count.index` and a splat leave the bare resource alone; so is an input.
+        assert!(!is_bare_prefix(&["aws_vpc.this", "count.index"], 0));
+        assert!(!is_bare_prefix(&["var.cfg.name", "var.cfg"], 1));
+        assert!(!is_bare_prefix(
+            &["aws_vpc.this.id", "aws_vpc.this.id.x"],
+            0
+        ));
     }
 
     #[test]

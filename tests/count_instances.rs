@@ -392,3 +392,330 @@ fn a_key_that_is_one_of_two_in_different_regions_is_undecided() {
         "{report}"
     );
 }
+
+#[test]
+fn a_secret_version_reads_the_secret_of_its_own_instance() {
+    // Secret 1 is replicated into the DR region, secret 0 is not; version i stores secret i
+    // (`secret_id = aws_secretsmanager_secret.s[count.index].id`). DR function i reads
+    // `aws_secretsmanager_secret_version.v[i].secret_string`, which Terraform lists with its
+    // prefixes `…v[i]` and `…v`.
+    let mut changes = vec![
+        change(
+            "aws_secretsmanager_secret",
+            "s",
+            Some(0),
+            json!({"name": "s-0", "replica": []}),
+            &["id", "arn"],
+        ),
+        change(
+            "aws_secretsmanager_secret",
+            "s",
+            Some(1),
+            json!({"name": "s-1", "replica": [{"region": "us-west-2"}]}),
+            &["id", "arn"],
+        ),
+    ];
+    let mut resources = vec![
+        config("aws_secretsmanager_secret", "s", "aws", Some(2), json!({})),
+        config(
+            "aws_secretsmanager_secret_version",
+            "v",
+            "aws",
+            Some(2),
+            json!({"secret_id": refs(&["aws_secretsmanager_secret.s", "count.index"])}),
+        ),
+    ];
+    for i in 0..2 {
+        changes.push(change(
+            "aws_secretsmanager_secret_version",
+            "v",
+            Some(i),
+            json!({}),
+            &["secret_id", "secret_string", "arn", "id"],
+        ));
+        let name = format!("f{i}");
+        let mut f = change(
+            "aws_lambda_function",
+            &name,
+            None,
+            json!({"function_name": name, "environment": [{"variables": {}}]}),
+            &["arn"],
+        );
+        f["change"]["after_unknown"]["environment"] = json!([{"variables": {"SECRET": true}}]);
+        changes.push(f);
+        let v = format!("aws_secretsmanager_secret_version.v[{i}]");
+        let read = format!("{v}.secret_string");
+        resources.push(config(
+            "aws_lambda_function",
+            &name,
+            "aws.dr",
+            None,
+            json!({"environment": [{"variables": refs(&[&read, &v, "aws_secretsmanager_secret_version.v"])}]}),
+        ));
+    }
+    let report = lint_json("secret_version_instances", &plan(changes, resources));
+    // Function 1 reads a replicated secret by value: the replica answers to the same name.
+    assert_eq!(
+        messages(&report, "DR806"),
+        [(
+            "fail".to_string(),
+            "aws_lambda_function.f0".to_string(),
+            "it references the secret aws_secretsmanager_secret.s[0] (its secret_string), and that exists only in the primary region us-east-1: after losing the primary region the DR resource cannot reach it (replicate it into us-west-2 and use the replica there)".to_string()
+        )],
+        "{report}"
+    );
+}
+
+/// Two VPCs made with `count` in the primary region, each with a subnet, a route table and
+/// an association of its own instance (`aws_subnet.s[count.index].id`,
+/// `aws_route_table.rt[count.index].id`); VPC 1 is peered with a VPC in the DR region, and
+/// the route to it is in `aws_route_table.rt[{route_in}]`.
+fn peered_instances(route_in: usize) -> String {
+    let mut changes = Vec::new();
+    for i in 0..2 {
+        let at = |rtype, after, unknown: &[&str]| change(rtype, "x", Some(i), after, unknown);
+        changes.push(change(
+            "aws_vpc",
+            "v",
+            Some(i),
+            json!({"cidr_block": format!("10.{i}.0.0/16")}),
+            &["id"],
+        ));
+        changes.push(change(
+            "aws_subnet",
+            "s",
+            Some(i),
+            json!({"cidr_block": format!("10.{i}.1.0/24")}),
+            &["id", "vpc_id"],
+        ));
+        changes.push(change(
+            "aws_route_table",
+            "rt",
+            Some(i),
+            json!({}),
+            &["id", "vpc_id"],
+        ));
+        changes.push(at(
+            "aws_route_table_association",
+            json!({}),
+            &["subnet_id", "route_table_id"],
+        ));
+    }
+    changes.push(change(
+        "aws_vpc",
+        "dr",
+        None,
+        json!({"cidr_block": "10.9.0.0/16"}),
+        &["id"],
+    ));
+    changes.push(change(
+        "aws_subnet",
+        "dr",
+        None,
+        json!({"cidr_block": "10.9.1.0/24"}),
+        &["id", "vpc_id"],
+    ));
+    changes.push(change(
+        "aws_route_table",
+        "dr",
+        None,
+        json!({}),
+        &["id", "vpc_id"],
+    ));
+    changes.push(change(
+        "aws_route_table_association",
+        "dr",
+        None,
+        json!({}),
+        &["subnet_id", "route_table_id"],
+    ));
+    changes.push(change(
+        "aws_vpc_peering_connection",
+        "p",
+        None,
+        json!({"peer_region": "us-west-2"}),
+        &["id", "vpc_id", "peer_vpc_id"],
+    ));
+    changes.push(change(
+        "aws_vpc_peering_connection_accepter",
+        "p",
+        None,
+        json!({"auto_accept": true}),
+        &["vpc_peering_connection_id"],
+    ));
+    changes.push(change(
+        "aws_route",
+        "to_dr",
+        None,
+        json!({"destination_cidr_block": "10.9.0.0/16"}),
+        &["route_table_id", "vpc_peering_connection_id"],
+    ));
+    changes.push(change(
+        "aws_route",
+        "to_primary",
+        None,
+        json!({"destination_cidr_block": "10.1.0.0/16"}),
+        &["route_table_id", "vpc_peering_connection_id"],
+    ));
+    let counted = |rtype, name, expressions| config(rtype, name, "aws", Some(2), expressions);
+    let dr = |rtype, name, expressions| config(rtype, name, "aws.dr", None, expressions);
+    let table = format!("aws_route_table.rt[{route_in}]");
+    let resources = vec![
+        counted("aws_vpc", "v", json!({})),
+        counted(
+            "aws_subnet",
+            "s",
+            json!({"vpc_id": refs(&["aws_vpc.v", "count.index"])}),
+        ),
+        counted(
+            "aws_route_table",
+            "rt",
+            json!({"vpc_id": refs(&["aws_vpc.v", "count.index"])}),
+        ),
+        counted(
+            "aws_route_table_association",
+            "x",
+            json!({"subnet_id": refs(&["aws_subnet.s", "count.index"]),
+                   "route_table_id": refs(&["aws_route_table.rt", "count.index"])}),
+        ),
+        dr("aws_vpc", "dr", json!({})),
+        dr(
+            "aws_subnet",
+            "dr",
+            json!({"vpc_id": refs(&["aws_vpc.dr.id", "aws_vpc.dr"])}),
+        ),
+        dr(
+            "aws_route_table",
+            "dr",
+            json!({"vpc_id": refs(&["aws_vpc.dr.id", "aws_vpc.dr"])}),
+        ),
+        dr(
+            "aws_route_table_association",
+            "dr",
+            json!({"subnet_id": refs(&["aws_subnet.dr.id", "aws_subnet.dr"]),
+                   "route_table_id": refs(&["aws_route_table.dr.id", "aws_route_table.dr"])}),
+        ),
+        config(
+            "aws_vpc_peering_connection",
+            "p",
+            "aws",
+            None,
+            json!({"vpc_id": refs(&["aws_vpc.v[1].id", "aws_vpc.v[1]", "aws_vpc.v"]),
+                   "peer_vpc_id": refs(&["aws_vpc.dr.id", "aws_vpc.dr"])}),
+        ),
+        dr(
+            "aws_vpc_peering_connection_accepter",
+            "p",
+            json!({"vpc_peering_connection_id": refs(&["aws_vpc_peering_connection.p.id", "aws_vpc_peering_connection.p"])}),
+        ),
+        config(
+            "aws_route",
+            "to_dr",
+            "aws",
+            None,
+            json!({"route_table_id": refs(&[&format!("{table}.id"), &table, "aws_route_table.rt"]),
+                   "vpc_peering_connection_id": refs(&["aws_vpc_peering_connection.p.id", "aws_vpc_peering_connection.p"])}),
+        ),
+        dr(
+            "aws_route",
+            "to_primary",
+            json!({"route_table_id": refs(&["aws_route_table.dr.id", "aws_route_table.dr"]),
+                   "vpc_peering_connection_id": refs(&["aws_vpc_peering_connection.p.id", "aws_vpc_peering_connection.p"])}),
+        ),
+    ];
+    plan(changes, resources)
+}
+
+#[test]
+fn a_peering_route_in_the_table_its_own_subnet_uses_passes() {
+    let report = lint_json("peering_instances_used", &peered_instances(1));
+    assert_eq!(messages(&report, "DR503"), [], "{report}");
+}
+
+#[test]
+fn a_peering_route_in_another_instances_table_is_reported() {
+    // The route to the DR VPC is in VPC 0's table, which no subnet of the peered VPC 1 uses.
+    let report = lint_json("peering_instances_unused", &peered_instances(0));
+    assert_eq!(
+        messages(&report, "DR503"),
+        [(
+            "fail".to_string(),
+            "aws_vpc_peering_connection.p".to_string(),
+            "the routes in us-east-1 (requester side) for the peer VPC (10.9.0.0/16) through this peering connection are only in route tables that no subnet of aws_vpc.v[1] uses (neither associated with one of its subnets nor its main route table for unassociated subnets), so its traffic never takes them".to_string()
+        )],
+        "{report}"
+    );
+}
+
+#[test]
+fn an_alias_targets_the_key_of_its_own_instance() {
+    // Multi-region keys k[0] and k[1] in the primary region, aliases a[i] with
+    // `target_key_id = aws_kms_key.k[count.index].key_id`, and a replica of k[1] only in the
+    // DR region. DR queue i is encrypted with `aws_kms_alias.a[count.index].id`: an alias
+    // name, which resolves in the caller's region (to the replica, where there is one).
+    let mut changes = Vec::new();
+    for i in 0..2 {
+        changes.push(change(
+            "aws_kms_key",
+            "k",
+            Some(i),
+            json!({"multi_region": true, "enable_key_rotation": true}),
+            &["arn", "id", "key_id"],
+        ));
+        changes.push(change(
+            "aws_kms_alias",
+            "a",
+            Some(i),
+            json!({"name": format!("alias/q-{i}")}),
+            &["arn", "id", "target_key_id"],
+        ));
+        changes.push(change(
+            "aws_sqs_queue",
+            "q",
+            Some(i),
+            json!({"name": format!("q-{i}")}),
+            &["arn", "id", "kms_master_key_id"],
+        ));
+    }
+    changes.push(change(
+        "aws_kms_replica_key",
+        "r",
+        None,
+        json!({}),
+        &["arn", "id", "primary_key_arn"],
+    ));
+    let resources = vec![
+        config("aws_kms_key", "k", "aws", Some(2), json!({})),
+        config(
+            "aws_kms_alias",
+            "a",
+            "aws",
+            Some(2),
+            json!({"target_key_id": refs(&["aws_kms_key.k", "count.index"])}),
+        ),
+        config(
+            "aws_kms_replica_key",
+            "r",
+            "aws.dr",
+            None,
+            json!({"primary_key_arn": refs(&["aws_kms_key.k[1].arn", "aws_kms_key.k[1]", "aws_kms_key.k"])}),
+        ),
+        config(
+            "aws_sqs_queue",
+            "q",
+            "aws.dr",
+            Some(2),
+            json!({"kms_master_key_id": refs(&["aws_kms_alias.a", "count.index"])}),
+        ),
+    ];
+    let report = lint_json("alias_instances", &plan(changes, resources));
+    assert_eq!(
+        messages(&report, "DR302"),
+        [(
+            "fail".to_string(),
+            "aws_sqs_queue.q[0]".to_string(),
+            "the key aws_kms_alias.a[0] is in us-east-1 but the data is in us-west-2; use a key in us-west-2 (or a multi-region key with a replica there)".to_string()
+        )],
+        "{report}"
+    );
+}

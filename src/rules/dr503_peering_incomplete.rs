@@ -4,7 +4,7 @@
 
 use super::net::{Cidr, vpc_of};
 use super::{Ctx, Level, Out, Rule, Shared, unknown_phrase};
-use crate::model::{ResourceId, Target};
+use crate::model::{Picked, ResourceId, Target};
 use crate::value::{Kind, Value};
 use std::collections::HashMap;
 
@@ -80,7 +80,12 @@ impl Associations {
             let r = m.get(x);
             let tables = tables_of(cx, x, r.get("route_table_id"));
             let subnet = match m.target(x, r.get("subnet_id")) {
-                Target::Resources(ids) => ids.into_iter().find(|&i| m.get(i).rtype == "aws_subnet"),
+                // Several subnets that no instance key pairs: the association's VPC is not
+                // known (counted subnets of one block can be in different VPCs).
+                Target::Resources(ids) => match m.pick(x, &ids, |s| s.rtype == "aws_subnet") {
+                    Picked::One(sn) => Some(sn),
+                    Picked::None | Picked::Several(_) => None,
+                },
                 Target::Literal(s) => m.find_by_attr("aws_subnet", "id", s).into_iter().next(),
                 _ => None,
             };
@@ -176,13 +181,15 @@ fn tables_of<'a>(cx: &Ctx<'_, 'a>, from: ResourceId, v: &Value<'a>) -> Vec<Table
         };
     }
     match m.target(from, v) {
+        // `route_table_id` names one table: the one of its own instance key, when the tables
+        // are instances of one block (`aws_route_table.x[count.index].id`); else each it may be.
         Target::Resources(ids) => {
-            let t: Vec<Table> = ids
-                .into_iter()
-                .filter(|&i| matches!(m.get(i).rtype, "aws_route_table" | "aws_default_route_table"))
-                .map(Table::Resource)
-                .collect();
-            if t.is_empty() { vec![Table::Unknown] } else { t }
+            let is_table = |r: &crate::model::Resource| matches!(r.rtype, "aws_route_table" | "aws_default_route_table");
+            match m.pick(from, &ids, is_table) {
+                Picked::One(t) => vec![Table::Resource(t)],
+                Picked::Several(ts) => ts.into_iter().map(Table::Resource).collect(),
+                Picked::None => vec![Table::Unknown],
+            }
         }
         Target::Literal(s) => {
             let t: Vec<Table> = m

@@ -6,7 +6,9 @@
 use super::kms::has_replica_in;
 use super::regional::{secret_replicated_in, table_replicated_in};
 use super::{Ctx, Level, Out, Rule, unknown_phrase};
-use crate::model::{Origin, ResourceId, Target, parse_arn, traversal_attribute};
+use crate::model::{
+    Origin, Picked, ResourceId, Target, own_refs, parse_arn, traversal_attribute,
+};
 use crate::value::{Kind, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -252,7 +254,7 @@ impl Walk<'_, '_, '_, '_> {
             Kind::Str(s) => self.literal(path, v, s),
             Kind::Unknown(u) => {
                 let m = self.cx.model;
-                for t in &u.refs {
+                for t in own_refs(&u.refs) {
                     let t = t.trim();
                     let attr = traversal_attribute(t).unwrap_or("");
                     for to in m.resolve_ref(self.id, t) {
@@ -352,7 +354,21 @@ impl Walk<'_, '_, '_, '_> {
         }
         let (target, kind) = if t.rtype == "aws_secretsmanager_secret_version" {
             match m.target(to, t.get("secret_id")) {
-                Target::Resources(ids) if !ids.is_empty() => (ids[0], "secret"),
+                Target::Resources(ids) => {
+                    match m.pick(to, &ids, |r| r.rtype == "aws_secretsmanager_secret") {
+                        Picked::One(s) => (s, "secret"),
+                        Picked::Several(secrets) => {
+                            if !self.seen.insert((path.to_string(), t.address.clone())) {
+                                return;
+                            }
+                            let names: Vec<&str> = secrets.iter().take(2).map(|&s| m.get(s).address.as_str()).collect();
+                            self.out.undecided(self.cx, self.id, path, v, format!("it references the secret version {}, whose secret is one of {} secrets ({} among them), and the input does not say which, so it is not known whether that secret is replicated into {}", t.address, secrets.len(), names.join(" and "), self.dr));
+                            self.out.with_key(t.address.clone());
+                            return;
+                        }
+                        Picked::None => (to, kind),
+                    }
+                }
                 _ => (to, kind),
             }
         } else {
@@ -423,7 +439,7 @@ fn grants(cx: &Ctx, out: &mut Out, user: ResourceId, attr: &str, role: ResourceI
         let Some(text) = text else {
             if let Kind::Unknown(u) = doc.kind() {
                 // A plan's policy known only after apply: its references are all there is.
-                for t in &u.refs {
+                for t in own_refs(&u.refs) {
                     for to in m.resolve_ref(pid, t) {
                         if replicated_in(cx, to, dr) == Some(true) && traversal_attribute(t) == Some("arn") {
                             out.undecided(cx, user, attr, m.get(user).get(attr), format!("the policy {} of its role {} is {} and references the ARN of {} in the primary region {primary}; it is not known whether it also grants the replica in {dr}", p.address, m.get(role).address, unknown_phrase(cx, pid), m.get(to).address));

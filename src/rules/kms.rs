@@ -284,7 +284,20 @@ pub fn has_replica_in(cx: &Ctx, key: ResourceId, region: &str) -> bool {
     let m = cx.model;
     let key = match m.get(key).rtype {
         "aws_kms_alias" => match m.target(key, m.get(key).get("target_key_id")) {
-            Target::Resources(ids) => ids[0],
+            Target::Resources(ids) => {
+                let is_key = |r: &crate::model::Resource| {
+                    matches!(r.rtype, "aws_kms_key" | "aws_kms_replica_key")
+                };
+                match m.pick(key, &ids, is_key) {
+                    Picked::One(k) => k,
+                    // One of several keys, and the input does not say which: a replica is
+                    // there only if each of them has one.
+                    Picked::Several(keys) => {
+                        return keys.iter().all(|&k| has_replica_in(cx, k, region));
+                    }
+                    Picked::None => key,
+                }
+            }
             _ => key,
         },
         _ => key,
