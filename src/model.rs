@@ -1769,7 +1769,8 @@ mod tests {
             "data.aws_iam_role.r",
         ];
         assert!(is_bare_prefix(&refs, 1) && is_bare_prefix(&refs, 2));
-        // `count.index` and a splat leave the bare resource alone; so is an input.
+        // Next to `count.index` the bare resource stays (which instance is not known); an
+        // input, or an attribute of a resource, is never a bare prefix.
         assert!(!is_bare_prefix(&["aws_vpc.this", "count.index"], 0));
         assert!(!is_bare_prefix(&["var.cfg.name", "var.cfg"], 1));
         assert!(!is_bare_prefix(
